@@ -1,0 +1,42 @@
+# dief: `make run` starts the whole application on a laptop; `make test` runs the test suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test deps dev-deps lint messages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.deps $@
+
+deps: $(VENV)/.deps
+dev-deps: $(VENV)/.dev-deps
+
+## Web server, Celery worker and Celery beat together on SQLite and an on-disk broker (Ctrl-C stops all).
+run: deps
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py import_states
+	$(BIN)/python manage.py seed_demo
+	@echo "Starting web (http://127.0.0.1:8000/), Celery worker and Celery beat. Ctrl-C stops all three."
+	$(BIN)/honcho -f Procfile.dev start
+
+## The whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set).
+test: dev-deps
+	$(BIN)/python scripts/ensure_browser.py
+	$(BIN)/pytest
+
+lint: dev-deps
+	$(BIN)/ruff check .
+
+## Refresh the translation catalogues (needs GNU gettext) and compile them.
+messages: dev-deps
+	$(BIN)/python manage.py makemessages -l fr -l es --ignore=.venv --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv

@@ -1,0 +1,59 @@
+"""Session lifetime and each user's language and time zone."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from dief import clock
+
+SESSION_STARTED = "dief_session_started"
+SESSION_LAST_SEEN = "dief_session_last_seen"
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session idle for ``SESSION_IDLE_TIMEOUT`` seconds or older than
+    ``SESSION_ABSOLUTE_TIMEOUT`` seconds, whatever the user does."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = clock.now().timestamp()
+            started = request.session.get(SESSION_STARTED)
+            last_seen = request.session.get(SESSION_LAST_SEEN, started)
+            if started is None:
+                request.session[SESSION_STARTED] = now
+            elif (
+                now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+                or (last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT)
+            ):
+                logout(request)
+                return redirect(reverse(settings.LOGIN_URL) + "?expired=1")
+            request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class UserPreferencesMiddleware:
+    """Activates the logged-in user's language and time zone for the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            if user.language:
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

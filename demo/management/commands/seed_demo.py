@@ -1,0 +1,108 @@
+import base64
+import datetime
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.enums import Role
+from accounts.models import User
+from accounts.services import create_user
+from demo.personas import PERSONAS, backup_codes_for, password_for, totp_key_hex
+from dief import clock
+from meetings import services as meeting_services
+from meetings.enums import HostSession
+from meetings.models import ChairAppointment, Meeting
+from states.models import State
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts (with two-factor devices), a Chair appointment and demo meetings."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-logins", action="store_true", help="do not print the logins")
+
+    def handle(self, *args, quiet_logins=False, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo is refused with DIEF_ENV=production.")
+        if not State.objects.exists():
+            raise CommandError("Import the States first: python manage.py import_states")
+        with transaction.atomic():
+            users = {p[0]: self._persona(*p) for p in PERSONAS}
+            self._chair(users)
+            self._meetings(users)
+        if not quiet_logins:
+            self._print_logins()
+
+    def _persona(self, username, role, iso3, participant_role, first, last, language, tz, _description):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            state = State.objects.get(iso3=iso3) if iso3 else None
+            user = create_user(
+                username,
+                password_for(username),
+                role=role,
+                state=state,
+                participant_role=participant_role,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@example.org",
+                language=language,
+                time_zone=tz,
+                is_staff=role == Role.ADMINISTRATOR,
+                is_superuser=role == Role.ADMINISTRATOR,
+            )
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="authenticator", key=totp_key_hex(username), confirmed=True)
+            device = StaticDevice.objects.create(user=user, name="backup codes", confirmed=True)
+            StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in backup_codes_for(username))
+        return user
+
+    def _chair(self, users):
+        today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
+        if not ChairAppointment.objects.in_office_on(today).exists():
+            ChairAppointment.objects.create(
+                chair=users["chair"],
+                appointed_by=users["president"],
+                appointed_on=today - datetime.timedelta(days=90),
+                term_ends_with="the following CSP",
+                term_ends_on=today + datetime.timedelta(days=300),
+            )
+
+    def _meetings(self, users):
+        if Meeting.objects.exists():
+            return
+        today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
+        start = today + datetime.timedelta(days=75)
+        meeting = meeting_services.convene_meeting(
+            by=users["secretariat"],
+            title="DIEF meeting during the first preparatory session",
+            start_date=start,
+            end_date=start,
+            venue="CICG, Geneva",
+            host_session=HostSession.PREPARATORY,
+            host_session_name="First informal preparatory meeting",
+            procedural_time_zone="Europe/Zurich",
+            convened_by=users["president"],
+            convened_on=today - datetime.timedelta(days=10),
+            consulted_chair=True,
+        )
+        meeting_services.update_invitation_text(
+            by=users["secretariat"], meeting=meeting,
+            additional_text="Interpretation in English, French and Spanish will be provided.",
+        )
+
+    def _print_logins(self):
+        url = settings.SITE_URL.rstrip("/")
+        self.stdout.write("")
+        self.stdout.write(f"dief is at {url}/  (demo data; every login needs a second factor)")
+        self.stdout.write("Second factor: add the secret to an authenticator app, or print the current code with")
+        self.stdout.write("  .venv/bin/python manage.py demo_totp USERNAME      or use one of the backup codes (single use).")
+        self.stdout.write("")
+        for username, role, iso3, _pr, _f, _l, _lang, _tz, description in PERSONAS:
+            secret = base64.b32encode(bytes.fromhex(totp_key_hex(username))).decode().rstrip("=")
+            self.stdout.write(f"  {username:<14} password {password_for(username):<28} {description}")
+            self.stdout.write(f"  {'':<14} TOTP secret {secret}  backup codes {' '.join(backup_codes_for(username))}")
+        self.stdout.write("")

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/", account_views.profile, name="profile"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(template_name="accounts/password_reset.html",
+                                             email_template_name="emails/password_reset_body.txt",
+                                             subject_template_name="emails/password_reset_subject.txt"),
+        name="password_reset",
+    ),
+    path("accounts/password-reset/done/",
+         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+         name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/",
+         auth_views.PasswordResetConfirmView.as_view(template_name="accounts/password_reset_confirm.html",
+                                                     post_reset_login=False),
+         name="password_reset_confirm"),
+    path("accounts/reset/done/",
+         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+         name="password_reset_complete"),
+    path("i18n/setlang/", account_views.switch_language, name="set_language"),
+    path("twofactor/", include("twofactor.urls")),
+    path("meetings/", include("meetings.urls")),
+    path(settings.DIEF_ADMIN_URL, admin.site.urls),
+]

@@ -1,0 +1,154 @@
+"""Every ToR deadline of dief is computed here, and only here.
+
+"At least N days in advance of a meeting" means on or before the calendar day
+``start_date - N days``; the deadline instant is the **end of that day** in the meeting's
+procedural time zone (rules.md, Time). Days are calendar days: no shift for weekends or
+holidays. Daylight saving changes come from the IANA database shipped by ``tzdata``: the
+date arithmetic is done on calendar dates, never by subtracting hours from a UTC instant.
+"""
+
+import datetime
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext_lazy as _
+
+from dief import clock
+
+from .enums import DeadlineKey, DeadlineStatus
+
+#: (key, ToR rule, ToRVersion field with the number of days before the meeting, obligation)
+#: An obligation is something one party must do by the deadline (met / missed / done late);
+#: the others are cut-offs for what States may do (upcoming / closed).
+DEADLINE_SPECS = (
+    (DeadlineKey.INVITATION, "9", "invitation_days", True),
+    (DeadlineKey.EXPERT_PROPOSAL, "8", "expert_proposal_days", False),
+    (DeadlineKey.DRAFT_AGENDA, "10", "draft_agenda_days", True),
+    (DeadlineKey.INVOLVED_STATE_NOTICE, "12", "involved_state_notice_days", False),
+    (DeadlineKey.EXPERT_OBJECTION_RESOLUTION, "8", "expert_objection_resolution_days", False),
+    (DeadlineKey.INVOLVED_STATE_RESPONSE, "12", "involved_state_response_days", False),
+)
+
+WHO_ACTS = {
+    DeadlineKey.INVITATION: _("Secretariat, in consultation with the Chair"),
+    DeadlineKey.EXPERT_PROPOSAL: _("States proposing a non-state expert"),
+    DeadlineKey.DRAFT_AGENDA: _("Secretariat, in consultation with the Chair"),
+    DeadlineKey.INVOLVED_STATE_NOTICE: _("presenting States"),
+    DeadlineKey.EXPERT_OBJECTION_RESOLUTION: _("proposing and objecting States"),
+    DeadlineKey.INVOLVED_STATE_RESPONSE: _("involved States"),
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One ToR deadline of one meeting.
+
+    ``due_date`` is the calendar day in the procedural time zone; ``due_at`` is the last
+    instant of that day, an aware datetime in UTC.
+    """
+
+    key: str
+    rule: str
+    days_before: int
+    due_date: datetime.date
+    due_at: datetime.datetime
+    time_zone: str
+    obligation: bool
+
+    @property
+    def label(self):
+        return DeadlineKey(self.key).label
+
+    @property
+    def who_acts(self):
+        return WHO_ACTS[DeadlineKey(self.key)]
+
+    @property
+    def due_at_procedural(self) -> datetime.datetime:
+        """``due_at`` in the procedural time zone."""
+        return self.due_at.astimezone(ZoneInfo(self.time_zone))
+
+    def due_at_in(self, time_zone: str) -> datetime.datetime:
+        """``due_at`` in the IANA ``time_zone`` given (e.g. a viewer's own)."""
+        return self.due_at.astimezone(ZoneInfo(time_zone))
+
+    def is_met_by(self, instant: datetime.datetime) -> bool:
+        """True if something done at the aware ``instant`` is on time for this deadline."""
+        return instant <= self.due_at
+
+    def has_passed(self, now: datetime.datetime | None = None) -> bool:
+        return (now or clock.now()) > self.due_at
+
+    def as_json(self) -> dict:
+        return {
+            "key": str(self.key),
+            "rule": self.rule,
+            "label": str(self.label),
+            "days_before": self.days_before,
+            "due_date": self.due_date.isoformat(),
+            "due_at": self.due_at_procedural.isoformat(timespec="seconds"),
+            "due_at_utc": self.due_at.isoformat(timespec="seconds"),
+            "time_zone": self.time_zone,
+        }
+
+
+def end_of_day(day: datetime.date, time_zone: str) -> datetime.datetime:
+    """The last instant (23:59:59.999999) of calendar ``day`` in ``time_zone``, as aware UTC.
+
+    Raises ``zoneinfo.ZoneInfoNotFoundError`` for an unknown zone name.
+    """
+    local = datetime.datetime.combine(day, datetime.time.max, tzinfo=ZoneInfo(time_zone))
+    return local.astimezone(datetime.UTC)
+
+
+def days_before(start_date: datetime.date, days: int, time_zone: str) -> tuple[datetime.date, datetime.datetime]:
+    """The day ``days`` calendar days before ``start_date`` and the end of it (aware UTC)."""
+    due_date = start_date - datetime.timedelta(days=days)
+    return due_date, end_of_day(due_date, time_zone)
+
+
+def tor_calendar(start_date: datetime.date, time_zone: str, tor_version) -> list[Deadline]:
+    """All deadlines of ToR rules 8, 9, 10 and 12 for a meeting starting on ``start_date``.
+
+    Takes the meeting's start date (a calendar date at the venue), the procedural time zone
+    (IANA name) and a :class:`meetings.models.ToRVersion`; returns the deadlines sorted by
+    instant, earliest first.
+    """
+    deadlines = []
+    for key, rule, field, obligation in DEADLINE_SPECS:
+        n = getattr(tor_version, field)
+        due_date, due_at = days_before(start_date, n, time_zone)
+        deadlines.append(Deadline(key, rule, n, due_date, due_at, time_zone, obligation))
+    return sorted(deadlines, key=lambda d: (d.due_at, d.key))
+
+
+def meeting_calendar(meeting) -> list[Deadline]:
+    """The ToR calendar of a :class:`meetings.models.Meeting` (see :func:`tor_calendar`)."""
+    return tor_calendar(meeting.start_date, meeting.procedural_time_zone, meeting.tor_version)
+
+
+def meeting_deadline(meeting, key: str) -> Deadline:
+    """One deadline of a meeting by its :class:`DeadlineKey`."""
+    for deadline in meeting_calendar(meeting):
+        if deadline.key == key:
+            return deadline
+    raise KeyError(key)
+
+
+def silence_procedure_ends_at(distributed_at: datetime.datetime, time_zone: str, tor_version) -> datetime.datetime:
+    """ToR rule 8: the end of the fifth calendar day after the day of distribution.
+
+    Takes the aware distribution instant, the procedural time zone and the ToR version;
+    returns the aware UTC instant at which the silence procedure ends.
+    """
+    day = distributed_at.astimezone(ZoneInfo(time_zone)).date()
+    return end_of_day(day + datetime.timedelta(days=tor_version.silence_procedure_days), time_zone)
+
+
+def deadline_status(deadline: Deadline, done_at: datetime.datetime | None, now: datetime.datetime) -> str:
+    """The :class:`DeadlineStatus` of ``deadline`` given when it was acted on (or None) and now."""
+    if not deadline.obligation:
+        return DeadlineStatus.CLOSED if now > deadline.due_at else DeadlineStatus.UPCOMING
+    if done_at is not None:
+        return DeadlineStatus.MET if deadline.is_met_by(done_at) else DeadlineStatus.DONE_LATE
+    return DeadlineStatus.MISSED if now > deadline.due_at else DeadlineStatus.UPCOMING

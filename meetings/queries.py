@@ -1,0 +1,68 @@
+"""The one way to reach meetings: every view, list, export and task asks here (ToR rules 6, 14)."""
+
+from django.conf import settings
+from guardian.shortcuts import get_objects_for_user
+
+from accounts.enums import Role
+from dief import clock
+
+from .models import ChairAppointment, Meeting
+
+VIEW_MEETING = "meetings.view_meeting"
+
+
+def is_verified(user) -> bool:
+    """True if ``user`` is active and its session passed a second factor (django-otp)."""
+    verified = getattr(user, "is_verified", None)
+    return bool(user.is_authenticated and user.is_active and callable(verified) and verified())
+
+
+def procedural_today():
+    return clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
+
+
+def current_chair_appointment() -> ChairAppointment | None:
+    """The Chair appointment in office today (ToR rule 4), or None."""
+    return ChairAppointment.objects.in_office_on(procedural_today()).select_related("chair").first()
+
+
+def is_chair_in_office(user) -> bool:
+    """ToR rule 4: Chair rights last as long as the appointment's term."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and ChairAppointment.objects.in_office_on(procedural_today()).filter(chair=user).exists()
+    )
+
+
+def meetings_for_user(user):
+    """Meetings ``user`` may see, as a queryset; empty for anyone not verified by a second factor.
+
+    Secretariat staff and delegates of a State eligible today see the meetings whose view
+    permission was granted to their group (django-guardian, direct foreign-key tables; no
+    global permission and no superuser shortcut count). The CSP President and the Chair in
+    office see every meeting. Everybody else sees none, not even that a meeting exists
+    (ToR rules 6, 14).
+    """
+    if not is_verified(user):
+        return Meeting.objects.none()
+    if user.role in (Role.SECRETARIAT, Role.DELEGATE):
+        if user.role == Role.DELEGATE and not (user.state_id and user.state.is_eligible(procedural_today())):
+            return Meeting.objects.none()
+        return get_objects_for_user(
+            user,
+            VIEW_MEETING,
+            klass=Meeting.objects.all(),
+            use_groups=True,
+            any_perm=False,
+            with_superuser=False,
+            accept_global_perms=False,
+        )
+    if user.role == Role.CSP_PRESIDENT or is_chair_in_office(user):
+        return Meeting.objects.all()
+    return Meeting.objects.none()
+
+
+def can_manage_meetings(user) -> bool:
+    """Secretariat staff (ToR rules 5, 9, 10) with a verified session."""
+    return is_verified(user) and user.role == Role.SECRETARIAT

@@ -1,0 +1,211 @@
+"""State changes of meetings and invitations. Views, tasks and commands all call these."""
+
+import datetime
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from accounts.enums import SECRETARIAT_GROUP, Role
+from accounts.models import User
+from dief import clock
+from dief.errors import RuleViolation
+from notifications.enums import NotificationKind
+from notifications.services import queue
+from states.queries import eligible_states
+
+from .deadlines import meeting_deadline, tor_calendar
+from .enums import DeadlineKey, InvitationStatus
+from .models import Invitation, Meeting, MeetingGroupObjectPermission, ToRVersion
+from .queries import VIEW_MEETING, current_chair_appointment, procedural_today
+
+
+def _require_secretariat(user) -> None:
+    if not (user.is_active and user.role == Role.SECRETARIAT):
+        raise RuleViolation(_("Only Secretariat staff can do this (ToR rule 5)."), rule="5")
+
+
+def is_short_notice(start_date: datetime.date, time_zone: str, tor_version: ToRVersion, now=None) -> bool:
+    """ToR rule 9: True if an invitation sent now would come after the T-50 deadline."""
+    invitation = next(d for d in tor_calendar(start_date, time_zone, tor_version) if d.key == DeadlineKey.INVITATION)
+    return invitation.has_passed(now or clock.now())
+
+
+def meetings_in_year(year: int):
+    return Meeting.objects.filter(start_date__year=year)
+
+
+@transaction.atomic
+def convene_meeting(
+    *,
+    by: User,
+    title: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    venue: str,
+    host_session: str,
+    host_session_name: str,
+    procedural_time_zone: str,
+    convened_by: User,
+    convened_on: datetime.date,
+    consulted_chair: bool,
+    consulted_secretariat: bool = True,
+    short_notice_reason: str = "",
+) -> Meeting:
+    """Record a meeting the CSP President decided to convene, with its draft invitation.
+
+    ToR rule 3: at most ``max_meetings_per_year`` meetings start in one calendar year.
+    ToR rule 9: a start date whose invitation deadline has passed needs a written reason.
+    The meeting keeps the ToR version in force on the day of the President's decision.
+    Returns the new :class:`Meeting`; raises :class:`RuleViolation` and changes nothing.
+    """
+    _require_secretariat(by)
+    if convened_by.role != Role.CSP_PRESIDENT:
+        raise RuleViolation(_("A meeting is convened by a decision of the CSP President (ToR rule 3)."), rule="3")
+    if end_date < start_date:
+        raise RuleViolation(_("The meeting cannot end before it starts."))
+    version = ToRVersion.in_force_on(convened_on)
+    # Serialise meeting creation so that two Secretariat officers cannot both create the third.
+    ToRVersion.objects.select_for_update().filter(pk=version.pk).first()
+    if meetings_in_year(start_date.year).count() >= version.max_meetings_per_year:
+        raise RuleViolation(
+            _(
+                "The Forum meets up to %(n)s times a calendar year; %(year)s already has %(n)s meetings (ToR rule 3)."
+            )
+            % {"n": version.max_meetings_per_year, "year": start_date.year},
+            rule="3",
+        )
+    if is_short_notice(start_date, procedural_time_zone, version) and not short_notice_reason.strip():
+        raise RuleViolation(
+            _(
+                "The invitation must go out at least %(days)s days before the meeting; that date has passed. "
+                "Give the reason for the short notice (ToR rule 9)."
+            )
+            % {"days": version.invitation_days},
+            rule="9",
+        )
+    meeting = Meeting.objects.create(
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        venue=venue,
+        host_session=host_session,
+        host_session_name=host_session_name,
+        procedural_time_zone=procedural_time_zone,
+        tor_version=version,
+        convened_by=convened_by,
+        convened_on=convened_on,
+        consulted_chair=consulted_chair,
+        consulted_secretariat=consulted_secretariat,
+        short_notice_reason=short_notice_reason.strip(),
+        created_by=by,
+    )
+    Invitation.objects.create(meeting=meeting)
+    sync_meeting_access(meeting)
+    return meeting
+
+
+def sync_meeting_access(meeting: Meeting) -> None:
+    """Grant ``view_meeting`` to the Secretariat group and to every State eligible today;
+    withdraw it from State groups that are no longer eligible (ToR rules 6, 14)."""
+    today = procedural_today()
+    wanted = set(eligible_states(today).values_list("group_id", flat=True))
+    wanted.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0].pk)
+    have = set(
+        MeetingGroupObjectPermission.objects.filter(
+            content_object=meeting, permission__codename="view_meeting"
+        ).values_list("group_id", flat=True)
+    )
+    missing = wanted - have
+    if missing:
+        assign_perm(VIEW_MEETING, Group.objects.filter(pk__in=missing), meeting)
+    stale = have - wanted
+    if stale:
+        MeetingGroupObjectPermission.objects.filter(
+            content_object=meeting, group_id__in=stale, permission__codename="view_meeting"
+        ).delete()
+
+
+def sync_all_meeting_access() -> None:
+    """Run :func:`sync_meeting_access` over every meeting (after a States import)."""
+    for meeting in Meeting.objects.all():
+        sync_meeting_access(meeting)
+
+
+def _locked_invitation(meeting: Meeting) -> Invitation:
+    return Invitation.objects.select_for_update().get(meeting=meeting)
+
+
+@transaction.atomic
+def update_invitation_text(*, by: User, meeting: Meeting, additional_text: str) -> Invitation:
+    """Edit the draft invitation's additional text. Refused once sent (ToR rule 9)."""
+    _require_secretariat(by)
+    invitation = _locked_invitation(meeting)
+    if invitation.is_sent:
+        raise RuleViolation(_("The invitation has been sent and can no longer change (ToR rule 9)."), rule="9")
+    invitation.additional_text = additional_text.strip()
+    invitation.save(update_fields=["additional_text", "updated_at"])
+    return invitation
+
+
+@transaction.atomic
+def record_chair_consultation(*, by: User, meeting: Meeting, note: str = "") -> Invitation:
+    """ToR rule 9: record that the Chair in office was consulted on the invitation.
+
+    Raises :class:`RuleViolation` if no Chair is in office (rule 4) or the invitation is sent.
+    """
+    _require_secretariat(by)
+    invitation = _locked_invitation(meeting)
+    if invitation.is_sent:
+        raise RuleViolation(_("The invitation has been sent and can no longer change (ToR rule 9)."), rule="9")
+    appointment = current_chair_appointment()
+    if appointment is None:
+        raise RuleViolation(
+            _("No Chair is in office to consult; the CSP President appoints one (ToR rule 4)."), rule="4"
+        )
+    invitation.chair_consulted = appointment
+    invitation.chair_consulted_at = clock.now()
+    invitation.chair_consultation_note = note.strip()
+    invitation.chair_consultation_recorded_by = by
+    invitation.save()
+    return invitation
+
+
+@transaction.atomic
+def send_invitation(*, by: User, meeting: Meeting) -> Invitation:
+    """ToR rule 9: send the invitation to the delegates of every State eligible today.
+
+    Requires the Chair's consultation recorded. Sending after the T-50 deadline is allowed
+    and recorded as late. A second call (double click, retry) changes nothing and sends
+    nothing more. Returns the :class:`Invitation`; raises :class:`RuleViolation`.
+    """
+    _require_secretariat(by)
+    invitation = _locked_invitation(meeting)
+    if invitation.is_sent:
+        return invitation
+    if invitation.chair_consulted_at is None:
+        raise RuleViolation(
+            _("Record the consultation of the Chair before sending the invitation (ToR rule 9)."), rule="9"
+        )
+    now = clock.now()
+    deadline = meeting_deadline(meeting, DeadlineKey.INVITATION)
+    states = list(eligible_states(procedural_today()))
+    invitation.status = InvitationStatus.SENT
+    invitation.sent_at = now
+    invitation.sent_by = by
+    invitation.sent_late = not deadline.is_met_by(now)
+    invitation.save()
+    invitation.states_invited.set(states)
+    sync_meeting_access(meeting)
+    recipients = User.objects.filter(
+        is_active=True, role=Role.DELEGATE, state__in=states
+    ).order_by("pk")
+    queue(
+        f"meeting:{meeting.pk}:invitation",
+        recipients,
+        NotificationKind.INVITATION,
+        meeting=meeting,
+        context={"start_date": meeting.start_date.isoformat()},
+    )
+    return invitation

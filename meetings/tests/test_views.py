@@ -1,0 +1,148 @@
+"""Meeting pages as the Secretariat, the Chair and delegates use them."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from dief.testing import login_verified
+from meetings.models import Meeting
+from notifications.models import Notification
+
+NOW = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def create_payload(president, **overrides):
+    data = {
+        "title": "DIEF meeting at CSP13",
+        "start_date": "2027-03-18",
+        "end_date": "2027-03-18",
+        "venue": "CICG, Geneva",
+        "host_session": "preparatory",
+        "host_session_name": "CSP13 first preparatory meeting",
+        "procedural_time_zone": "Europe/Zurich",
+        "convened_by": president.pk,
+        "convened_on": "2026-11-20",
+        "consulted_chair": "on",
+        "consulted_secretariat": "on",
+        "short_notice_reason": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_secretariat_creates_a_meeting_and_sees_its_calendar(client, secretariat, president, party, chair):
+    login_verified(client, secretariat)
+    response = client.post(reverse("meetings:create"), create_payload(president))
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302 and response.url == reverse("meetings:detail", args=[meeting.pk])
+    page = client.get(reverse("meetings:calendar", args=[meeting.pk])).content.decode()
+    assert "2027-01-27" in page  # T-50 for 18 March 2027
+    assert "ToR rule 9" in page and "ToR rule 12" in page
+    assert "+0100" in page
+
+
+def test_short_notice_meeting_needs_a_reason(client, secretariat, president, party, chair):
+    login_verified(client, secretariat)
+    response = client.post(reverse("meetings:create"), create_payload(president, start_date="2027-01-10", end_date="2027-01-10"))
+    assert response.status_code == 200
+    assert "ToR rule 9" in response.content.decode()
+    assert not Meeting.objects.exists()
+    response = client.post(
+        reverse("meetings:create"),
+        create_payload(president, start_date="2027-01-10", end_date="2027-01-10", short_notice_reason="Venue only free then"),
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.get().short_notice_reason == "Venue only free then"
+
+
+def test_third_meeting_in_a_year_is_refused_citing_rule_3(client, secretariat, president, party, chair):
+    login_verified(client, secretariat)
+    for day in ("2027-03-18", "2027-08-20"):
+        assert client.post(reverse("meetings:create"), create_payload(president, start_date=day, end_date=day)).status_code == 302
+    response = client.post(reverse("meetings:create"), create_payload(president, start_date="2027-11-02", end_date="2027-11-02"))
+    assert response.status_code == 200
+    assert "ToR rule 3" in response.content.decode()
+    assert Meeting.objects.count() == 2
+
+
+def test_invitation_needs_the_chair_consultation_then_goes_to_every_eligible_delegate(
+    client, secretariat, meeting, chair, delegate_party, delegate_other_party, delegate_signatory, outsider,
+    national_authority, django_capture_on_commit_callbacks,
+):
+    login_verified(client, secretariat)
+    client.post(reverse("meetings:invitation_send", args=[meeting.pk]), follow=True)
+    meeting.invitation.refresh_from_db()
+    assert not meeting.invitation.is_sent
+    client.post(reverse("meetings:invitation_consult", args=[meeting.pk]), {"note": "Chair agreed by phone"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("meetings:invitation_send", args=[meeting.pk]), follow=True)
+    assert "ToR rule 9" in response.content.decode()
+    meeting.invitation.refresh_from_db()
+    assert meeting.invitation.is_sent and not meeting.invitation.sent_late
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted(u.email for u in (chair, delegate_party, delegate_other_party, delegate_signatory))
+    french = next(m for m in mail.outbox if m.to == [delegate_other_party.email])
+    assert "invitation" in french.subject.lower()
+    assert "Geneva" not in french.body  # no venue or other content beyond the meeting's name and date
+
+
+def test_double_send_sends_each_invitation_once(
+    client, secretariat, meeting, chair, delegate_party, django_capture_on_commit_callbacks
+):
+    login_verified(client, secretariat)
+    client.post(reverse("meetings:invitation_consult", args=[meeting.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("meetings:invitation_send", args=[meeting.pk]))
+        client.post(reverse("meetings:invitation_send", args=[meeting.pk]))
+    assert Notification.objects.filter(recipient=delegate_party).count() == 1
+    assert [m.to for m in mail.outbox].count([delegate_party.email]) == 1
+
+
+def test_invitation_sent_after_t_minus_50_is_recorded_late(client, secretariat, president, chair, party, delegate_party):
+    from dief.testing import meeting_factory
+
+    late = meeting_factory(start_date=datetime.date(2027, 1, 15), created_by=secretariat, convened_by=president)
+    login_verified(client, secretariat)
+    client.post(reverse("meetings:invitation_consult", args=[late.pk]))
+    response = client.post(reverse("meetings:invitation_send", args=[late.pk]), follow=True)
+    late.invitation.refresh_from_db()
+    assert late.invitation.is_sent and late.invitation.sent_late
+    assert "late" in response.content.decode()
+    calendar = client.get(reverse("meetings:calendar", args=[late.pk])).content.decode()
+    assert "done late" in calendar
+
+
+def test_delegate_sees_meeting_list_and_sent_invitation_but_not_the_draft(client, meeting, delegate_party):
+    login_verified(client, delegate_party)
+    assert meeting.title in client.get(reverse("meetings:list")).content.decode()
+    assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200
+    assert client.get(reverse("meetings:invitation", args=[meeting.pk])).status_code == 404
+
+
+def test_delegate_cannot_create_meetings_or_send_invitations(client, meeting, delegate_party):
+    login_verified(client, delegate_party)
+    assert client.get(reverse("meetings:create")).status_code == 403
+    assert client.post(reverse("meetings:invitation_send", args=[meeting.pk])).status_code == 403
+
+
+def test_meeting_list_query_count_does_not_grow_with_meetings(client, secretariat, president, delegate_party, django_assert_max_num_queries):
+    from dief.testing import meeting_factory
+
+    login_verified(client, delegate_party)
+    meeting_factory(start_date=datetime.date(2099, 1, 10), created_by=secretariat, convened_by=president)
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("meetings:list"))
+    for i in range(10):
+        meeting_factory(start_date=datetime.date(2090 + i, 1, 10), created_by=secretariat, convened_by=president)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("meetings:list"))
+    assert response.content.decode().count("/meetings/") >= 11

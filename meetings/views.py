@@ -1,0 +1,157 @@
+"""Thin views over meetings.services and meetings.queries."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dief import clock
+from dief.errors import RuleViolation
+
+from . import services
+from .deadlines import deadline_status, meeting_calendar
+from .enums import DeadlineKey, DeadlineStatus
+from .forms import ChairConsultationForm, InvitationTextForm, MeetingForm
+from .models import ChairAppointment
+from .queries import can_manage_meetings, is_chair_in_office, meetings_for_user
+
+
+def _meeting_for(request, pk):
+    """The meeting ``pk`` if the user may see it, else 404 (never 403: existence is confidential)."""
+    return get_object_or_404(meetings_for_user(request.user).select_related("tor_version", "invitation"), pk=pk)
+
+
+def _require_manager(request):
+    if not can_manage_meetings(request.user):
+        raise PermissionDenied
+
+
+def meeting_list(request):
+    meetings = meetings_for_user(request.user).select_related("invitation").order_by("-start_date")
+    return render(request, "meetings/meeting_list.html", {"meetings": meetings, "can_manage": can_manage_meetings(request.user)})
+
+
+def meeting_create(request):
+    _require_manager(request)
+    form = MeetingForm(request.POST or None)
+    short_notice = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.convene_meeting(by=request.user, **data)
+        except RuleViolation as exc:
+            form.add_error("short_notice_reason" if exc.rule == "9" else None, exc.message)
+            short_notice = exc.rule == "9"
+        else:
+            messages.success(request, _("Meeting created. Its invitation is a draft until you send it."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(request, "meetings/meeting_form.html", {"form": form, "short_notice": short_notice})
+
+
+def _calendar_rows(meeting, viewer_tz):
+    now = clock.now()
+    invitation = getattr(meeting, "invitation", None)
+    done = {DeadlineKey.INVITATION: invitation.sent_at if invitation and invitation.is_sent else None}
+    rows = []
+    for d in meeting_calendar(meeting):
+        status = deadline_status(d, done.get(d.key), now)
+        rows.append({"deadline": d, "status": status, "status_label": DeadlineStatus(status).label, "procedural": d.due_at_procedural, "viewer": d.due_at_in(viewer_tz)})
+    return rows
+
+
+def meeting_detail(request, pk):
+    meeting = _meeting_for(request, pk)
+    chair_in_office = ChairAppointment.objects.in_office_on(meeting.start_date).exists()
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "invitation": meeting.invitation,
+            "calendar": _calendar_rows(meeting, request.user.time_zone),
+            "can_manage": can_manage_meetings(request.user),
+            "sees_draft": can_manage_meetings(request.user) or is_chair_in_office(request.user) or request.user.is_csp_president,
+            "no_chair_flag": not chair_in_office,
+        },
+    )
+
+
+def meeting_calendar_view(request, pk):
+    meeting = _meeting_for(request, pk)
+    return render(
+        request,
+        "meetings/meeting_calendar.html",
+        {"meeting": meeting, "calendar": _calendar_rows(meeting, request.user.time_zone)},
+    )
+
+
+def invitation_detail(request, pk):
+    meeting = _meeting_for(request, pk)
+    invitation = meeting.invitation
+    privileged = can_manage_meetings(request.user) or is_chair_in_office(request.user) or request.user.is_csp_president
+    if not invitation.is_sent and not privileged:
+        raise Http404
+    return render(
+        request,
+        "meetings/invitation_detail.html",
+        {
+            "meeting": meeting,
+            "invitation": invitation,
+            "can_manage": can_manage_meetings(request.user),
+            "text_form": InvitationTextForm(initial={"additional_text": invitation.additional_text}),
+            "consult_form": ChairConsultationForm(),
+            "deadline": next(d for d in meeting_calendar(meeting) if d.key == DeadlineKey.INVITATION),
+            "now": clock.now(),
+            "states_invited": invitation.states_invited.order_by("name") if invitation.is_sent else None,
+        },
+    )
+
+
+def _manage_action(request, pk, action):
+    _require_manager(request)
+    meeting = _meeting_for(request, pk)
+    try:
+        message = action(meeting)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, message)
+    return redirect("meetings:invitation", pk=meeting.pk)
+
+
+@require_POST
+def invitation_update(request, pk):
+    form = InvitationTextForm(request.POST)
+
+    def action(meeting):
+        if not form.is_valid():
+            raise RuleViolation(_("The text could not be saved."))
+        services.update_invitation_text(by=request.user, meeting=meeting, additional_text=form.cleaned_data["additional_text"])
+        return _("Draft invitation saved.")
+
+    return _manage_action(request, pk, action)
+
+
+@require_POST
+def invitation_consult(request, pk):
+    form = ChairConsultationForm(request.POST)
+
+    def action(meeting):
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        services.record_chair_consultation(by=request.user, meeting=meeting, note=note)
+        return _("The Chair's consultation is recorded (ToR rule 9).")
+
+    return _manage_action(request, pk, action)
+
+
+@require_POST
+def invitation_send(request, pk):
+    def action(meeting):
+        invitation = services.send_invitation(by=request.user, meeting=meeting)
+        if invitation.sent_late:
+            return _("Invitation sent, after the deadline of ToR rule 9: it is recorded as late.")
+        return _("Invitation sent to the delegates of every eligible State (ToR rule 9).")
+
+    return _manage_action(request, pk, action)

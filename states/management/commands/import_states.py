@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from states.services import BUNDLED_CSV, StatesFileError, import_states
+
+
+class Command(BaseCommand):
+    help = "Import or re-import the list of ATT States (keeps every reference to an existing State)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", default=str(BUNDLED_CSV), help="CSV file (default: bundled copy)")
+
+    def handle(self, *args, path, **options):
+        from meetings.services import sync_all_meeting_access
+
+        try:
+            summary = import_states(path)
+        except (StatesFileError, OSError) as exc:
+            raise CommandError(str(exc)) from exc
+        sync_all_meeting_access()
+        self.stdout.write(
+            f"States: {summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged."
+        )

@@ -1,0 +1,44 @@
+"""One middleware for every page: a session verified by a second factor, or nothing."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import resolve, reverse
+from django.urls.exceptions import Resolver404
+
+# URL names reachable without a verified session: logging in, the second factor itself,
+# password reset (which never logs in), the language switch.
+OPEN_URL_NAMES = {
+    "login",
+    "logout",
+    "twofactor:verify",
+    "twofactor:enrol",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "set_language",
+}
+
+
+class RequireVerifiedSessionMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+            name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+        except Resolver404:
+            name = None
+        if name in OPEN_URL_NAMES:
+            return self.get_response(request)
+        user = request.user
+        if not user.is_authenticated:
+            return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+        if not user.is_verified():
+            return redirect(f"{reverse('twofactor:verify')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
