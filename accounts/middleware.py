@@ -14,6 +14,14 @@ SESSION_STARTED = "dief_session_started"
 SESSION_LAST_SEEN = "dief_session_last_seen"
 
 
+def mark_session_start(sender, request, user, **kwargs):
+    """At login, start the clocks of the absolute and idle timeouts."""
+    if request is not None and hasattr(request, "session"):
+        now = clock.now().timestamp()
+        request.session[SESSION_STARTED] = now
+        request.session[SESSION_LAST_SEEN] = now
+
+
 class SessionLifetimeMiddleware:
     """Ends a session idle for ``SESSION_IDLE_TIMEOUT`` seconds or older than
     ``SESSION_ABSOLUTE_TIMEOUT`` seconds, whatever the user does."""

@@ -110,8 +110,8 @@ def invitation_detail(request, pk):
 
 
 def _manage_action(request, pk, action):
-    _require_manager(request)
     meeting = _meeting_for(request, pk)
+    _require_manager(request)
     try:
         message = action(meeting)
     except RuleViolation as exc:

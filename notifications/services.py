@@ -75,7 +75,7 @@ def send_pending(limit: int = 200) -> int:
     for pk in ids:
         with transaction.atomic():
             row = (
-                Notification.objects.select_for_update(skip_locked=True)
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient", "meeting")
                 .filter(pk=pk, sent_at__isnull=True)
                 .first()
