@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from guardian.shortcuts import assign_perm
 
 from accounts.enums import SECRETARIAT_GROUP, Role
@@ -69,11 +70,14 @@ def convene_meeting(
     # Serialise meeting creation so that two Secretariat officers cannot both create the third.
     ToRVersion.objects.select_for_update().filter(pk=version.pk).first()
     if meetings_in_year(start_date.year).count() >= version.max_meetings_per_year:
+        n = version.max_meetings_per_year
         raise RuleViolation(
-            _(
-                "The Forum meets up to %(n)s times a calendar year; %(year)s already has %(n)s meetings (ToR rule 3)."
+            ngettext(
+                "The Forum meets up to %(n)s time a calendar year; %(year)s already has %(n)s meeting (ToR rule 3).",
+                "The Forum meets up to %(n)s times a calendar year; %(year)s already has %(n)s meetings (ToR rule 3).",
+                n,
             )
-            % {"n": version.max_meetings_per_year, "year": start_date.year},
+            % {"n": n, "year": start_date.year},
             rule="3",
         )
     if is_short_notice(start_date, procedural_time_zone, version) and not short_notice_reason.strip():
