@@ -25,7 +25,10 @@ class UserAdmin(BaseUserAdmin):
     def get_fieldsets(self, request, obj=None):
         sets = super().get_fieldsets(request, obj)
         # Group and permission membership follow the role; they are not edited by hand.
-        return [(n, {**o, "fields": tuple(f for f in o["fields"] if f not in ("groups", "user_permissions"))}) for n, o in sets]
+        return [
+            (n, {**o, "fields": tuple(f for f in o["fields"] if f not in ("groups", "user_permissions"))})
+            for n, o in sets
+        ]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

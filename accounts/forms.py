@@ -6,13 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
-TIME_ZONES = [(z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z and not z.startswith(("Etc/", "SystemV/"))] + [("UTC", "UTC")]
+TIME_ZONES = [
+    (z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z and not z.startswith(("Etc/", "SystemV/"))
+] + [("UTC", "UTC")]
 
 
 class ProfileForm(forms.ModelForm):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    time_zone = forms.ChoiceField(label=_("Your time zone"), choices=TIME_ZONES,
-                                  help_text=_("Deadlines are shown in the procedural time zone and in this one."))
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"),
+        choices=TIME_ZONES,
+        help_text=_("Deadlines are shown in the procedural time zone and in this one."),
+    )
 
     class Meta:
         model = User

@@ -36,9 +36,8 @@ class SessionLifetimeMiddleware:
             last_seen = request.session.get(SESSION_LAST_SEEN, started)
             if started is None:
                 request.session[SESSION_STARTED] = now
-            elif (
-                now - started > settings.SESSION_ABSOLUTE_TIMEOUT
-                or (last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT)
+            elif now - started > settings.SESSION_ABSOLUTE_TIMEOUT or (
+                last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT
             ):
                 logout(request)
                 return redirect(reverse(settings.LOGIN_URL) + "?expired=1")

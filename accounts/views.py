@@ -26,7 +26,7 @@ class LoginView(auth_views.LoginView):
 
 
 def home(request):
-    return redirect("meetings:list")
+    return redirect("due:list")
 
 
 def profile(request):

@@ -71,28 +71,41 @@ def people(transactional_db, tor_versions):
     an eligible State with a delegate, and a State whose signature was withdrawn."""
     today = clock.today_in("Europe/Zurich")
     party = make_state("CHE", name="Switzerland", status="state_party")
-    withdrawn = make_state("USA", name="United States", status="signature_withdrawn",
-                           withdrawn=datetime.date(2019, 7, 18))
-    officer = UserFactory(username="officer", first_name="Olga", last_name="Officer",
-                          role=Role.SECRETARIAT, participant_role="")
+    withdrawn = make_state(
+        "USA", name="United States", status="signature_withdrawn", withdrawn=datetime.date(2019, 7, 18)
+    )
+    officer = UserFactory(
+        username="officer", first_name="Olga", last_name="Officer", role=Role.SECRETARIAT, participant_role=""
+    )
     device = TOTPDevice.objects.create(user=officer, name="authenticator", key=TOTP_KEY, confirmed=True)
-    president = UserFactory(username="president", first_name="Pia", last_name="President",
-                            role=Role.CSP_PRESIDENT, participant_role="")
+    president = UserFactory(
+        username="president", first_name="Pia", last_name="President", role=Role.CSP_PRESIDENT, participant_role=""
+    )
     chair = UserFactory(username="chair", state=party, participant_role=ParticipantRole.POLICY)
-    appoint_chair(chair, appointed_on=today - datetime.timedelta(days=365),
-                  term_ends_on=today + datetime.timedelta(days=365))
+    appoint_chair(
+        chair, appointed_on=today - datetime.timedelta(days=365), term_ends_on=today + datetime.timedelta(days=365)
+    )
     delegate = UserFactory(username="delegate_che", state=party, participant_role=ParticipantRole.ENFORCEMENT)
     outsider = UserFactory(username="delegate_usa", state=withdrawn, participant_role=ParticipantRole.OTHER)
-    return {"officer": officer, "device": device, "president": president, "chair": chair,
-            "delegate": delegate, "outsider": outsider, "party": party, "today": today}
+    return {
+        "officer": officer,
+        "device": device,
+        "president": president,
+        "chair": chair,
+        "delegate": delegate,
+        "outsider": outsider,
+        "party": party,
+        "today": today,
+    }
 
 
 @pytest.fixture
 def page(live_server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="en-GB", timezone_id="Europe/Zurich",
-                                      viewport={"width": 1280, "height": 900})
+        context = browser.new_context(
+            locale="en-GB", timezone_id="Europe/Zurich", viewport={"width": 1280, "height": 900}
+        )
         page = context.new_page()
         page.set_default_timeout(10_000)
         try:
@@ -131,8 +144,10 @@ def test_secretariat_logs_in_creates_meeting_and_sends_invitation(live_server, p
         expect(page.locator('input[name="method"][value="totp"]')).to_be_checked()
         page.fill("#id_token", f"{totp(device.bin_key):06d}")
         page.get_by_role("button", name="Verify").click()
-        expect(page).to_have_url(re.compile(r"/meetings/$"))
+        expect(page).to_have_url(re.compile(r"/due/$"))
         expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
+        expect(page).to_have_url(re.compile(r"/meetings/$"))
 
         # 2. A new meeting, 120 days ahead: not short notice (ToR rule 9).
         page.get_by_role("link", name="New meeting").click()

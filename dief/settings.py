@@ -52,7 +52,9 @@ INSTALLED_APPS = [
     "states",
     "twofactor",
     "notifications",
+    "enforcement",
     "meetings",
+    "due",
     "presentations",
     "experts",
     "briefings",
@@ -172,8 +174,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(VAR_DIR / "documents")}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "documents")},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -216,10 +220,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# One short periodic sweep applies every transition that has come due (design.md).
+DIEF_SWEEP_INTERVAL_SECONDS = env.float("DIEF_SWEEP_INTERVAL_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
-    "send-pending-notifications": {
-        "task": "notifications.tasks.send_pending_notifications",
-        "schedule": 60.0,
+    "sweep": {
+        "task": "enforcement.tasks.sweep",
+        "schedule": DIEF_SWEEP_INTERVAL_SECONDS,
+        "options": {"expires": max(DIEF_SWEEP_INTERVAL_SECONDS * 2, 30)},
     },
 }
 
@@ -258,5 +265,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Reminder days before each deadline (issue-level default; per kind overrides in DIEF_REMINDER_DAYS).
+# Reminders: days before each deadline, per deadline key, with a default. Set as JSON, e.g.
+# DIEF_REMINDER_DAYS='{"default": [14, 7, 2], "invitation": [21, 14, 7, 2]}'
+DIEF_REMINDER_DAYS = env.json("DIEF_REMINDER_DAYS", default={"default": [14, 7, 2]})
 DIEF_ADMIN_URL = env.str("DIEF_ADMIN_URL", default="admin/")

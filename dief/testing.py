@@ -64,6 +64,7 @@ def tor_version() -> ToRVersion:
 
 def meeting_factory(*, start_date, created_by, convened_by, title="Test meeting", time_zone="Europe/Zurich") -> Meeting:
     """A meeting created directly (no guards), with its draft invitation and access grants."""
+    from enforcement.services import schedule_meeting
     from meetings.services import sync_meeting_access
 
     meeting = Meeting.objects.create(
@@ -82,6 +83,7 @@ def meeting_factory(*, start_date, created_by, convened_by, title="Test meeting"
     )
     Invitation.objects.create(meeting=meeting)
     sync_meeting_access(meeting)
+    schedule_meeting(meeting)
     return meeting
 
 

@@ -12,23 +12,33 @@ urlpatterns = [
     path("accounts/profile/", account_views.profile, name="profile"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(template_name="accounts/password_reset.html",
-                                             email_template_name="emails/password_reset_body.txt",
-                                             subject_template_name="emails/password_reset_subject.txt"),
+        auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset.html",
+            email_template_name="emails/password_reset_body.txt",
+            subject_template_name="emails/password_reset_subject.txt",
+        ),
         name="password_reset",
     ),
-    path("accounts/password-reset/done/",
-         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
-         name="password_reset_done"),
-    path("accounts/reset/<uidb64>/<token>/",
-         auth_views.PasswordResetConfirmView.as_view(template_name="accounts/password_reset_confirm.html",
-                                                     post_reset_login=False),
-         name="password_reset_confirm"),
-    path("accounts/reset/done/",
-         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
-         name="password_reset_complete"),
+    path(
+        "accounts/password-reset/done/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html", post_reset_login=False
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
     path("i18n/setlang/", account_views.switch_language, name="set_language"),
     path("twofactor/", include("twofactor.urls")),
     path("meetings/", include("meetings.urls")),
+    path("due/", include("due.urls")),
     path(settings.DIEF_ADMIN_URL, admin.site.urls),
 ]

@@ -152,3 +152,30 @@ def deadline_status(deadline: Deadline, done_at: datetime.datetime | None, now: 
     if done_at is not None:
         return DeadlineStatus.MET if deadline.is_met_by(done_at) else DeadlineStatus.DONE_LATE
     return DeadlineStatus.MISSED if now > deadline.due_at else DeadlineStatus.UPCOMING
+
+
+#: Reminders go out at this local hour (procedural time zone) on the day N days before the due date.
+REMINDER_HOUR = 9
+
+
+def reminder_days(key: str) -> tuple[int, ...]:
+    """Days before deadline ``key`` at which reminders go out (settings ``DIEF_REMINDER_DAYS``:
+    a mapping of deadline key to days, with a ``default``; 14, 7 and 2 unless configured)."""
+    from django.conf import settings
+
+    configured = getattr(settings, "DIEF_REMINDER_DAYS", {}) or {}
+    days = configured.get(str(key), configured.get("default", (14, 7, 2)))
+    return tuple(sorted({int(d) for d in days if int(d) > 0}, reverse=True))
+
+
+def reminder_at(deadline: Deadline, days: int) -> datetime.datetime:
+    """The instant (aware UTC) of the reminder ``days`` calendar days before ``deadline``:
+    ``REMINDER_HOUR`` o'clock in the procedural time zone on that day."""
+    day = deadline.due_date - datetime.timedelta(days=days)
+    local = datetime.datetime.combine(day, datetime.time(REMINDER_HOUR), tzinfo=ZoneInfo(deadline.time_zone))
+    return local.astimezone(datetime.UTC)
+
+
+def passed_at(deadline: Deadline) -> datetime.datetime:
+    """The first instant after ``deadline``: when it counts as passed (aware UTC)."""
+    return deadline.due_at + datetime.timedelta(microseconds=1)

@@ -22,9 +22,13 @@ class MeetingForm(forms.Form):
     end_date = forms.DateField(label=_("End date"), widget=DateInput)
     venue = forms.CharField(label=_("Venue"), max_length=200)
     host_session = forms.ChoiceField(label=_("Held during (ToR rule 3)"), choices=HostSession.choices)
-    host_session_name = forms.CharField(label=_("Session"), max_length=120, help_text=Meeting._meta.get_field("host_session_name").help_text)
+    host_session_name = forms.CharField(
+        label=_("Session"), max_length=120, help_text=Meeting._meta.get_field("host_session_name").help_text
+    )
     procedural_time_zone = forms.ChoiceField(
-        label=_("Procedural time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/Zurich",
+        label=_("Procedural time zone"),
+        choices=TIME_ZONE_CHOICES,
+        initial="Europe/Zurich",
         help_text=_("Deadlines end at midnight in this zone. Geneva is Europe/Zurich."),
     )
     convened_by = forms.ModelChoiceField(
@@ -33,7 +37,9 @@ class MeetingForm(forms.Form):
     )
     convened_on = forms.DateField(label=_("Date of the President's decision"), widget=DateInput)
     consulted_chair = forms.BooleanField(label=_("The President consulted the Chair"), required=False)
-    consulted_secretariat = forms.BooleanField(label=_("The President consulted the Secretariat"), required=False, initial=True)
+    consulted_secretariat = forms.BooleanField(
+        label=_("The President consulted the Secretariat"), required=False, initial=True
+    )
     short_notice_reason = forms.CharField(
         label=_("Reason for short notice (ToR rule 9)"),
         required=False,
@@ -50,10 +56,24 @@ class MeetingForm(forms.Form):
 
 class InvitationTextForm(forms.Form):
     additional_text = forms.CharField(
-        label=_("Additional text"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Additional text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("The date, venue and the call to present cases (ToR rule 9) are always included."),
     )
 
 
 class ChairConsultationForm(forms.Form):
-    note = forms.CharField(label=_("Note on the consultation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note on the consultation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MeetingDatesForm(forms.Form):
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput)
+    end_date = forms.DateField(label=_("End date"), widget=DateInput)
+    short_notice_reason = forms.CharField(
+        label=_("Reason for short notice (ToR rule 9)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

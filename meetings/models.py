@@ -22,9 +22,7 @@ class ToRVersion(models.Model):
     invitation_days = models.PositiveSmallIntegerField(_("invitation, days before (rule 9)"))
     expert_proposal_days = models.PositiveSmallIntegerField(_("expert proposals, days before (rule 8)"))
     silence_procedure_days = models.PositiveSmallIntegerField(_("silence procedure, days (rule 8)"))
-    expert_objection_resolution_days = models.PositiveSmallIntegerField(
-        _("objections resolved, days before (rule 8)")
-    )
+    expert_objection_resolution_days = models.PositiveSmallIntegerField(_("objections resolved, days before (rule 8)"))
     draft_agenda_days = models.PositiveSmallIntegerField(_("draft agenda, days before (rule 10)"))
     involved_state_notice_days = models.PositiveSmallIntegerField(_("notice to involved States, days before (rule 12)"))
     involved_state_response_days = models.PositiveSmallIntegerField(

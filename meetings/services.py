@@ -12,6 +12,7 @@ from accounts.enums import SECRETARIAT_GROUP, Role
 from accounts.models import User
 from dief import clock
 from dief.errors import RuleViolation
+from enforcement.services import schedule_meeting
 from notifications.enums import NotificationKind
 from notifications.services import queue
 from states.queries import eligible_states
@@ -35,6 +36,39 @@ def is_short_notice(start_date: datetime.date, time_zone: str, tor_version: ToRV
 
 def meetings_in_year(year: int):
     return Meeting.objects.filter(start_date__year=year)
+
+
+def _check_meetings_per_year(version: ToRVersion, year: int, exclude: Meeting | None = None) -> None:
+    """ToR rule 3: refuse a meeting beyond the number a calendar year may have.
+
+    Locks the ToR version row first, so two officers cannot both create the one too many.
+    """
+    ToRVersion.objects.select_for_update().filter(pk=version.pk).first()
+    others = meetings_in_year(year)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    n = version.max_meetings_per_year
+    if others.count() >= n:
+        raise RuleViolation(
+            ngettext(
+                "The Forum meets up to %(n)s time a calendar year; %(year)s already has %(n)s meeting (ToR rule 3).",
+                "The Forum meets up to %(n)s times a calendar year; %(year)s already has %(n)s meetings (ToR rule 3).",
+                n,
+            )
+            % {"n": n, "year": year},
+            rule="3",
+        )
+
+
+def _refuse_short_notice(version: ToRVersion) -> None:
+    raise RuleViolation(
+        _(
+            "The invitation must go out at least %(days)s days before the meeting; that date has passed. "
+            "Give the reason for the short notice (ToR rule 9)."
+        )
+        % {"days": version.invitation_days},
+        rule="9",
+    )
 
 
 @transaction.atomic
@@ -67,28 +101,9 @@ def convene_meeting(
     if end_date < start_date:
         raise RuleViolation(_("The meeting cannot end before it starts."))
     version = ToRVersion.in_force_on(convened_on)
-    # Serialise meeting creation so that two Secretariat officers cannot both create the third.
-    ToRVersion.objects.select_for_update().filter(pk=version.pk).first()
-    if meetings_in_year(start_date.year).count() >= version.max_meetings_per_year:
-        n = version.max_meetings_per_year
-        raise RuleViolation(
-            ngettext(
-                "The Forum meets up to %(n)s time a calendar year; %(year)s already has %(n)s meeting (ToR rule 3).",
-                "The Forum meets up to %(n)s times a calendar year; %(year)s already has %(n)s meetings (ToR rule 3).",
-                n,
-            )
-            % {"n": n, "year": start_date.year},
-            rule="3",
-        )
+    _check_meetings_per_year(version, start_date.year)
     if is_short_notice(start_date, procedural_time_zone, version) and not short_notice_reason.strip():
-        raise RuleViolation(
-            _(
-                "The invitation must go out at least %(days)s days before the meeting; that date has passed. "
-                "Give the reason for the short notice (ToR rule 9)."
-            )
-            % {"days": version.invitation_days},
-            rule="9",
-        )
+        _refuse_short_notice(version)
     meeting = Meeting.objects.create(
         title=title,
         start_date=start_date,
@@ -107,6 +122,43 @@ def convene_meeting(
     )
     Invitation.objects.create(meeting=meeting)
     sync_meeting_access(meeting)
+    schedule_meeting(meeting)
+    return meeting
+
+
+@transaction.atomic
+def change_meeting_dates(
+    *, by: User, meeting: Meeting, start_date: datetime.date, end_date: datetime.date, short_notice_reason: str = ""
+) -> Meeting:
+    """Move a meeting; every deadline, reminder and flag follows, what is done stays done.
+
+    Guards as when convening: ToR rule 3 (two meetings a calendar year, this one excluded)
+    and rule 9 (a reason when the invitation can no longer be on time and is not sent yet).
+    Delegates already invited are told the new dates. Returns the meeting; raises
+    :class:`RuleViolation` and changes nothing.
+    """
+    _require_secretariat(by)
+    meeting = Meeting.objects.select_for_update().select_related("tor_version").get(pk=meeting.pk)
+    if end_date < start_date:
+        raise RuleViolation(_("The meeting cannot end before it starts."))
+    if (start_date, end_date) == (meeting.start_date, meeting.end_date):
+        return meeting
+    version = meeting.tor_version
+    _check_meetings_per_year(version, start_date.year, exclude=meeting)
+    invitation = meeting.invitation
+    reason = short_notice_reason.strip() or meeting.short_notice_reason
+    if not invitation.is_sent and is_short_notice(start_date, meeting.procedural_time_zone, version) and not reason:
+        _refuse_short_notice(version)
+    meeting.start_date, meeting.end_date, meeting.short_notice_reason = start_date, end_date, reason
+    meeting.save(update_fields=["start_date", "end_date", "short_notice_reason"])
+    schedule_meeting(meeting)
+    if invitation.is_sent:
+        queue(
+            f"meeting:{meeting.pk}:dates:{start_date.isoformat()}:{end_date.isoformat()}",
+            User.objects.filter(is_active=True, role=Role.DELEGATE, state__in=invitation.states_invited.all()),
+            NotificationKind.MEETING_CHANGED,
+            meeting=meeting,
+        )
     return meeting
 
 
@@ -202,9 +254,7 @@ def send_invitation(*, by: User, meeting: Meeting) -> Invitation:
     invitation.save()
     invitation.states_invited.set(states)
     sync_meeting_access(meeting)
-    recipients = User.objects.filter(
-        is_active=True, role=Role.DELEGATE, state__in=states
-    ).order_by("pk")
+    recipients = User.objects.filter(is_active=True, role=Role.DELEGATE, state__in=states).order_by("pk")
     queue(
         f"meeting:{meeting.pk}:invitation",
         recipients,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.meeting_create, name="create"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/calendar/", views.meeting_calendar_view, name="calendar"),
+    path("<int:pk>/dates/", views.meeting_change_dates, name="change_dates"),
     path("<int:pk>/invitation/", views.invitation_detail, name="invitation"),
     path("<int:pk>/invitation/text/", views.invitation_update, name="invitation_update"),
     path("<int:pk>/invitation/consult/", views.invitation_consult, name="invitation_consult"),

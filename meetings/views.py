@@ -13,7 +13,7 @@ from dief.errors import RuleViolation
 from . import services
 from .deadlines import deadline_status, meeting_calendar
 from .enums import DeadlineKey, DeadlineStatus
-from .forms import ChairConsultationForm, InvitationTextForm, MeetingForm
+from .forms import ChairConsultationForm, InvitationTextForm, MeetingDatesForm, MeetingForm
 from .models import ChairAppointment
 from .queries import can_manage_meetings, is_chair_in_office, meetings_for_user
 
@@ -30,7 +30,9 @@ def _require_manager(request):
 
 def meeting_list(request):
     meetings = meetings_for_user(request.user).select_related("invitation").order_by("-start_date")
-    return render(request, "meetings/meeting_list.html", {"meetings": meetings, "can_manage": can_manage_meetings(request.user)})
+    return render(
+        request, "meetings/meeting_list.html", {"meetings": meetings, "can_manage": can_manage_meetings(request.user)}
+    )
 
 
 def meeting_create(request):
@@ -57,7 +59,15 @@ def _calendar_rows(meeting, viewer_tz):
     rows = []
     for d in meeting_calendar(meeting):
         status = deadline_status(d, done.get(d.key), now)
-        rows.append({"deadline": d, "status": status, "status_label": DeadlineStatus(status).label, "procedural": d.due_at_procedural, "viewer": d.due_at_in(viewer_tz)})
+        rows.append(
+            {
+                "deadline": d,
+                "status": status,
+                "status_label": DeadlineStatus(status).label,
+                "procedural": d.due_at_procedural,
+                "viewer": d.due_at_in(viewer_tz),
+            }
+        )
     return rows
 
 
@@ -72,10 +82,31 @@ def meeting_detail(request, pk):
             "invitation": meeting.invitation,
             "calendar": _calendar_rows(meeting, request.user.time_zone),
             "can_manage": can_manage_meetings(request.user),
-            "sees_draft": can_manage_meetings(request.user) or is_chair_in_office(request.user) or request.user.is_csp_president,
+            "sees_draft": can_manage_meetings(request.user)
+            or is_chair_in_office(request.user)
+            or request.user.is_csp_president,
             "no_chair_flag": not chair_in_office,
+            "dates_form": MeetingDatesForm(initial={"start_date": meeting.start_date, "end_date": meeting.end_date}),
+            "flags": meeting.deadline_flags.filter(cleared_at__isnull=True),
         },
     )
+
+
+@require_POST
+def meeting_change_dates(request, pk):
+    meeting = _meeting_for(request, pk)
+    _require_manager(request)
+    form = MeetingDatesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a valid start and end date."))
+    else:
+        try:
+            services.change_meeting_dates(by=request.user, meeting=meeting, **form.cleaned_data)
+        except RuleViolation as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The dates changed; every ToR deadline and reminder follows them."))
+    return redirect("meetings:detail", pk=meeting.pk)
 
 
 def meeting_calendar_view(request, pk):
@@ -128,7 +159,9 @@ def invitation_update(request, pk):
     def action(meeting):
         if not form.is_valid():
             raise RuleViolation(_("The text could not be saved."))
-        services.update_invitation_text(by=request.user, meeting=meeting, additional_text=form.cleaned_data["additional_text"])
+        services.update_invitation_text(
+            by=request.user, meeting=meeting, additional_text=form.cleaned_data["additional_text"]
+        )
         return _("Draft invitation saved.")
 
     return _manage_action(request, pk, action)

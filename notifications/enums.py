@@ -6,3 +6,6 @@ class NotificationKind(models.TextChoices):
     """Each kind has its templates: templates/emails/<kind>_subject.txt and _body.txt."""
 
     INVITATION = "invitation", _("invitation to a meeting")
+    REMINDER = "reminder", _("reminder of a ToR deadline")
+    DEADLINE_MISSED = "deadline_missed", _("ToR deadline passed unmet")
+    MEETING_CHANGED = "meeting_changed", _("meeting dates changed")

@@ -1,5 +1,6 @@
 """Queueing and sending notifications through the outbox (design.md, Notifications)."""
 
+import datetime
 import logging
 from zoneinfo import ZoneInfo
 
@@ -54,10 +55,22 @@ def render(notification: Notification) -> EmailMultiAlternatives:
     )
     if notification.meeting is not None:
         ctx["meeting_url"] = ctx["site_url"] + reverse("meetings:detail", args=[notification.meeting.pk])
+    if ctx.get("due_at"):
+        due_at = datetime.datetime.fromisoformat(ctx["due_at"])
+        procedural = ctx.get("procedural_time_zone") or settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE
+        ctx["due_at_recipient"] = due_at.astimezone(ZoneInfo(user.time_zone))
+        ctx["due_at_procedural"] = due_at.astimezone(ZoneInfo(procedural))
+        ctx["procedural_time_zone"] = procedural
     with translation.override(user.language or settings.LANGUAGE_CODE), timezone.override(ZoneInfo(user.time_zone)):
+        if ctx.get("deadline_key"):
+            from meetings.enums import DeadlineKey
+
+            ctx["deadline_label"] = str(DeadlineKey(ctx["deadline_key"]).label)
         subject = " ".join(render_to_string(f"emails/{notification.kind}_subject.txt", ctx).split())
         body = render_to_string(f"emails/{notification.kind}_body.txt", ctx)
-    return EmailMultiAlternatives(subject=subject, body=body, to=[user.email])
+    return EmailMultiAlternatives(
+        subject=subject, body=body, to=[user.email], headers={"Auto-Submitted": "auto-generated"}
+    )
 
 
 def send_pending(limit: int = 200) -> int:

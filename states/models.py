@@ -21,9 +21,7 @@ class StateQuerySet(models.QuerySet):
             dated, state=OuterRef("pk"), kind__in=[TreatyEventKind.SIGNATURE, TreatyEventKind.CONSENT]
         )
         consented = TreatyEvent.objects.filter(dated, state=OuterRef("pk"), kind=TreatyEventKind.CONSENT)
-        withdrawn = TreatyEvent.objects.filter(
-            dated, state=OuterRef("pk"), kind=TreatyEventKind.SIGNATURE_WITHDRAWN
-        )
+        withdrawn = TreatyEvent.objects.filter(dated, state=OuterRef("pk"), kind=TreatyEventKind.SIGNATURE_WITHDRAWN)
         return self.filter(Exists(joined)).exclude(Q(Exists(withdrawn)) & ~Q(Exists(consented)))
 
     def parties_on(self, on_date: datetime.date):

@@ -11,7 +11,16 @@ from .enums import ConsentType, TreatyEventKind, TreatyStatus
 from .models import State, TreatyEvent
 
 BUNDLED_CSV = Path(__file__).resolve().parent / "data" / "att_states.csv"
-REQUIRED_COLUMNS = {"name", "iso3", "signature_date", "consent_date", "consent_type", "entry_into_force", "status", "region"}
+REQUIRED_COLUMNS = {
+    "name",
+    "iso3",
+    "signature_date",
+    "consent_date",
+    "consent_type",
+    "entry_into_force",
+    "status",
+    "region",
+}
 
 
 class StatesFileError(ValueError):
@@ -48,8 +57,10 @@ def _events_for_row(row: dict, line: int) -> list[tuple[str, datetime.date | Non
     events = []
     # A signature is known from its date, from a signatory status, or from a consent that
     # presupposes it (ratification, acceptance, approval); accession needs none.
-    if signed or status in (TreatyStatus.SIGNATORY, TreatyStatus.SIGNATURE_WITHDRAWN) or (
-        status == TreatyStatus.STATE_PARTY and consent_type and consent_type != ConsentType.ACCESSION
+    if (
+        signed
+        or status in (TreatyStatus.SIGNATORY, TreatyStatus.SIGNATURE_WITHDRAWN)
+        or (status == TreatyStatus.STATE_PARTY and consent_type and consent_type != ConsentType.ACCESSION)
     ):
         events.append((TreatyEventKind.SIGNATURE, signed, ""))
     if status == TreatyStatus.STATE_PARTY:
@@ -93,9 +104,7 @@ def import_states(path: Path | str = BUNDLED_CSV) -> ImportSummary:
             changed = True
         else:
             have = sorted((e.kind, e.date, e.consent_type) for e in state.treaty_events.all())
-            changed = (
-                have != wanted or state.name != row["name"].strip() or state.region != row["region"].strip()
-            )
+            changed = have != wanted or state.name != row["name"].strip() or state.region != row["region"].strip()
             if changed:
                 summary.updated += 1
             else:

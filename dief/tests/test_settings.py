@@ -11,12 +11,17 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_manage(*args, env_extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DIEF_"))}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_deploy_with_production_settings_reports_nothing(tmp_path):
     result = run_manage(
-        "check", "--deploy", "--fail-level", "DEBUG",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
         env_extra={
             "DIEF_ENV": "production",
             "SECRET_KEY": "x" * 30 + "-production-secret-from-the-environment-" + "y" * 20,

@@ -12,8 +12,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from dief.testing import login_password_only, login_verified, make_state
 from meetings.queries import meetings_for_user
 
-OPEN_PAGES = {"login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
-              "password_reset_complete", "set_language", "twofactor:verify", "twofactor:enrol"}
+OPEN_PAGES = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "set_language",
+    "twofactor:verify",
+    "twofactor:enrol",
+}
 
 
 def all_url_names(resolver=None, namespace=""):
@@ -40,8 +49,16 @@ def meeting_urls(meeting):
 
 def test_every_url_pattern_is_walked(meeting):
     names = {n for n, _ in meeting_urls(meeting)}
-    assert {"meetings:list", "meetings:detail", "meetings:calendar", "meetings:invitation",
-            "meetings:invitation_send", "home", "profile", "twofactor:devices"} <= names
+    assert {
+        "meetings:list",
+        "meetings:detail",
+        "meetings:calendar",
+        "meetings:invitation",
+        "meetings:invitation_send",
+        "home",
+        "profile",
+        "twofactor:devices",
+    } <= names
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -106,13 +123,17 @@ def test_eligible_personas_see_the_meeting(client, meeting, persona, request):
     assert meeting.title in client.get(reverse("meetings:list")).content.decode()
 
 
-def test_a_state_whose_signature_is_withdrawn_loses_access_from_that_date(client, meeting, signatory_state, delegate_signatory):
+def test_a_state_whose_signature_is_withdrawn_loses_access_from_that_date(
+    client, meeting, signatory_state, delegate_signatory
+):
     from states.enums import TreatyEventKind
     from states.models import TreatyEvent
 
     login_verified(client, delegate_signatory)
     assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200
-    TreatyEvent.objects.create(state=signatory_state, kind=TreatyEventKind.SIGNATURE_WITHDRAWN, date=datetime.date(2020, 1, 1))
+    TreatyEvent.objects.create(
+        state=signatory_state, kind=TreatyEventKind.SIGNATURE_WITHDRAWN, date=datetime.date(2020, 1, 1)
+    )
     assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 404
 
 
@@ -132,7 +153,9 @@ def test_a_state_that_becomes_signatory_gains_access_after_resync(client, meetin
 def test_guardian_grants_go_to_state_groups_through_direct_foreign_keys(meeting, party, withdrawn_state):
     from meetings.models import MeetingGroupObjectPermission
 
-    groups = set(MeetingGroupObjectPermission.objects.filter(content_object=meeting).values_list("group__name", flat=True))
+    groups = set(
+        MeetingGroupObjectPermission.objects.filter(content_object=meeting).values_list("group__name", flat=True)
+    )
     assert "State:CHE" in groups and "Secretariat" in groups
     assert "State:USA" not in groups
 

@@ -29,7 +29,9 @@ def calendar(start, tz="Europe/Zurich"):
 def test_invitation_deadline_is_the_end_of_t_minus_50_in_geneva():
     invitation = calendar(datetime.date(2025, 3, 20))[DeadlineKey.INVITATION]
     assert invitation.due_date == datetime.date(2025, 1, 29)
-    assert invitation.due_at_procedural.replace(microsecond=0) == datetime.datetime(2025, 1, 29, 23, 59, 59, tzinfo=ZURICH)
+    assert invitation.due_at_procedural.replace(microsecond=0) == datetime.datetime(
+        2025, 1, 29, 23, 59, 59, tzinfo=ZURICH
+    )
     assert invitation.due_at.tzinfo == UTC
     assert invitation.rule == "9"
 
@@ -133,8 +135,12 @@ def test_tor_calendar_command_prints_json(capsys):
     }
     assert by_key["involved_state_response"]["due_at"] == "2025-03-05T23:59:59+01:00"
     assert set(by_key) == {
-        "invitation", "expert_proposal", "draft_agenda", "involved_state_notice",
-        "expert_objection_resolution", "involved_state_response",
+        "invitation",
+        "expert_proposal",
+        "draft_agenda",
+        "involved_state_notice",
+        "expert_objection_resolution",
+        "involved_state_response",
     }
 
 

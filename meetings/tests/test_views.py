@@ -52,13 +52,17 @@ def test_secretariat_creates_a_meeting_and_sees_its_calendar(client, secretariat
 
 def test_short_notice_meeting_needs_a_reason(client, secretariat, president, party, chair):
     login_verified(client, secretariat)
-    response = client.post(reverse("meetings:create"), create_payload(president, start_date="2027-01-10", end_date="2027-01-10"))
+    response = client.post(
+        reverse("meetings:create"), create_payload(president, start_date="2027-01-10", end_date="2027-01-10")
+    )
     assert response.status_code == 200
     assert "ToR rule 9" in response.content.decode()
     assert not Meeting.objects.exists()
     response = client.post(
         reverse("meetings:create"),
-        create_payload(president, start_date="2027-01-10", end_date="2027-01-10", short_notice_reason="Venue only free then"),
+        create_payload(
+            president, start_date="2027-01-10", end_date="2027-01-10", short_notice_reason="Venue only free then"
+        ),
     )
     assert response.status_code == 302
     assert Meeting.objects.get().short_notice_reason == "Venue only free then"
@@ -67,16 +71,29 @@ def test_short_notice_meeting_needs_a_reason(client, secretariat, president, par
 def test_third_meeting_in_a_year_is_refused_citing_rule_3(client, secretariat, president, party, chair):
     login_verified(client, secretariat)
     for day in ("2027-03-18", "2027-08-20"):
-        assert client.post(reverse("meetings:create"), create_payload(president, start_date=day, end_date=day)).status_code == 302
-    response = client.post(reverse("meetings:create"), create_payload(president, start_date="2027-11-02", end_date="2027-11-02"))
+        assert (
+            client.post(reverse("meetings:create"), create_payload(president, start_date=day, end_date=day)).status_code
+            == 302
+        )
+    response = client.post(
+        reverse("meetings:create"), create_payload(president, start_date="2027-11-02", end_date="2027-11-02")
+    )
     assert response.status_code == 200
     assert "ToR rule 3" in response.content.decode()
     assert Meeting.objects.count() == 2
 
 
 def test_invitation_needs_the_chair_consultation_then_goes_to_every_eligible_delegate(
-    client, secretariat, meeting, chair, delegate_party, delegate_other_party, delegate_signatory, outsider,
-    national_authority, django_capture_on_commit_callbacks,
+    client,
+    secretariat,
+    meeting,
+    chair,
+    delegate_party,
+    delegate_other_party,
+    delegate_signatory,
+    outsider,
+    national_authority,
+    django_capture_on_commit_callbacks,
 ):
     login_verified(client, secretariat)
     client.post(reverse("meetings:invitation_send", args=[meeting.pk]), follow=True)
@@ -107,7 +124,9 @@ def test_double_send_sends_each_invitation_once(
     assert [m.to for m in mail.outbox].count([delegate_party.email]) == 1
 
 
-def test_invitation_sent_after_t_minus_50_is_recorded_late(client, secretariat, president, chair, party, delegate_party):
+def test_invitation_sent_after_t_minus_50_is_recorded_late(
+    client, secretariat, president, chair, party, delegate_party
+):
     from dief.testing import meeting_factory
 
     late = meeting_factory(start_date=datetime.date(2027, 1, 15), created_by=secretariat, convened_by=president)
@@ -134,7 +153,9 @@ def test_delegate_cannot_create_meetings_or_send_invitations(client, meeting, de
     assert client.post(reverse("meetings:invitation_send", args=[meeting.pk])).status_code == 403
 
 
-def test_meeting_list_query_count_does_not_grow_with_meetings(client, secretariat, president, delegate_party, django_assert_max_num_queries):
+def test_meeting_list_query_count_does_not_grow_with_meetings(
+    client, secretariat, president, delegate_party, django_assert_max_num_queries
+):
     from dief.testing import meeting_factory
 
     login_verified(client, delegate_party)

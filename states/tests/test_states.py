@@ -38,7 +38,12 @@ def test_eligibility_follows_the_dates_of_the_treaty_history():
 
 def test_queryset_and_model_agree_on_eligibility_on_every_date():
     import_states()
-    for day in (datetime.date(2013, 6, 3), datetime.date(2016, 1, 1), datetime.date(2020, 7, 29), datetime.date(2026, 11, 30)):
+    for day in (
+        datetime.date(2013, 6, 3),
+        datetime.date(2016, 1, 1),
+        datetime.date(2020, 7, 29),
+        datetime.date(2026, 11, 30),
+    ):
         by_query = set(State.objects.eligible_on(day).values_list("iso3", flat=True))
         by_model = {s.iso3 for s in State.objects.prefetch_related("treaty_events") if s.is_eligible(day)}
         assert by_query == by_model, day
@@ -50,9 +55,13 @@ def test_reimport_keeps_primary_keys_and_references(tmp_path):
     user = UserFactory(username="delegate_mex", state=mexico, role=Role.DELEGATE)
     corrected = tmp_path / "states.csv"
     text = BUNDLED_CSV.read_text(encoding="utf-8")
-    corrected.write_text(text.replace("Angola,AGO,2013-09-24,,,,signatory,Africa",
-                                      "Angola,AGO,2013-09-24,2026-01-15,ratification,2026-04-15,state_party,Africa"),
-                         encoding="utf-8")
+    corrected.write_text(
+        text.replace(
+            "Angola,AGO,2013-09-24,,,,signatory,Africa",
+            "Angola,AGO,2013-09-24,2026-01-15,ratification,2026-04-15,state_party,Africa",
+        ),
+        encoding="utf-8",
+    )
     summary = import_states(corrected)
     assert summary.created == 0 and summary.updated == 1 and summary.unchanged == 142
     user.refresh_from_db()
@@ -65,8 +74,12 @@ def test_malformed_file_changes_nothing(tmp_path):
     import_states()
     bad = tmp_path / "bad.csv"
     text = BUNDLED_CSV.read_text(encoding="utf-8")
-    bad.write_text(text.replace("Angola,AGO,2013-09-24,,,,signatory,Africa", "Angola,AGO,24/09/2013,,,,signatory,Africa")
-                   .replace("Albania,ALB", "Albanie,ALB"), encoding="utf-8")
+    bad.write_text(
+        text.replace("Angola,AGO,2013-09-24,,,,signatory,Africa", "Angola,AGO,24/09/2013,,,,signatory,Africa").replace(
+            "Albania,ALB", "Albanie,ALB"
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(StatesFileError, match="line"):
         import_states(bad)
     assert State.objects.get(iso3="ALB").name == "Albania"
@@ -78,5 +91,7 @@ def test_import_command_resyncs_meeting_access(meeting):
     from meetings.models import MeetingGroupObjectPermission
 
     call_command("import_states")
-    groups = set(MeetingGroupObjectPermission.objects.filter(content_object=meeting).values_list("group__name", flat=True))
+    groups = set(
+        MeetingGroupObjectPermission.objects.filter(content_object=meeting).values_list("group__name", flat=True)
+    )
     assert "State:MEX" in groups and "State:USA" not in groups

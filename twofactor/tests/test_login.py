@@ -41,7 +41,9 @@ def test_password_login_leads_to_the_second_factor_not_to_content(client, delega
 
 def test_totp_code_verifies_the_session(client, delegate_party, enrolled, meeting):
     password_login(client, delegate_party)
-    response = client.post(reverse("twofactor:verify"), {"method": "totp", "token": code(enrolled), "next": "/meetings/"})
+    response = client.post(
+        reverse("twofactor:verify"), {"method": "totp", "token": code(enrolled), "next": "/meetings/"}
+    )
     assert response.status_code == 302 and response.url == "/meetings/"
     assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200
 
@@ -106,10 +108,12 @@ def test_password_reset_does_not_log_in_or_skip_the_second_factor(client, delega
     client.post(reverse("password_reset"), {"email": delegate_party.email})
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
-    path = link[link.index("/accounts/reset/"):]
+    path = link[link.index("/accounts/reset/") :]
     response = client.get(path, follow=True)
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else path
-    response = client.post(form_url, {"new_password1": "a new long passphrase 42", "new_password2": "a new long passphrase 42"})
+    response = client.post(
+        form_url, {"new_password1": "a new long passphrase 42", "new_password2": "a new long passphrase 42"}
+    )
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
     assert client.get(reverse("meetings:list")).status_code == 302

@@ -90,7 +90,8 @@ class Command(BaseCommand):
             consulted_chair=True,
         )
         meeting_services.update_invitation_text(
-            by=users["secretariat"], meeting=meeting,
+            by=users["secretariat"],
+            meeting=meeting,
             additional_text="Interpretation in English, French and Spanish will be provided.",
         )
 
@@ -99,9 +100,11 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"dief is at {url}/  (demo data; every login needs a second factor)")
         self.stdout.write("Second factor: add the secret to an authenticator app, or print the current code with")
-        self.stdout.write("  .venv/bin/python manage.py demo_totp USERNAME      or use one of the backup codes (single use).")
+        self.stdout.write(
+            "  .venv/bin/python manage.py demo_totp USERNAME      or use one of the backup codes (single use)."
+        )
         self.stdout.write("")
-        for username, role, iso3, _pr, _f, _l, _lang, _tz, description in PERSONAS:
+        for username, _role, _iso3, _pr, _f, _l, _lang, _tz, description in PERSONAS:
             secret = base64.b32encode(bytes.fromhex(totp_key_hex(username))).decode().rstrip("=")
             self.stdout.write(f"  {username:<14} password {password_for(username):<28} {description}")
             self.stdout.write(f"  {'':<14} TOTP secret {secret}  backup codes {' '.join(backup_codes_for(username))}")

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("start_date", help="meeting start date, YYYY-MM-DD")
-        parser.add_argument("--tz", default=settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE, help="procedural time zone (IANA)")
+        parser.add_argument(
+            "--tz", default=settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE, help="procedural time zone (IANA)"
+        )
         parser.add_argument("--json", action="store_true", help="print a JSON list")
         parser.add_argument("--tor-version", help="name of the ToR version (default: the one in force today)")
 

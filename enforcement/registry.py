@@ -1,0 +1,56 @@
+"""Where apps plug their deadline logic into the one sweep.
+
+- :func:`transition` registers a handler for an ``action`` name; the sweep calls it with the
+  claimed :class:`~enforcement.models.ScheduledTransition` and the current instant, inside
+  the transaction that marks the row applied.
+- :func:`deadline_duty` tells, for one ToR deadline key, who must act before it and when
+  (if ever) it was done; reminders and escalations use it. Keys with no duty registered send
+  no reminder (nobody is obliged to act by a cut-off).
+- :func:`schedule_provider` adds transitions computed from a meeting's dates (for example the
+  T-20 referral of unresolved expert proposals); they move when the meeting's dates move.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+TRANSITIONS: dict[str, Callable] = {}
+DUTIES: dict[str, "Duty"] = {}
+SCHEDULE_PROVIDERS: list[Callable] = []
+ON_DEADLINE_PASSED: dict[str, list[Callable]] = {}
+
+
+@dataclass(frozen=True)
+class Duty:
+    """``who(meeting) -> iterable of users`` who must act; ``done_at(meeting) -> aware datetime or None``."""
+
+    who: Callable[..., Iterable]
+    done_at: Callable[..., object]
+    escalate: bool = True
+
+
+def transition(action: str):
+    def register(func):
+        TRANSITIONS[action] = func
+        return func
+
+    return register
+
+
+def deadline_duty(key: str, *, who, done_at, escalate: bool = True) -> None:
+    DUTIES[str(key)] = Duty(who=who, done_at=done_at, escalate=escalate)
+
+
+def schedule_provider(func):
+    SCHEDULE_PROVIDERS.append(func)
+    return func
+
+
+def on_deadline_passed(key: str):
+    """Register ``func(meeting, deadline, now)`` to run once when deadline ``key`` passes
+    (e.g. ToR rule 8: refer unresolved expert objections at T-20)."""
+
+    def register(func):
+        ON_DEADLINE_PASSED.setdefault(str(key), []).append(func)
+        return func
+
+    return register
