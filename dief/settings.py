@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "meetings",
     "due",
     "presentations",
+    "documents",
     "experts",
     "briefings",
     "demo",
@@ -268,4 +269,7 @@ LOGGING = {
 # Reminders: days before each deadline, per deadline key, with a default. Set as JSON, e.g.
 # DIEF_REMINDER_DAYS='{"default": [14, 7, 2], "invitation": [21, 14, 7, 2]}'
 DIEF_REMINDER_DAYS = env.json("DIEF_REMINDER_DAYS", default={"default": [14, 7, 2]})
+DIEF_MAX_UPLOAD_BYTES = env.int("DIEF_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DIEF_ADMIN_URL = env.str("DIEF_ADMIN_URL", default="admin/")

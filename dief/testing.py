@@ -59,6 +59,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def tor_version() -> ToRVersion:
+    """The CSP10 ToR version (re-created after a transactional test flushed the tables)."""
+    import importlib
+
+    data = importlib.import_module("meetings.migrations.0003_tor_versions")
+    for name, in_force_from in data.VERSIONS:
+        ToRVersion.objects.get_or_create(name=name, defaults={"in_force_from": in_force_from, **data.NUMBERS})
     return ToRVersion.objects.get(name="CSP10 (2024)")
 
 

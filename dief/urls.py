@@ -40,5 +40,7 @@ urlpatterns = [
     path("twofactor/", include("twofactor.urls")),
     path("meetings/", include("meetings.urls")),
     path("due/", include("due.urls")),
+    path("presentations/", include("presentations.urls")),
+    path("documents/", include("documents.urls")),
     path(settings.DIEF_ADMIN_URL, admin.site.urls),
 ]

@@ -10,7 +10,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import validate_time_zone
 
-from .enums import HostSession, InvitationStatus
+from .enums import AgendaStatus, HostSession, InvitationStatus
 
 
 class ToRVersion(models.Model):
@@ -171,3 +171,100 @@ class Invitation(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.status == InvitationStatus.SENT
+
+
+class Agenda(models.Model):
+    """The draft agenda of a meeting (ToR rule 10) and its adoption (rule 11)."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    status = models.CharField(_("status"), max_length=12, choices=AgendaStatus.choices, default=AgendaStatus.DRAFT)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        ChairAppointment, verbose_name=_("approved by the Chair"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    distributed_at = models.DateTimeField(_("distributed at"), null=True, blank=True)
+    distributed_late = models.BooleanField(_("distributed after the rule 10 deadline"), default=False)
+    adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("agenda")
+        verbose_name_plural = _("agendas")
+
+    def __str__(self):
+        return str(self.meeting)
+
+    @property
+    def is_distributed(self) -> bool:
+        return self.distributed_at is not None
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.adopted_at is not None
+
+
+class AgendaItem(models.Model):
+    """One item of an agenda: a registered presentation or another item."""
+
+    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=200)
+    presentation = models.ForeignKey(
+        "presentations.Presentation", null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items"
+    )
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    release_decision = models.CharField(_("participants' decision to release (rule 14)"), max_length=300, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["agenda", "position", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self):
+        return self.title
+
+
+class AgendaVersion(models.Model):
+    """A distributed version of an agenda: 0 is the original, then Rev.1, Rev.2 (ToR rule 10)."""
+
+    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changes = models.TextField(_("what changed"), blank=True)
+    items = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["agenda", "number"]
+        constraints = [models.UniqueConstraint(fields=["agenda", "number"], name="agenda_version_once")]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return _("original") if self.number == 0 else f"Rev.{self.number}"
+
+
+class DelegationRegistration(models.Model):
+    """A State's delegation to a meeting (ToR rule 7); every eligible State may register (rule 6)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="delegations")
+    state = models.ForeignKey("states.State", on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField()
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="delegations", blank=True)
+
+    class Meta:
+        ordering = ["state__name"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "state"], name="one_delegation_per_state")]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+
+    def __str__(self):
+        return f"{self.state} @ {self.meeting}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import agenda_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -13,4 +13,14 @@ urlpatterns = [
     path("<int:pk>/invitation/text/", views.invitation_update, name="invitation_update"),
     path("<int:pk>/invitation/consult/", views.invitation_consult, name="invitation_consult"),
     path("<int:pk>/invitation/send/", views.invitation_send, name="invitation_send"),
+    path("<int:pk>/agenda/", agenda_views.agenda_detail, name="agenda"),
+    path("<int:pk>/agenda/items/", agenda_views.agenda_add_item, name="agenda_add_item"),
+    path("<int:pk>/agenda/items/<int:item_pk>/remove/", agenda_views.agenda_remove_item, name="agenda_remove_item"),
+    path("<int:pk>/agenda/items/<int:item_pk>/release/", agenda_views.agenda_release_item, name="agenda_release_item"),
+    path("<int:pk>/agenda/approve/", agenda_views.agenda_approve, name="agenda_approve"),
+    path("<int:pk>/agenda/distribute/", agenda_views.agenda_distribute, name="agenda_distribute"),
+    path("<int:pk>/agenda/adopt/", agenda_views.agenda_adopt, name="agenda_adopt"),
+    path("<int:pk>/agenda/documents/", agenda_views.agenda_upload, name="agenda_upload"),
+    path("<int:pk>/delegations/", agenda_views.delegations, name="delegations"),
+    path("<int:pk>/delegations/register/", agenda_views.delegation_register, name="delegation_register"),
 ]

@@ -9,3 +9,7 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("reminder of a ToR deadline")
     DEADLINE_MISSED = "deadline_missed", _("ToR deadline passed unmet")
     MEETING_CHANGED = "meeting_changed", _("meeting dates changed")
+    INVOLVED_STATE_NOTICE = "involved_state_notice", _("notice to an involved State")
+    REPLY_RECEIVED = "reply_received", _("an involved State replied")
+    AGENDA_DISTRIBUTED = "agenda_distributed", _("draft agenda distributed")
+    AGENDA_REVISED = "agenda_revised", _("agenda revised")

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PresentationsConfig(AppConfig):
     name = "presentations"
     verbose_name = _("Presentations")
+
+    def ready(self):
+        from . import duties
+
+        duties.register()

@@ -37,14 +37,73 @@ def all_url_names(resolver=None, namespace=""):
             yield f"{namespace}{entry.name}", entry
 
 
-def url_for(name, pattern, meeting):
+def confidential_objects(meeting):
+    """One of each confidential object hanging off ``meeting``: a presentation with an involved
+    State, a reply, an agenda item and a document."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dief.testing import UserFactory
+    from documents.models import Document
+    from meetings.models import Agenda, AgendaItem
+    from presentations.models import InvolvedState, Presentation, Reply
+
+    presenter = UserFactory(username=f"presenter{meeting.pk}", state=make_state("FRA", status="state_party"))
+    involved_state = make_state("CHE", status="state_party")
+    presentation = Presentation.objects.create(
+        meeting=meeting,
+        presenting_state=presenter.state,
+        registered_by=presenter,
+        registered_at=meeting.created_at,
+        kind="case",
+        title="Secret case title",
+        summary="Secret summary",
+    )
+    involved = InvolvedState.objects.create(
+        presentation=presentation, state=involved_state, notified_at=meeting.created_at
+    )
+    Reply.objects.create(
+        presentation=presentation,
+        state=involved_state,
+        text="Secret reply",
+        submitted_by=presenter,
+        submitted_at=meeting.created_at,
+    )
+    agenda = Agenda.objects.create(meeting=meeting)
+    item = AgendaItem.objects.create(agenda=agenda, position=1, title="Secret item", presentation=presentation)
+    document = Document(
+        presentation=presentation,
+        original_name="secret.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=presenter,
+        uploaded_at=meeting.created_at,
+    )
+    document.file.save("x", SimpleUploadedFile("x", b"%PDF-1.4 secret"), save=False)
+    document.save()
+    from presentations.services import sync_presentation_access
+
+    sync_presentation_access(presentation)
+    return {"presentation": presentation, "involved": involved, "item": item, "document": document}
+
+
+def url_for(name, pattern, meeting, objects):
     keys = list(pattern.pattern.regex.groupindex)
-    kwargs = {k: meeting.pk if k == "pk" else "x" for k in keys}
-    return reverse(name, kwargs=kwargs)
+    ids = {
+        "pk": objects["presentation"].pk if name.startswith("presentations:") else meeting.pk,
+        "item_pk": objects["item"].pk,
+        "involved_pk": objects["involved"].pk,
+        "token": objects["document"].token,
+    }
+    return reverse(name, kwargs={k: ids[k] for k in keys})
 
 
-def meeting_urls(meeting):
-    return [(n, url_for(n, p, meeting)) for n, p in all_url_names() if n not in OPEN_PAGES]
+def meeting_urls(meeting, objects=None):
+    objects = objects or confidential_objects(meeting)
+    return [(n, url_for(n, p, meeting, objects)) for n, p in all_url_names() if n not in OPEN_PAGES]
+
+
+SECRETS = ("Secret case title", "Secret summary", "Secret reply", "Secret item", "secret.pdf")
 
 
 def test_every_url_pattern_is_walked(meeting):
@@ -90,10 +149,17 @@ def test_users_outside_eligible_states_get_404_from_every_meeting_url(client, me
     else:
         user = request.getfixturevalue(persona)
     login_verified(client, user)
-    for name, url in meeting_urls(meeting):
-        if not name.startswith("meetings:") or name in ("meetings:list", "meetings:create"):
+    objects = confidential_objects(meeting)
+    for name, url in meeting_urls(meeting, objects):
+        if name in ("meetings:list", "meetings:create", "presentations:list", "presentations:create") or not (
+            name.startswith(("meetings:", "presentations:", "documents:"))
+        ):
             continue
-        missing_url = url.replace(f"/{meeting.pk}/", "/987654/")
+        missing_url = (
+            url.replace(f"/{meeting.pk}/", "/987654/")
+            .replace(f"/{objects['presentation'].pk}/", "/987654/")
+            .replace(str(objects["document"].token), "0" * 32)
+        )
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             # 404, or 405 for a GET on a POST-only action: the same answer as for a meeting
@@ -101,8 +167,16 @@ def test_users_outside_eligible_states_get_404_from_every_meeting_url(client, me
             assert response.status_code in (404, 405), (persona, name, method)
             assert response.status_code == getattr(client, method)(missing_url).status_code, (persona, name, method)
             assert meeting.title not in response.content.decode()
-    listing = client.get(reverse("meetings:list")).content.decode()
-    assert meeting.title not in listing
+            assert not any(secret in response.content.decode() for secret in SECRETS), (persona, name)
+    for listing_url in (
+        reverse("meetings:list"),
+        reverse("presentations:list") + "?q=Secret",
+        reverse("due:list"),
+        reverse("due:ics"),
+    ):
+        listing = client.get(listing_url).content.decode()
+        assert meeting.title not in listing
+        assert not any(secret in listing for secret in SECRETS)
     assert client.get(reverse("meetings:create")).status_code == 403
     meeting.invitation.refresh_from_db()
     assert not meeting.invitation.is_sent

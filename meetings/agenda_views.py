@@ -1,0 +1,207 @@
+"""The agenda page and the delegation registration (thin views over meetings.agenda and
+presentations.services)."""
+
+from django.contrib import messages
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.enums import ParticipantRole, Role
+from accounts.models import User
+from dief.errors import RuleViolation
+from documents import services as document_services
+from presentations import services as presentation_services
+from presentations.forms import DocumentForm
+from presentations.queries import presentations_for_user
+
+from . import agenda as agenda_services
+from .forms import AgendaItemForm, ChangesForm, DelegationForm, ReleaseForm
+from .models import AgendaItem, DelegationRegistration
+from .queries import can_manage_meetings, is_chair_in_office
+from .views import _meeting_for
+
+
+def _privileged(user) -> bool:
+    return can_manage_meetings(user) or is_chair_in_office(user)
+
+
+def agenda_detail(request, pk):
+    meeting = _meeting_for(request, pk)
+    agenda = agenda_services.agenda_of(meeting)
+    privileged = _privileged(request.user)
+    if not agenda.is_distributed and not privileged:
+        raise Http404
+    visible_presentations = presentations_for_user(request.user).filter(meeting=meeting)
+    return render(
+        request,
+        "meetings/agenda_detail.html",
+        {
+            "meeting": meeting,
+            "agenda": agenda,
+            "items": agenda.items.select_related("presentation"),
+            "versions": agenda.versions.order_by("-number"),
+            "documents": agenda.documents.order_by("uploaded_at"),
+            "visible_presentation_ids": set(visible_presentations.values_list("pk", flat=True)),
+            "can_manage": can_manage_meetings(request.user),
+            "is_chair": is_chair_in_office(request.user),
+            "item_form": AgendaItemForm(presentations=meeting.presentations.filter(status="registered")),
+            "changes_form": ChangesForm(),
+            "release_form": ReleaseForm(),
+            "document_form": DocumentForm(),
+        },
+    )
+
+
+def _agenda_action(request, pk, action):
+    meeting = _meeting_for(request, pk)
+    try:
+        message = action(meeting)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, message)
+    return redirect("meetings:agenda", pk=meeting.pk)
+
+
+@require_POST
+def agenda_add_item(request, pk):
+    def action(meeting):
+        form = AgendaItemForm(request.POST, presentations=meeting.presentations.all())
+        if not form.is_valid():
+            raise RuleViolation(_("Give the item a title."))
+        agenda_services.add_item(
+            by=request.user,
+            meeting=meeting,
+            title=form.cleaned_data["title"],
+            presentation=form.cleaned_data["presentation"],
+            changes=form.cleaned_data["changes"],
+        )
+        return _("Item added.")
+
+    return _agenda_action(request, pk, action)
+
+
+@require_POST
+def agenda_remove_item(request, pk, item_pk):
+    def action(meeting):
+        item = get_object_or_404(AgendaItem, pk=item_pk, agenda__meeting=meeting)
+        form = ChangesForm(request.POST)
+        form.is_valid()
+        agenda_services.remove_item(by=request.user, item=item, changes=form.cleaned_data.get("changes", ""))
+        return _("Item removed.")
+
+    return _agenda_action(request, pk, action)
+
+
+@require_POST
+def agenda_approve(request, pk):
+    def action(meeting):
+        agenda_services.approve(by=request.user, meeting=meeting)
+        return _("You approved the draft agenda (ToR rule 10).")
+
+    return _agenda_action(request, pk, action)
+
+
+@require_POST
+def agenda_distribute(request, pk):
+    def action(meeting):
+        agenda = agenda_services.distribute(by=request.user, meeting=meeting)
+        if agenda.distributed_late:
+            return _("Draft agenda distributed after the deadline of ToR rule 10: recorded as late.")
+        return _("Draft agenda distributed to all eligible States (ToR rule 10).")
+
+    return _agenda_action(request, pk, action)
+
+
+@require_POST
+def agenda_adopt(request, pk):
+    def action(meeting):
+        agenda_services.adopt(by=request.user, meeting=meeting)
+        return _("Adoption of the agenda recorded; registrations are closed (ToR rule 11).")
+
+    return _agenda_action(request, pk, action)
+
+
+@require_POST
+def agenda_release_item(request, pk, item_pk):
+    def action(meeting):
+        item = get_object_or_404(AgendaItem, pk=item_pk, agenda__meeting=meeting)
+        form = ReleaseForm(request.POST)
+        if not form.is_valid():
+            raise RuleViolation(_("Record the participants' decision that releases this item (ToR rule 14)."), "14")
+        agenda_services.release_item(by=request.user, item=item, decision=form.cleaned_data["decision"])
+        return _("The release of the item is recorded (ToR rule 14).")
+
+    return _agenda_action(request, pk, action)
+
+
+@require_POST
+def agenda_upload(request, pk):
+    def action(meeting):
+        form = DocumentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise RuleViolation(_("Choose a file to upload."))
+        document_services.upload(
+            by=request.user, uploaded=form.cleaned_data["file"], agenda=agenda_services.agenda_of(meeting)
+        )
+        return _("Document added.")
+
+    return _agenda_action(request, pk, action)
+
+
+def delegations(request, pk):
+    """Delegations registered to a meeting (ToR rule 7), with enforcement officers by region."""
+    meeting = _meeting_for(request, pk)
+    user = request.user
+    regs = (
+        DelegationRegistration.objects.filter(meeting=meeting)
+        .select_related("state")
+        .annotate(
+            has_enforcement=Exists(
+                User.objects.filter(delegations=OuterRef("pk"), participant_role=ParticipantRole.ENFORCEMENT)
+            )
+        )
+    )
+    by_region = (
+        regs.values("state__region")
+        .annotate(total=Count("pk"), with_enforcement=Count("pk", filter=Q(has_enforcement=True)))
+        .order_by("state__region")
+    )
+    own = regs.filter(state_id=user.state_id).first() if user.is_delegate else None
+    form = None
+    if user.is_delegate:
+        delegates = User.objects.filter(role=Role.DELEGATE, state_id=user.state_id, is_active=True).order_by(
+            "last_name"
+        )
+        form = DelegationForm(delegates=delegates, initial={"members": own.members.all() if own else [user]})
+    return render(
+        request,
+        "meetings/delegations.html",
+        {
+            "meeting": meeting,
+            "registrations": regs,
+            "by_region": by_region,
+            "own": own,
+            "form": form,
+            "show_states": _privileged(user),
+        },
+    )
+
+
+@require_POST
+def delegation_register(request, pk):
+    meeting = _meeting_for(request, pk)
+    user = request.user
+    delegates = User.objects.filter(role=Role.DELEGATE, state_id=user.state_id, is_active=True)
+    form = DelegationForm(request.POST, delegates=delegates)
+    try:
+        if not form.is_valid():
+            raise RuleViolation(_("Name at least one delegate of your State (ToR rule 7)."), "7")
+        presentation_services.register_delegation(by=user, meeting=meeting, members=form.cleaned_data["members"])
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your State's delegation is registered (ToR rules 6, 7)."))
+    return redirect("meetings:delegations", pk=meeting.pk)

@@ -1,0 +1,59 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .enums import PresentationKind, RightOfReply
+
+
+class PresentationForm(forms.Form):
+    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=None)
+    kind = forms.ChoiceField(
+        label=_("What your State will present (ToR rule 11)"),
+        choices=PresentationKind.choices,
+        widget=forms.RadioSelect,
+        initial=PresentationKind.CASE,
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Involved States read this summary when they are notified (ToR rule 12)."),
+    )
+    consent_legally_required = forms.BooleanField(
+        label=_("Our law requires the consent of the involved States (ToR rule 12)"), required=False
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+
+
+class InvolvedStatesForm(forms.Form):
+    states = forms.ModelMultipleChoiceField(
+        label=_("Involved States"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 8})
+    )
+
+    def __init__(self, *args, states, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["states"].queryset = states
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Your State's response"), widget=forms.Textarea(attrs={"rows": 6}))
+    consent = forms.TypedChoiceField(
+        label=_("Consent of your State (ToR rule 12)"),
+        required=False,
+        empty_value=None,
+        choices=[("", _("—")), ("yes", _("We consent")), ("no", _("We do not consent"))],
+        coerce=lambda v: v == "yes",
+    )
+
+
+class RightOfReplyForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Right of reply"),
+        choices=[(RightOfReply.GIVEN, RightOfReply.GIVEN.label), (RightOfReply.WAIVED, RightOfReply.WAIVED.label)],
+    )
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label=_("Supporting document"))

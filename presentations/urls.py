@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "presentations"
+urlpatterns = [
+    path("", views.presentation_list, name="list"),
+    path("new/", views.presentation_create, name="create"),
+    path("<int:pk>/", views.presentation_detail, name="detail"),
+    path("<int:pk>/involved-states/", views.notify, name="notify"),
+    path("<int:pk>/reply/", views.reply, name="reply"),
+    path("<int:pk>/right-of-reply/<int:involved_pk>/", views.right_of_reply, name="right_of_reply"),
+    path("<int:pk>/documents/", views.upload, name="upload"),
+]

@@ -1,0 +1,167 @@
+"""Thin views over presentations.services and presentations.queries."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dief.errors import RuleViolation
+from documents import services as document_services
+from meetings.queries import is_chair_in_office, meetings_for_user, procedural_today
+from states.queries import eligible_states
+
+from . import services
+from .enums import Consent
+from .forms import DocumentForm, InvolvedStatesForm, PresentationForm, ReplyForm, RightOfReplyForm
+from .models import InvolvedState
+from .queries import presentations_for_user
+
+
+def _presentation_for(request, pk):
+    return get_object_or_404(
+        presentations_for_user(request.user).select_related("meeting__tor_version", "presenting_state"), pk=pk
+    )
+
+
+def presentation_list(request):
+    presentations = (
+        presentations_for_user(request.user)
+        .select_related("meeting", "presenting_state")
+        .annotate(n_involved=Count("involved_states", distinct=True), n_replies=Count("replies", distinct=True))
+        .order_by("-meeting__start_date", "registered_at")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        presentations = presentations.filter(Q(title__icontains=query) | Q(summary__icontains=query))
+    meeting_id = request.GET.get("meeting", "")
+    if meeting_id.isdigit():
+        presentations = presentations.filter(meeting_id=int(meeting_id))
+    return render(
+        request,
+        "presentations/presentation_list.html",
+        {
+            "presentations": presentations,
+            "q": query,
+            "can_register": request.user.is_delegate,
+        },
+    )
+
+
+def presentation_create(request):
+    meetings = meetings_for_user(request.user).exclude(agenda__adopted_at__isnull=False)
+    form = PresentationForm(request.POST or None, meetings=meetings, initial={"meeting": request.GET.get("meeting")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            presentation = services.register_presentation(by=request.user, **form.cleaned_data)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your State's intention to present is registered (ToR rule 11)."))
+            return redirect("presentations:detail", pk=presentation.pk)
+    return render(request, "presentations/presentation_form.html", {"form": form})
+
+
+def presentation_detail(request, pk):
+    presentation = _presentation_for(request, pk)
+    user = request.user
+    involved = list(presentation.involved_states.select_related("state"))
+    involved_ids = {i.state_id for i in involved}
+    replies = list(presentation.replies.select_related("state"))
+    replied_ids = {r.state_id for r in replies}
+    is_presenting = user.is_delegate and user.state_id == presentation.presenting_state_id
+    is_involved = user.is_delegate and user.state_id in involved_ids
+    candidates = eligible_states(procedural_today()).exclude(pk__in=involved_ids | {presentation.presenting_state_id})
+    context = {
+        "presentation": presentation,
+        "meeting": presentation.meeting,
+        "involved": involved,
+        "replies": replies,
+        "documents": presentation.documents.order_by("uploaded_at"),
+        "is_presenting": is_presenting,
+        "can_reply": is_involved and user.state_id not in replied_ids,
+        "is_involved": is_involved,
+        "is_chair": is_chair_in_office(user),
+        "can_upload": document_services.can_upload_to_presentation(user, presentation),
+        "can_be_scheduled": services.can_be_scheduled(presentation),
+        "notify_form": InvolvedStatesForm(states=candidates),
+        "reply_form": ReplyForm(),
+        "ror_form": RightOfReplyForm(),
+        "document_form": DocumentForm(),
+        "consent_pending": presentation.consent_legally_required and any(i.consent != Consent.GIVEN for i in involved),
+    }
+    return render(request, "presentations/presentation_detail.html", context)
+
+
+def _act(request, pk, action):
+    presentation = _presentation_for(request, pk)
+    try:
+        message = action(presentation)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, message)
+    return redirect("presentations:detail", pk=presentation.pk)
+
+
+@require_POST
+def notify(request, pk):
+    def action(presentation):
+        form = InvolvedStatesForm(request.POST, states=eligible_states(procedural_today()))
+        if not form.is_valid():
+            raise RuleViolation(_("Choose at least one State Party or signatory State (ToR rule 12)."), "12")
+        created = services.notify_involved_states(
+            by=request.user, presentation=presentation, states=form.cleaned_data["states"]
+        )
+        return _("%(n)s involved States notified; their response is requested by T-15 (ToR rule 12).") % {
+            "n": len(created)
+        }
+
+    return _act(request, pk, action)
+
+
+@require_POST
+def reply(request, pk):
+    def action(presentation):
+        form = ReplyForm(request.POST)
+        if not form.is_valid():
+            raise RuleViolation(_("Write the response of your State (ToR rule 12)."), "12")
+        result = services.submit_reply(
+            by=request.user,
+            presentation=presentation,
+            text=form.cleaned_data["text"],
+            consent=form.cleaned_data["consent"],
+        )
+        if result.late:
+            return _(
+                "Your response is attached to the presentation; it came after the response date and is marked "
+                "late (ToR rule 12)."
+            )
+        return _("Your response is attached to the presentation (ToR rule 12).")
+
+    return _act(request, pk, action)
+
+
+@require_POST
+def right_of_reply(request, pk, involved_pk):
+    def action(presentation):
+        involved = get_object_or_404(InvolvedState, pk=involved_pk, presentation=presentation)
+        form = RightOfReplyForm(request.POST)
+        if not form.is_valid():
+            raise RuleViolation(_("The right of reply is either given or waived (ToR rule 12)."), "12")
+        services.record_right_of_reply(by=request.user, involved=involved, decision=form.cleaned_data["decision"])
+        return _("The right of reply is recorded (ToR rule 12).")
+
+    return _act(request, pk, action)
+
+
+@require_POST
+def upload(request, pk):
+    def action(presentation):
+        form = DocumentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise RuleViolation(_("Choose a file to upload."))
+        document_services.upload(by=request.user, uploaded=form.cleaned_data["file"], presentation=presentation)
+        return _("Document added.")
+
+    return _act(request, pk, action)
