@@ -56,3 +56,6 @@ class DocumentAccess(models.Model):
 
     class Meta:
         ordering = ["-accessed_at"]
+
+    def __str__(self):
+        return f"{self.user} read {self.document} at {self.accessed_at:%Y-%m-%d %H:%M}"
