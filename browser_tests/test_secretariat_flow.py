@@ -8,50 +8,30 @@ Skipped when /usr/bin/chromium is missing, unless ``DIEF_REQUIRE_BROWSER=1`` (th
 """
 
 import datetime
-import importlib
-import os
 import re
 import time
-from pathlib import Path
 
 import pytest
+from django.db import connections
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-# The Playwright sync API runs an asyncio event loop in this thread; without this, every ORM
-# call made by the test itself (data setup, assertions) raises SynchronousOnlyOperation.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-REQUIRE_BROWSER = os.environ.get("DIEF_REQUIRE_BROWSER") == "1"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-PASSWORD = "correct horse battery staple"  # what dief.testing.UserFactory sets
-TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test secret, hex
-
-
-def _unavailable(reason: str) -> None:
-    if REQUIRE_BROWSER:
-        pytest.fail(f"DIEF_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-    pytest.skip(f"{reason} (set DIEF_REQUIRE_BROWSER=1 to make this an error)", allow_module_level=True)
-
-
-if not CHROMIUM.exists():
-    _unavailable(f"{CHROMIUM} does not exist: install Debian's chromium package to run the browser tests")
-
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # pragma: no cover - playwright is in requirements-dev.txt
-    _unavailable("the playwright Python package is not installed")
-
-from django.db import connections  # noqa: E402
-from django_otp.oath import totp  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
-
-from accounts.enums import ParticipantRole, Role  # noqa: E402
-from dief import clock  # noqa: E402
-from dief.testing import UserFactory, appoint_chair, make_state  # noqa: E402
-from meetings.models import Meeting, ToRVersion  # noqa: E402
-from notifications.enums import NotificationKind  # noqa: E402
-from notifications.models import Notification  # noqa: E402
+from accounts.enums import ParticipantRole, Role
+from browser_tests.helpers import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PASSWORD,
+    TOTP_KEY,
+    expect,
+    restore_tor_versions,
+    sync_playwright,
+)
+from dief import clock
+from dief.testing import UserFactory, appoint_chair, make_state
+from meetings.models import Meeting
+from notifications.enums import NotificationKind
+from notifications.models import Notification
 
 pytestmark = pytest.mark.browser
 
@@ -60,9 +40,7 @@ pytestmark = pytest.mark.browser
 def tor_versions(transactional_db):
     """The ToR versions of data migration 0003. A flush after an earlier transactional test
     removes them, so they are put back here from the migration's own numbers."""
-    migration = importlib.import_module("meetings.migrations.0003_tor_versions")
-    for name, in_force_from in migration.VERSIONS:
-        ToRVersion.objects.get_or_create(name=name, defaults={"in_force_from": in_force_from, **migration.NUMBERS})
+    restore_tor_versions()
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def _unavailable() -> str | None:
     try:
         _redis().ping()
     except Exception as exc:
-        return f"needs Redis at {REDIS_URL}: {exc!r}"
+        return f"needs Redis at {REDIS_URL}: {type(exc).__name__}: {exc}"
     return None
 
 

@@ -1,0 +1,130 @@
+"""Supporting documents: real type check, size limit, Unicode names, access-checked and logged downloads."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from dief.errors import RuleViolation
+from dief.testing import login_verified
+from documents import services
+from documents.models import Document, DocumentAccess
+from presentations import services as presentation_services
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def docx_bytes():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def presentation(meeting, delegate_party):
+    with time_machine.travel(datetime.datetime(2099, 1, 5, 9, 0, tzinfo=datetime.UTC), tick=False):
+        return presentation_services.register_presentation(
+            by=delegate_party, meeting=meeting, kind="case", title="Case", summary="S"
+        )
+
+
+def test_a_pdf_with_a_unicode_name_is_stored_outside_public_urls(presentation, delegate_party, settings):
+    doc = services.upload(
+        by=delegate_party,
+        presentation=presentation,
+        uploaded=SimpleUploadedFile("Rapport d’enquête – Zürich ✓.pdf", PDF),
+    )
+    assert doc.original_name == "Rapport d’enquête – Zürich ✓.pdf"
+    assert doc.content_type == "application/pdf"
+    assert doc.file.name == f"{doc.token.hex[:2]}/{doc.token.hex}"
+    assert not settings.MEDIA_URL or "documents" not in settings.MEDIA_URL
+
+
+def test_the_type_comes_from_the_content_not_the_name(presentation, delegate_party):
+    with pytest.raises(RuleViolation, match="not accepted"):
+        services.upload(
+            by=delegate_party,
+            presentation=presentation,
+            uploaded=SimpleUploadedFile("report.pdf", b"MZ\x90\x00" + b"\x00" * 200),
+        )
+    doc = services.upload(
+        by=delegate_party, presentation=presentation, uploaded=SimpleUploadedFile("renamed.bin", docx_bytes())
+    )
+    assert doc.content_type.endswith("wordprocessingml.document")
+    assert Document.objects.count() == 1
+
+
+def test_too_large_and_empty_files_are_refused(presentation, delegate_party, settings):
+    settings.DIEF_MAX_UPLOAD_BYTES = 100
+    with pytest.raises(RuleViolation, match="larger than"):
+        services.upload(by=delegate_party, presentation=presentation, uploaded=SimpleUploadedFile("a.pdf", PDF * 5))
+    with pytest.raises(RuleViolation, match="empty"):
+        services.upload(by=delegate_party, presentation=presentation, uploaded=SimpleUploadedFile("a.pdf", b""))
+    assert not Document.objects.exists()
+
+
+def test_path_and_control_characters_are_dropped_from_names():
+    assert services.clean_name("../../etc/passwd") == "passwd"
+    assert services.clean_name("C:\\Users\\x\\évaluation\x00.pdf") == "évaluation.pdf"
+    assert services.clean_name("") == "document"
+
+
+def test_only_the_presenting_state_or_the_secretariat_uploads(presentation, delegate_other_party, secretariat):
+    with pytest.raises(RuleViolation):
+        services.upload(by=delegate_other_party, presentation=presentation, uploaded=SimpleUploadedFile("a.pdf", PDF))
+    services.upload(by=secretariat, presentation=presentation, uploaded=SimpleUploadedFile("a.pdf", PDF))
+
+
+def test_download_checks_access_and_logs_who_read_it(
+    client, presentation, delegate_party, secretariat, chair, delegate_other_party, outsider, president
+):
+    doc = services.upload(
+        by=delegate_party, presentation=presentation, uploaded=SimpleUploadedFile("Évaluation.pdf", PDF)
+    )
+    url = reverse("documents:download", args=[doc.token])
+    for reader in (delegate_party, secretariat, chair):
+        login_verified(client, reader)
+        response = client.get(url)
+        assert response.status_code == 200, reader
+        assert b"".join(response.streaming_content) == PDF
+        assert (
+            "attachment" in response["Content-Disposition"] and "%C3%89valuation.pdf" in response["Content-Disposition"]
+        )
+    for stranger in (delegate_other_party, outsider, president):
+        login_verified(client, stranger)
+        assert client.get(url).status_code == 404, stranger
+    assert sorted(DocumentAccess.objects.values_list("user__username", flat=True)) == [
+        "chair",
+        "delegate_party",
+        "secretariat",
+    ]
+
+
+def test_involved_and_participating_states_read_documents(
+    client, presentation, delegate_party, other_party, delegate_other_party, delegate_signatory, meeting
+):
+    doc = services.upload(by=delegate_party, presentation=presentation, uploaded=SimpleUploadedFile("a.pdf", PDF))
+    url = reverse("documents:download", args=[doc.token])
+    with time_machine.travel(datetime.datetime(2099, 1, 5, 9, 0, tzinfo=datetime.UTC), tick=False):
+        presentation_services.notify_involved_states(by=delegate_party, presentation=presentation, states=[other_party])
+    presentation_services.register_delegation(by=delegate_signatory, meeting=meeting, members=[delegate_signatory])
+    for reader in (delegate_other_party, delegate_signatory):
+        login_verified(client, reader)
+        assert client.get(url).status_code == 200
+
+
+def test_upload_through_the_page_refuses_a_disguised_file_with_a_clear_message(client, presentation, delegate_party):
+    login_verified(client, delegate_party)
+    response = client.post(
+        reverse("presentations:upload", args=[presentation.pk]),
+        {"file": SimpleUploadedFile("invoice.pdf", b"#!/bin/sh\nrm -rf /\n")},
+        follow=True,
+    )
+    assert response.status_code == 200 and "not accepted" in response.content.decode()
+    assert not Document.objects.exists()
