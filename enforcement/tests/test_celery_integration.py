@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from .celery_processes import ROOT, CeleryProcess, SilentSMTPServer, wait_for
 
@@ -201,6 +201,9 @@ def test_a_due_reminder_is_sent_exactly_once_after_worker_kill_and_broker_flush(
             stuck = reminder()
             assert stuck.sent_at is None and stuck.attempts == 0
             assert smtp.accepted == 1
+            assert "succeeded" not in worker.log()  # the sweep task has not returned
+            with transaction.atomic():  # the worker holds the row lock while it "sends"
+                assert not Notification.objects.select_for_update(skip_locked=True).filter(pk=stuck.pk).exists()
 
             worker.kill()
             beat.kill()
@@ -222,9 +225,10 @@ def test_a_due_reminder_is_sent_exactly_once_after_worker_kill_and_broker_flush(
             what="the restarted worker to send the reminder",
         )
         resent_after = time.monotonic() - killed_at
+        # Three more full sweeps (the one that sent it may not be logged yet: count four).
         sweeps = _sweeps_done(worker)
         wait_for(
-            lambda: _sweeps_done(worker) >= sweeps + 3,
+            lambda: _sweeps_done(worker) >= sweeps + 4,
             timeout=15,
             what="three more sweeps after the reminder was sent",
         )

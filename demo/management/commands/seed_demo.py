@@ -12,9 +12,11 @@ from accounts.models import User
 from accounts.services import create_user
 from demo.personas import PERSONAS, backup_codes_for, password_for, totp_key_hex
 from dief import clock
+from meetings import agenda as agenda_services
 from meetings import services as meeting_services
 from meetings.enums import HostSession
 from meetings.models import ChairAppointment, Meeting
+from presentations import services as presentation_services
 from states.models import State
 
 
@@ -94,6 +96,25 @@ class Command(BaseCommand):
             meeting=meeting,
             additional_text="Interpretation in English, French and Spanish will be provided.",
         )
+        presentation = presentation_services.register_presentation(
+            by=users["delegate_fra"],
+            meeting=meeting,
+            kind="case",
+            title="Small arms diverted through a transshipment port",
+            summary="A consignment of rifles authorised for a state end user was re-exported without authorisation "
+            "through a transshipment port. We will present how it was detected and the measures taken.",
+        )
+        presentation_services.notify_involved_states(
+            by=users["delegate_fra"], presentation=presentation, states=[users["delegate_mex"].state]
+        )
+        presentation_services.submit_reply(
+            by=users["delegate_mex"],
+            presentation=presentation,
+            text="Mexico confirms it was consulted and will share the results of its own investigation.",
+        )
+        presentation_services.register_delegation(by=users["delegate_fra"], meeting=meeting, members=[users["delegate_fra"]])
+        agenda_services.add_item(by=users["secretariat"], meeting=meeting, title="Opening of the meeting")
+        agenda_services.add_item(by=users["secretariat"], meeting=meeting, title="", presentation=presentation)
 
     def _print_logins(self):
         url = settings.SITE_URL.rstrip("/")
