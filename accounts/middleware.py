@@ -46,21 +46,23 @@ class SessionLifetimeMiddleware:
 
 
 class UserPreferencesMiddleware:
-    """Activates the logged-in user's language and time zone for the request."""
+    """Activates the logged-in user's language and time zone for the request, and restores
+    the previous ones afterwards (nothing leaks into the next request on the same thread)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
+        language = translation.get_language()
+        zone = None
         if user.is_authenticated:
             if user.language:
-                translation.activate(user.language)
-                request.LANGUAGE_CODE = user.language
+                language = user.language
+                request.LANGUAGE_CODE = language
             try:
-                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+                zone = zoneinfo.ZoneInfo(user.time_zone)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
-        else:
-            timezone.deactivate()
-        return self.get_response(request)
+                zone = None
+        with translation.override(language), timezone.override(zone):
+            return self.get_response(request)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import ParticipantRole, Role
 from accounts.models import User
+from dief.actions import perform
 from dief.errors import RuleViolation
 from documents import services as document_services
 from presentations import services as presentation_services
@@ -56,13 +57,7 @@ def agenda_detail(request, pk):
 
 def _agenda_action(request, pk, action):
     meeting = _meeting_for(request, pk)
-    try:
-        message = action(meeting)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, message)
-    return redirect("meetings:agenda", pk=meeting.pk)
+    return perform(request, action, meeting, "meetings:agenda", pk=meeting.pk)
 
 
 @require_POST

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dief import clock
+from dief.actions import perform
 from dief.errors import RuleViolation
 
 from . import services
@@ -143,13 +144,7 @@ def invitation_detail(request, pk):
 def _manage_action(request, pk, action):
     meeting = _meeting_for(request, pk)
     _require_manager(request)
-    try:
-        message = action(meeting)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, message)
-    return redirect("meetings:invitation", pk=meeting.pk)
+    return perform(request, action, meeting, "meetings:invitation", pk=meeting.pk)
 
 
 @require_POST

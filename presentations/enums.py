@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PresentationKind(models.TextChoices):
@@ -19,13 +20,13 @@ class Consent(models.TextChoices):
 
     NOT_ASKED = "not_asked", _("not asked")
     PENDING = "pending", _("pending")
-    GIVEN = "given", _("given")
-    REFUSED = "refused", _("refused")
+    GIVEN = "given", pgettext_lazy("consent", "given")
+    REFUSED = "refused", pgettext_lazy("consent", "refused")
 
 
 class RightOfReply(models.TextChoices):
     """ToR rule 12: after the presentation the Chair accords the involved States the right of reply."""
 
     NOT_YET = "", _("not yet recorded")
-    GIVEN = "given", _("given")
-    WAIVED = "waived", _("waived")
+    GIVEN = "given", pgettext_lazy("right of reply", "given")
+    WAIVED = "waived", pgettext_lazy("right of reply", "waived")

@@ -3,11 +3,16 @@
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from dief.actions import perform
 from dief.errors import RuleViolation
 from documents import services as document_services
+from meetings.deadlines import meeting_deadline
+from meetings.enums import DeadlineKey
 from meetings.queries import is_chair_in_office, meetings_for_user, procedural_today
 from states.queries import eligible_states
 
@@ -88,6 +93,8 @@ def presentation_detail(request, pk):
         "reply_form": ReplyForm(),
         "ror_form": RightOfReplyForm(),
         "document_form": DocumentForm(),
+        "notice_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_NOTICE),
+        "response_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_RESPONSE),
         "consent_pending": presentation.consent_legally_required and any(i.consent != Consent.GIVEN for i in involved),
     }
     return render(request, "presentations/presentation_detail.html", context)
@@ -95,13 +102,7 @@ def presentation_detail(request, pk):
 
 def _act(request, pk, action):
     presentation = _presentation_for(request, pk)
-    try:
-        message = action(presentation)
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, message)
-    return redirect("presentations:detail", pk=presentation.pk)
+    return perform(request, action, presentation, "presentations:detail", pk=presentation.pk)
 
 
 @require_POST
@@ -110,12 +111,16 @@ def notify(request, pk):
         form = InvolvedStatesForm(request.POST, states=eligible_states(procedural_today()))
         if not form.is_valid():
             raise RuleViolation(_("Choose at least one State Party or signatory State (ToR rule 12)."), "12")
+        response_due = meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_RESPONSE)
         created = services.notify_involved_states(
             by=request.user, presentation=presentation, states=form.cleaned_data["states"]
         )
-        return _("%(n)s involved States notified; their response is requested by T-15 (ToR rule 12).") % {
-            "n": len(created)
-        }
+        n = len(created)
+        return ngettext(
+            "%(n)s involved State notified; its response is requested by %(date)s (ToR rule 12).",
+            "%(n)s involved States notified; their response is requested by %(date)s (ToR rule 12).",
+            n,
+        ) % {"n": n, "date": date_format(response_due.due_date, "DATE_FORMAT")}
 
     return _act(request, pk, action)
 

@@ -112,7 +112,9 @@ class Command(BaseCommand):
             presentation=presentation,
             text="Mexico confirms it was consulted and will share the results of its own investigation.",
         )
-        presentation_services.register_delegation(by=users["delegate_fra"], meeting=meeting, members=[users["delegate_fra"]])
+        presentation_services.register_delegation(
+            by=users["delegate_fra"], meeting=meeting, members=[users["delegate_fra"]]
+        )
         agenda_services.add_item(by=users["secretariat"], meeting=meeting, title="Opening of the meeting")
         agenda_services.add_item(by=users["secretariat"], meeting=meeting, title="", presentation=presentation)
 
