@@ -115,15 +115,18 @@ def sweep(now: datetime.datetime | None = None, batch: int = 100) -> int:
     """
     now = now or clock.now()
     applied = 0
+    tried: set[int] = set()  # a transition that failed waits for the next sweep, not the next batch
     while True:
         with transaction.atomic():
             rows = list(
                 ScheduledTransition.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(applied_at__isnull=True, due_at__lte=now, attempts__lt=MAX_ATTEMPTS)
+                .exclude(pk__in=tried)
                 .select_related("meeting", "meeting__tor_version")
                 .order_by("due_at", "pk")[:batch]
             )
             for row in rows:
+                tried.add(row.pk)
                 applied += _apply(row, now)
         if len(rows) < batch:
             return applied
