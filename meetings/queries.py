@@ -46,6 +46,8 @@ def meetings_for_user(user):
     """
     if not is_verified(user):
         return Meeting.objects.none()
+    if user.role == Role.CSP_PRESIDENT or is_chair_in_office(user):
+        return Meeting.objects.all()
     if user.role in (Role.SECRETARIAT, Role.DELEGATE):
         if user.role == Role.DELEGATE and not (user.state_id and user.state.is_eligible(procedural_today())):
             return Meeting.objects.none()
@@ -58,8 +60,6 @@ def meetings_for_user(user):
             with_superuser=False,
             accept_global_perms=False,
         )
-    if user.role == Role.CSP_PRESIDENT or is_chair_in_office(user):
-        return Meeting.objects.all()
     return Meeting.objects.none()
 
 
