@@ -39,6 +39,10 @@ class User(AbstractUser):
         super().clean()
         if self.role in (Role.DELEGATE, Role.NATIONAL_AUTHORITY, Role.EXPERT) and not self.state_id:
             raise ValidationError({"state": _("A delegate, national authority user or expert belongs to a State.")})
+        if self.is_superuser and (self.role != Role.ADMINISTRATOR or self.state_id):
+            raise ValidationError(
+                {"role": _("A superuser is a technical administrator of no State: it opens no confidential content.")}
+            )
         if self.role == Role.DELEGATE and not self.participant_role:
             raise ValidationError({"participant_role": _("A delegate has a participant role (ToR rule 7).")})
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import unicodedata
+import zipfile
 
 import filetype
 from django.conf import settings
@@ -19,16 +20,45 @@ from .models import Document
 #: What the Forum exchanges: office documents, PDF and pictures. The type is read from the
 #: content (magic numbers), never from the file name.
 ALLOWED_TYPES = {
-    "application/pdf": "PDF",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
-    "application/vnd.oasis.opendocument.text": "OpenDocument text",
-    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument spreadsheet",
-    "application/vnd.oasis.opendocument.presentation": "OpenDocument presentation",
-    "image/png": "PNG",
-    "image/jpeg": "JPEG",
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+    "image/png": "png",
+    "image/jpeg": "jpg",
 }
+#: The part every genuine package of each zip-based type holds.
+PACKAGE_MAIN_PART = {
+    "docx": "word/document.xml",
+    "xlsx": "xl/workbook.xml",
+    "pptx": "ppt/presentation.xml",
+    "odt": "content.xml",
+    "ods": "content.xml",
+    "odp": "content.xml",
+}
+#: Entries that have no business inside a document package.
+FORBIDDEN_IN_PACKAGE = (
+    ".exe",
+    ".dll",
+    ".js",
+    ".jse",
+    ".vbs",
+    ".vbe",
+    ".bat",
+    ".cmd",
+    ".ps1",
+    ".scr",
+    ".com",
+    ".msi",
+    ".jar",
+    ".hta",
+    ".lnk",
+    ".sh",
+)
+MAX_PACKAGE_ENTRIES = 5000
 
 
 def max_upload_bytes() -> int:
@@ -43,13 +73,43 @@ def clean_name(name: str) -> str:
 
 
 def detect_type(uploaded) -> str | None:
-    """The MIME type read from the file's content, or None if it is not an allowed type."""
+    """The MIME type read from the file's content, or None if it is not an allowed type.
+
+    Zip-based documents must also be genuine packages: their main part present, no
+    executable or script inside, a sane number of entries.
+    """
     uploaded.seek(0)
     head = uploaded.read(8192)
     uploaded.seek(0)
     kind = filetype.guess(head)
     mime = kind.mime if kind else None
-    return mime if mime in ALLOWED_TYPES else None
+    if mime not in ALLOWED_TYPES:
+        return None
+    main_part = PACKAGE_MAIN_PART.get(ALLOWED_TYPES[mime])
+    if main_part is not None:
+        try:
+            with zipfile.ZipFile(uploaded) as package:
+                names = package.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        finally:
+            uploaded.seek(0)
+        if (
+            main_part not in names
+            or len(names) > MAX_PACKAGE_ENTRIES
+            or any(n.lower().endswith(FORBIDDEN_IN_PACKAGE) for n in names)
+        ):
+            return None
+    return mime
+
+
+def stored_name(name: str, mime: str) -> str:
+    """The uploader's name with the extension of the type actually detected, so that a
+    download never opens as something else ("run.bat" holding a PDF becomes "run.pdf")."""
+    stem = clean_name(name)
+    if "." in stem:
+        stem = stem.rsplit(".", 1)[0].rstrip(" .\u3000") or "document"
+    return f"{stem[:240]}.{ALLOWED_TYPES[mime]}"
 
 
 def can_upload_to_presentation(user, presentation) -> bool:
@@ -87,7 +147,7 @@ def upload(*, by, uploaded, presentation=None, agenda=None) -> Document:
     document = Document(
         presentation=presentation,
         agenda=agenda,
-        original_name=clean_name(uploaded.name),
+        original_name=stored_name(uploaded.name, mime),
         content_type=mime,
         size=uploaded.size,
         sha256=digest.hexdigest(),

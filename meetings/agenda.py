@@ -92,7 +92,9 @@ def add_item(*, by: User, meeting: Meeting, title: str, presentation=None, chang
                 _("This presentation cannot be scheduled until every involved State has consented (ToR rule 12)."),
                 "12",
             )
-        title = title.strip() or presentation.title
+        # The presentation's own title is confidential to the States that see it: the agenda,
+        # which every eligible State reads, says only what kind of presentation it is.
+        title = title.strip() or str(presentation.get_kind_display()).capitalize()
     if not title.strip():
         raise RuleViolation(_("Give the item a title."))
     position = (agenda.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
@@ -175,7 +177,10 @@ def release_item(*, by: User, item: AgendaItem, decision: str) -> AgendaItem:
         raise RuleViolation(_("The Secretariat or the Chair records the participants' decision (ToR rule 14)."), "14")
     if not decision.strip():
         raise RuleViolation(_("Record the participants' decision that releases this item (ToR rule 14)."), "14")
-    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    item = AgendaItem.objects.select_for_update().select_related("agenda__meeting").get(pk=item.pk)
+    meeting = item.agenda.meeting
+    if clock.today_in(meeting.procedural_time_zone) < meeting.start_date:
+        raise RuleViolation(_("The participants decide on a release at the meeting (ToR rule 14)."), "14")
     if item.released_at is None:
         item.released_at = clock.now()
         item.release_decision = decision.strip()

@@ -47,6 +47,12 @@ class MeetingForm(forms.Form):
         help_text=_("Needed when the meeting starts less than 50 days from now."),
     )
 
+    def clean_start_date(self):
+        return _bounded(self.cleaned_data["start_date"])
+
+    def clean_end_date(self):
+        return _bounded(self.cleaned_data["end_date"])
+
     def clean(self):
         data = super().clean()
         if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
@@ -70,8 +76,8 @@ class ChairConsultationForm(forms.Form):
 
 
 class MeetingDatesForm(forms.Form):
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput)
-    end_date = forms.DateField(label=_("End date"), widget=DateInput)
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput, validators=[lambda v: _bounded(v)])
+    end_date = forms.DateField(label=_("End date"), widget=DateInput, validators=[lambda v: _bounded(v)])
     short_notice_reason = forms.CharField(
         label=_("Reason for short notice (ToR rule 9)"),
         required=False,
@@ -110,3 +116,27 @@ class DelegationForm(forms.Form):
         self.fields["members"].label_from_instance = lambda u: (
             f"{u.get_full_name() or u.username} ({u.get_participant_role_display()})"
         )
+
+
+class ChairAppointmentForm(forms.Form):
+    chair = forms.ModelChoiceField(
+        label=_("Chair"),
+        queryset=User.objects.filter(role=Role.DELEGATE, is_active=True, is_superuser=False)
+        .select_related("state")
+        .order_by("state__name", "last_name"),
+    )
+    appointed_on = forms.DateField(label=_("Appointed on"), widget=DateInput)
+    term_ends_with = forms.CharField(
+        label=_("Term ends with the conclusion of"), max_length=40, help_text=_("e.g. CSP12")
+    )
+    term_ends_on = forms.DateField(label=_("Last day of the term"), widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.state})"
+
+
+def _bounded(value):
+    if value is not None and not (1990 <= value.year <= 2200):
+        raise forms.ValidationError(_("Give a date between 1990 and 2200."))
+    return value

@@ -27,10 +27,12 @@ def current_chair_appointment() -> ChairAppointment | None:
 
 
 def is_chair_in_office(user) -> bool:
-    """ToR rule 4: Chair rights last as long as the appointment's term."""
+    """ToR rule 4: Chair rights last as long as the appointment's term (never for a superuser)."""
     return bool(
         user.is_authenticated
         and user.is_active
+        and not user.is_superuser
+        and user.role != Role.ADMINISTRATOR
         and ChairAppointment.objects.in_office_on(procedural_today()).filter(chair=user).exists()
     )
 
@@ -44,7 +46,7 @@ def meetings_for_user(user):
     office see every meeting. Everybody else sees none, not even that a meeting exists
     (ToR rules 6, 14).
     """
-    if not is_verified(user):
+    if not is_verified(user) or user.is_superuser or user.role == Role.ADMINISTRATOR:
         return Meeting.objects.none()
     if user.role == Role.CSP_PRESIDENT or is_chair_in_office(user):
         return Meeting.objects.all()

@@ -19,7 +19,7 @@ from states.queries import eligible_states
 
 from .deadlines import meeting_deadline, tor_calendar
 from .enums import DeadlineKey, InvitationStatus
-from .models import Invitation, Meeting, MeetingGroupObjectPermission, ToRVersion
+from .models import ChairAppointment, Invitation, Meeting, MeetingGroupObjectPermission, ToRVersion
 from .queries import VIEW_MEETING, current_chair_appointment, procedural_today
 
 
@@ -155,7 +155,7 @@ def change_meeting_dates(
     if invitation.is_sent:
         queue(
             f"meeting:{meeting.pk}:dates:{start_date.isoformat()}:{end_date.isoformat()}",
-            User.objects.filter(is_active=True, role=Role.DELEGATE, state__in=invitation.states_invited.all()),
+            User.objects.filter(is_active=True, role=Role.DELEGATE, state__in=eligible_states(procedural_today())),
             NotificationKind.MEETING_CHANGED,
             meeting=meeting,
         )
@@ -263,3 +263,32 @@ def send_invitation(*, by: User, meeting: Meeting) -> Invitation:
         context={"start_date": meeting.start_date.isoformat()},
     )
     return invitation
+
+
+@transaction.atomic
+def appoint_chair(
+    *, by: User, chair: User, appointed_on: datetime.date, term_ends_with: str, term_ends_on: datetime.date
+) -> ChairAppointment:
+    """ToR rule 4: the CSP President appoints the Chair until the conclusion of the following CSP.
+
+    The Chair is a delegate of an eligible State; terms may not overlap. Returns the
+    appointment; raises :class:`RuleViolation` and changes nothing.
+    """
+    if not (by.is_active and by.role == Role.CSP_PRESIDENT):
+        raise RuleViolation(_("The CSP President appoints the Chair (ToR rule 4)."), rule="4")
+    if not (chair.is_active and chair.role == Role.DELEGATE and chair.state_id and not chair.is_superuser):
+        raise RuleViolation(
+            _("The Chair is a delegate of a State Party or signatory State (ToR rules 4, 6)."), rule="4"
+        )
+    if term_ends_on < appointed_on:
+        raise RuleViolation(_("The term cannot end before the appointment (ToR rule 4)."), rule="4")
+    ChairAppointment.objects.select_for_update().filter(term_ends_on__gte=appointed_on).first()
+    if ChairAppointment.objects.filter(appointed_on__lte=term_ends_on, term_ends_on__gte=appointed_on).exists():
+        raise RuleViolation(_("Another Chair's term covers part of these dates (ToR rule 4)."), rule="4")
+    return ChairAppointment.objects.create(
+        chair=chair,
+        appointed_by=by,
+        appointed_on=appointed_on,
+        term_ends_with=term_ends_with.strip(),
+        term_ends_on=term_ends_on,
+    )

@@ -14,9 +14,9 @@ from dief.errors import RuleViolation
 from . import services
 from .deadlines import deadline_status, meeting_calendar
 from .enums import DeadlineKey, DeadlineStatus
-from .forms import ChairConsultationForm, InvitationTextForm, MeetingDatesForm, MeetingForm
+from .forms import ChairAppointmentForm, ChairConsultationForm, InvitationTextForm, MeetingDatesForm, MeetingForm
 from .models import ChairAppointment
-from .queries import can_manage_meetings, is_chair_in_office, meetings_for_user
+from .queries import can_manage_meetings, current_chair_appointment, is_chair_in_office, meetings_for_user
 
 
 def _meeting_for(request, pk):
@@ -183,3 +183,25 @@ def invitation_send(request, pk):
         return _("Invitation sent to the delegates of every eligible State (ToR rule 9).")
 
     return _manage_action(request, pk, action)
+
+
+def chair_appointments(request):
+    """ToR rule 4: the CSP President appoints the Chair; everybody with a verified session sees who is Chair."""
+    form = ChairAppointmentForm(request.POST or None) if request.user.is_csp_president else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.appoint_chair(by=request.user, **form.cleaned_data)
+            except RuleViolation as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The Chair is appointed (ToR rule 4)."))
+                return redirect("meetings:chair")
+    appointments = ChairAppointment.objects.select_related("chair__state", "appointed_by").order_by("-appointed_on")
+    return render(
+        request,
+        "meetings/chair_appointments.html",
+        {"form": form, "appointments": appointments, "current": current_chair_appointment()},
+    )

@@ -75,6 +75,13 @@ def render(notification: Notification) -> EmailMultiAlternatives:
     )
 
 
+def _still_entitled(user) -> bool:
+    """A State's user hears nothing more once the State is no longer eligible (ToR rule 6)."""
+    if user.state_id is None:
+        return True
+    return user.state.is_eligible(clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE))
+
+
 def send_pending(limit: int = 200) -> int:
     """Send up to ``limit`` unsent notifications, each at most once; returns how many were sent.
 
@@ -91,15 +98,15 @@ def send_pending(limit: int = 200) -> int:
         with transaction.atomic():
             row = (
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient", "meeting")
+                .select_related("recipient__state", "meeting")
                 .filter(pk=pk, sent_at__isnull=True)
                 .first()
             )
             if row is None:
                 continue
-            if not row.recipient.email or not row.recipient.is_active:
+            if not row.recipient.email or not row.recipient.is_active or not _still_entitled(row.recipient):
                 row.sent_at = clock.now()
-                row.last_error = "no active recipient address; skipped"
+                row.last_error = "no active, entitled recipient; skipped"
                 row.save(update_fields=["sent_at", "last_error"])
                 continue
             try:

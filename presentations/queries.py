@@ -20,6 +20,8 @@ def presentations_for_user(user):
     President, national authority users and everybody else see none.
     """
     meetings = meetings_for_user(user)
+    if user.is_authenticated and user.is_superuser:
+        return Presentation.objects.none()
     if user.is_authenticated and (user.role == Role.SECRETARIAT or is_chair_in_office(user)):
         return Presentation.objects.filter(meeting__in=meetings)
     if user.is_authenticated and user.role == Role.DELEGATE:

@@ -30,6 +30,11 @@ def _require_delegate_of_eligible_state(user) -> None:
         raise RuleViolation(_("Only States Parties and signatory States take part in the Forum (ToR rule 6)."), "6")
 
 
+def meeting_has_ended(meeting: Meeting) -> bool:
+    """True once the meeting's last day is over in its procedural time zone."""
+    return clock.today_in(meeting.procedural_time_zone) > meeting.end_date
+
+
 def agenda_adopted(meeting: Meeting) -> bool:
     agenda = getattr(meeting, "agenda", None)
     return bool(agenda and agenda.is_adopted)
@@ -80,7 +85,7 @@ def register_presentation(
     """
     _require_delegate_of_eligible_state(by)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if agenda_adopted(meeting):
+    if agenda_adopted(meeting) or meeting_has_ended(meeting):
         raise RuleViolation(_("The agenda of this meeting is adopted: registrations are closed (ToR rule 11)."), "11")
     if kind not in PresentationKind.values:
         raise RuleViolation(_("Choose a case of diversion or other diversion-related information (ToR rule 11)."), "11")
@@ -256,6 +261,8 @@ def record_right_of_reply(*, by: User, involved: InvolvedState, decision: str) -
     if decision not in (RightOfReply.GIVEN, RightOfReply.WAIVED):
         raise RuleViolation(_("The right of reply is either given or waived (ToR rule 12)."), "12")
     involved = InvolvedState.objects.select_for_update().select_related("presentation__meeting").get(pk=involved.pk)
+    if involved.right_of_reply:
+        raise RuleViolation(_("The right of reply of this State is already recorded (ToR rule 12)."), "12")
     meeting = involved.presentation.meeting
     if clock.today_in(meeting.procedural_time_zone) < meeting.start_date:
         raise RuleViolation(
@@ -276,6 +283,8 @@ def register_delegation(*, by: User, meeting: Meeting, members) -> DelegationReg
     registered see the meeting's presentations.
     """
     _require_delegate_of_eligible_state(by)
+    if meeting_has_ended(meeting):
+        raise RuleViolation(_("This meeting has ended: delegations can no longer register (ToR rule 7)."), "7")
     members = [m for m in members if m.role == Role.DELEGATE and m.state_id == by.state_id and m.is_active]
     if not members:
         raise RuleViolation(_("Name at least one delegate of your State (ToR rule 7)."), "7")

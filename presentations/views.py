@@ -40,7 +40,7 @@ def presentation_list(request):
     if query:
         presentations = presentations.filter(Q(title__icontains=query) | Q(summary__icontains=query))
     meeting_id = request.GET.get("meeting", "")
-    if meeting_id.isdigit():
+    if meeting_id.isdigit() and len(meeting_id) < 10:
         presentations = presentations.filter(meeting_id=int(meeting_id))
     return render(
         request,

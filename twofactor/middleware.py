@@ -6,6 +6,7 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
+from django.utils.cache import patch_cache_control
 
 # URL names reachable without a verified session: logging in, the second factor itself,
 # password reset (which never logs in), the language switch.
@@ -41,4 +42,7 @@ class RequireVerifiedSessionMiddleware:
             return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
         if not user.is_verified():
             return redirect(f"{reverse('twofactor:verify')}?{urlencode({'next': request.get_full_path()})}")
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Confidential pages never stay in a shared or browser cache.
+        patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -52,6 +52,7 @@ def verify(request):
                 form.add_error("token", _("Too many wrong codes. Wait a little and try again."))
             elif device.verify_token(token):
                 otp_login(request, device)
+                request.session.cycle_key()
                 return redirect(_next_url(request))
             else:
                 form.add_error("token", _("That code is not right, or it has been used already."))
@@ -72,6 +73,7 @@ def enrol(request):
         codes = services.confirm_enrolment(request.user, device, form.cleaned_data["token"])
         if codes is not None:
             otp_login(request, device)
+            request.session.cycle_key()
             return render(request, "twofactor/backup_codes.html", {"codes": codes, "next": _next_url(request)})
         form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
     qr = segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
@@ -98,13 +100,29 @@ def devices(request):
     )
 
 
+RECHECK_FAILURES = "dief_password_recheck_failures"
+MAX_RECHECK_FAILURES = 3
+
+
+def _wrong_password(request):
+    """A wrong password at a re-check: after a few, the session ends (no brute force from a
+    stolen session)."""
+    failures = request.session.get(RECHECK_FAILURES, 0) + 1
+    if failures >= MAX_RECHECK_FAILURES:
+        logout(request)
+        return redirect("login")
+    request.session[RECHECK_FAILURES] = failures
+    messages.error(request, _("That is not your password; nothing changed."))
+    return redirect("twofactor:devices")
+
+
 @require_POST
 @sensitive_post_parameters("password")
 def regenerate_backup_codes(request):
     form = PasswordConfirmForm(request.user, request.POST)
     if not form.is_valid():
-        messages.error(request, _("That is not your password; nothing changed."))
-        return redirect("twofactor:devices")
+        return _wrong_password(request)
+    request.session.pop(RECHECK_FAILURES, None)
     codes = services.replace_backup_codes(request.user)
     return render(request, "twofactor/backup_codes.html", {"codes": codes, "next": reverse("twofactor:devices")})
 
@@ -115,8 +133,7 @@ def remove_devices(request):
     """Remove the second factor: needs the verified session (middleware) and the password again."""
     form = PasswordConfirmForm(request.user, request.POST)
     if not form.is_valid():
-        messages.error(request, _("That is not your password; nothing changed."))
-        return redirect("twofactor:devices")
+        return _wrong_password(request)
     services.remove_second_factor(request.user)
     logout(request)
     return redirect("login")

@@ -148,13 +148,17 @@ def test_adoption_is_at_the_meeting_and_closes_changes(drafted, chair, secretari
             agenda_services.add_item(by=secretariat, meeting=drafted, title="Late", changes="late")
 
 
-def test_release_of_an_item_is_recorded_with_the_decision(drafted, chair, secretariat, delegate_party):
+def test_release_of_an_item_is_recorded_with_the_decision_at_the_meeting(drafted, chair, secretariat, delegate_party):
     item = drafted.agenda.items.get()
-    with pytest.raises(RuleViolation, match="ToR rule 14"):
-        agenda_services.release_item(by=delegate_party, item=item, decision="consensus")
-    with pytest.raises(RuleViolation):
-        agenda_services.release_item(by=secretariat, item=item, decision="  ")
-    agenda_services.release_item(by=chair, item=item, decision="Participants agreed by consensus")
+    with at(datetime.datetime(2099, 3, 19, 23, 59, 59, tzinfo=ZURICH)):
+        with pytest.raises(RuleViolation, match="at the meeting"):
+            agenda_services.release_item(by=chair, item=item, decision="Participants agreed by consensus")
+    with at(datetime.datetime(2099, 3, 20, 15, 0, tzinfo=ZURICH)):
+        with pytest.raises(RuleViolation, match="ToR rule 14"):
+            agenda_services.release_item(by=delegate_party, item=item, decision="consensus")
+        with pytest.raises(RuleViolation):
+            agenda_services.release_item(by=secretariat, item=item, decision="  ")
+        agenda_services.release_item(by=chair, item=item, decision="Participants agreed by consensus")
     item.refresh_from_db()
     assert item.released_at and item.release_decision == "Participants agreed by consensus"
 
