@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import ParticipantRole, Role
 from accounts.models import User
+from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
 from documents import services as document_services
@@ -47,6 +48,7 @@ def agenda_detail(request, pk):
             "visible_presentation_ids": set(visible_presentations.values_list("pk", flat=True)),
             "can_manage": can_manage_meetings(request.user),
             "is_chair": is_chair_in_office(request.user),
+            "at_meeting": clock.today_in(meeting.procedural_time_zone) >= meeting.start_date,
             "item_form": AgendaItemForm(presentations=meeting.presentations.filter(status="registered")),
             "changes_form": ChangesForm(),
             "release_form": ReleaseForm(),

@@ -55,6 +55,8 @@ def render(notification: Notification) -> EmailMultiAlternatives:
     )
     if notification.meeting is not None:
         ctx["meeting_url"] = ctx["site_url"] + reverse("meetings:detail", args=[notification.meeting.pk])
+    if notification.meeting is not None and notification.kind in ("agenda_distributed", "agenda_revised"):
+        ctx["meeting_url"] = ctx["site_url"] + reverse("meetings:agenda", args=[notification.meeting.pk])
     if ctx.get("presentation_id"):
         ctx["presentation_url"] = ctx["site_url"] + reverse("presentations:detail", args=[ctx["presentation_id"]])
     if ctx.get("due_at"):

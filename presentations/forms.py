@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -29,12 +31,19 @@ class PresentationForm(forms.Form):
 
 class InvolvedStatesForm(forms.Form):
     states = forms.ModelMultipleChoiceField(
-        label=_("Involved States"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 8})
+        label=_("Involved States"),
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("Hold Ctrl (Cmd on a Mac) to choose several."),
     )
 
     def __init__(self, *args, states, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["states"].queryset = states
+        field = self.fields["states"]
+        field.queryset = states
+        # "Côte d'Ivoire" next to "Costa Rica", "Türkiye" next to "Turkmenistan".
+        ordered = sorted(states, key=lambda s: unicodedata.normalize("NFKD", s.name).encode("ascii", "ignore").lower())
+        field.choices = [(s.pk, s.name) for s in ordered]
 
 
 class ReplyForm(forms.Form):

@@ -48,7 +48,7 @@ def presentation_list(request):
         {
             "presentations": presentations,
             "q": query,
-            "can_register": request.user.is_delegate,
+            "can_register": request.user.is_delegate and request.user.state.is_eligible(procedural_today()),
         },
     )
 

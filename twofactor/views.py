@@ -43,6 +43,8 @@ def verify(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         method, token = form.cleaned_data["method"], form.cleaned_data["token"]
+        if method == "totp" and not (token.isdigit() and len(token) == 6):
+            method = "backup"  # a backup code typed without changing the choice
         device = services.confirmed_totp(request.user) if method == "totp" else services.backup_device(request.user)
         if device is None:
             form.add_error("token", _("You have no backup codes left; use your authenticator app."))

@@ -41,11 +41,37 @@ def test_sent_invitation_is_no_longer_due(client, secretariat, meeting, chair):
     assert "invitation" not in keys and "draft_agenda" in keys
 
 
-def test_delegate_sees_open_windows_not_secretariat_duties(client, meeting, delegate_party):
+def test_delegates_see_their_replies_due_and_their_notice_window(
+    client, meeting, delegate_party, other_party, delegate_other_party
+):
+    from presentations import services
+
     login_verified(client, delegate_party)
+    assert client.get(reverse("due:list")).context["items"] == []
+    presentation = services.register_presentation(
+        by=delegate_party, meeting=meeting, kind="case", title="T", summary="S"
+    )
     items = client.get(reverse("due:list")).context["items"]
-    assert {i.deadline.key for i in items} == {"expert_proposal", "involved_state_notice"}
-    assert not any(i.obligation for i in items)
+    assert [(i.deadline.key, i.obligation) for i in items] == [("involved_state_notice", False)]
+    services.notify_involved_states(by=delegate_party, presentation=presentation, states=[other_party])
+    login_verified(client, delegate_other_party)
+    items = client.get(reverse("due:list")).context["items"]
+    assert [(i.deadline.key, i.obligation, i.url) for i in items] == [
+        ("involved_state_response", True, reverse("presentations:detail", args=[presentation.pk]))
+    ]
+    services.submit_reply(by=delegate_other_party, presentation=presentation, text="Our reply")
+    assert client.get(reverse("due:list")).context["items"] == []
+
+
+def test_the_chair_sees_a_draft_agenda_waiting_for_approval(client, meeting, chair, secretariat):
+    from meetings import agenda
+
+    login_verified(client, chair)
+    assert client.get(reverse("due:list")).context["items"] == []
+    agenda.add_item(by=secretariat, meeting=meeting, title="Opening")
+    assert [i.action for i in client.get(reverse("due:list")).context["items"]] == ["Approve the draft agenda"]
+    agenda.approve(by=chair, meeting=meeting)
+    assert client.get(reverse("due:list")).context["items"] == []
 
 
 def test_outsider_has_nothing_due_and_no_timeline(client, meeting, outsider):
@@ -58,7 +84,7 @@ def test_outsider_has_nothing_due_and_no_timeline(client, meeting, outsider):
 def test_timeline_is_an_accessible_svg_without_javascript(client, meeting, delegate_party):
     login_verified(client, delegate_party)
     page = client.get(reverse("due:list")).content.decode()
-    assert '<svg viewBox="0 0 640 70"' in page and 'role="img"' in page and "<title id=" in page
+    assert '<svg viewBox="0 0 640 110"' in page and 'role="img"' in page and "<title id=" in page
     assert "<desc id=" in page and "Invitation to all eligible States: 2099-01-29" in page
     assert "<script" not in page
 
