@@ -61,6 +61,14 @@ FORBIDDEN_IN_PACKAGE = (
 MAX_PACKAGE_ENTRIES = 5000
 
 
+def refuse_if_too_large(request) -> None:
+    """Raise the size refusal when the upload handler skipped a file for its size."""
+    from .uploads import TOO_LARGE
+
+    if getattr(request, TOO_LARGE, False):
+        raise RuleViolation(_("The file is larger than %(max)s.") % {"max": filesizeformat(max_upload_bytes())})
+
+
 def max_upload_bytes() -> int:
     return getattr(settings, "DIEF_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
@@ -144,6 +152,9 @@ def upload(*, by, uploaded, presentation=None, agenda=None) -> Document:
     for chunk in uploaded.chunks():
         digest.update(chunk)
     uploaded.seek(0)
+    same = Document.objects.filter(presentation=presentation, agenda=agenda, sha256=digest.hexdigest()).first()
+    if same is not None:  # a double click or a retry: the document is there already
+        return same
     document = Document(
         presentation=presentation,
         agenda=agenda,

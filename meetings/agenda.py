@@ -97,6 +97,9 @@ def add_item(*, by: User, meeting: Meeting, title: str, presentation=None, chang
         title = title.strip() or str(presentation.get_kind_display()).capitalize()
     if not title.strip():
         raise RuleViolation(_("Give the item a title."))
+    same = agenda.items.filter(presentation=presentation) if presentation else agenda.items.filter(title=title.strip())
+    if same.exists():  # a double click or a retry: the item is there already
+        return same.first()
     position = (agenda.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     item = AgendaItem.objects.create(agenda=agenda, position=position, title=title.strip(), presentation=presentation)
     _after_change(agenda, by, changes)

@@ -138,6 +138,7 @@ def agenda_release_item(request, pk, item_pk):
 def agenda_upload(request, pk):
     def action(meeting):
         form = DocumentForm(request.POST, request.FILES)
+        document_services.refuse_if_too_large(request)
         if not form.is_valid():
             raise RuleViolation(_("Choose a file to upload."))
         document_services.upload(

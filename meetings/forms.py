@@ -70,6 +70,7 @@ class InvitationTextForm(forms.Form):
 
 
 class ChairConsultationForm(forms.Form):
+    consulted_on = forms.DateField(label=_("Date of the consultation"), widget=DateInput, required=False)
     note = forms.CharField(
         label=_("Note on the consultation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -145,7 +145,8 @@ class Invitation(models.Model):
     additional_text = models.TextField(
         _("additional text"), blank=True, help_text=_("Shown after the date, venue and the call to present cases.")
     )
-    chair_consulted_at = models.DateTimeField(_("Chair consulted at"), null=True, blank=True)
+    chair_consulted_at = models.DateTimeField(_("consultation recorded at"), null=True, blank=True)
+    chair_consulted_on = models.DateField(_("date of the consultation"), null=True, blank=True)
     chair_consulted = models.ForeignKey(
         ChairAppointment, verbose_name=_("Chair consulted"), null=True, blank=True, on_delete=models.PROTECT
     )

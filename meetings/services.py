@@ -101,6 +101,10 @@ def convene_meeting(
     if end_date < start_date:
         raise RuleViolation(_("The meeting cannot end before it starts."))
     version = ToRVersion.in_force_on(convened_on)
+    ToRVersion.objects.select_for_update().filter(pk=version.pk).first()
+    same = Meeting.objects.filter(title=title, start_date=start_date, venue=venue).first()
+    if same is not None:  # a double click or a retry: the meeting exists already
+        return same
     _check_meetings_per_year(version, start_date.year)
     if is_short_notice(start_date, procedural_time_zone, version) and not short_notice_reason.strip():
         _refuse_short_notice(version)
@@ -206,8 +210,11 @@ def update_invitation_text(*, by: User, meeting: Meeting, additional_text: str) 
 
 
 @transaction.atomic
-def record_chair_consultation(*, by: User, meeting: Meeting, note: str = "") -> Invitation:
-    """ToR rule 9: record that the Chair in office was consulted on the invitation.
+def record_chair_consultation(
+    *, by: User, meeting: Meeting, note: str = "", consulted_on: datetime.date | None = None
+) -> Invitation:
+    """ToR rule 9: record that the Chair in office was consulted on the invitation, and on
+    which day (default today, never in the future).
 
     Raises :class:`RuleViolation` if no Chair is in office (rule 4) or the invitation is sent.
     """
@@ -220,8 +227,13 @@ def record_chair_consultation(*, by: User, meeting: Meeting, note: str = "") -> 
         raise RuleViolation(
             _("No Chair is in office to consult; the CSP President appoints one (ToR rule 4)."), rule="4"
         )
+    today = procedural_today()
+    consulted_on = consulted_on or today
+    if consulted_on > today:
+        raise RuleViolation(_("A consultation cannot be recorded before it took place (ToR rule 9)."), rule="9")
     invitation.chair_consulted = appointment
     invitation.chair_consulted_at = clock.now()
+    invitation.chair_consulted_on = consulted_on
     invitation.chair_consultation_note = note.strip()
     invitation.chair_consultation_recorded_by = by
     invitation.save()

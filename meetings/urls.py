@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("new/", views.meeting_create, name="create"),
     path("chair/", views.chair_appointments, name="chair"),
+    path("released/", views.released_items, name="released"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/calendar/", views.meeting_calendar_view, name="calendar"),
     path("<int:pk>/dates/", views.meeting_change_dates, name="change_dates"),

@@ -16,7 +16,13 @@ from .deadlines import deadline_status, meeting_calendar
 from .enums import DeadlineKey, DeadlineStatus
 from .forms import ChairAppointmentForm, ChairConsultationForm, InvitationTextForm, MeetingDatesForm, MeetingForm
 from .models import ChairAppointment
-from .queries import can_manage_meetings, current_chair_appointment, is_chair_in_office, meetings_for_user
+from .queries import (
+    can_manage_meetings,
+    current_chair_appointment,
+    is_chair_in_office,
+    meetings_for_user,
+    released_items_for_user,
+)
 
 
 def _meeting_for(request, pk):
@@ -133,7 +139,9 @@ def invitation_detail(request, pk):
             "invitation": invitation,
             "can_manage": can_manage_meetings(request.user),
             "text_form": InvitationTextForm(initial={"additional_text": invitation.additional_text}),
-            "consult_form": ChairConsultationForm(),
+            "consult_form": ChairConsultationForm(
+                initial={"consulted_on": clock.today_in(meeting.procedural_time_zone)}
+            ),
             "deadline": next(d for d in meeting_calendar(meeting) if d.key == DeadlineKey.INVITATION),
             "now": clock.now(),
             "states_invited": invitation.states_invited.order_by("name") if invitation.is_sent else None,
@@ -167,8 +175,14 @@ def invitation_consult(request, pk):
     form = ChairConsultationForm(request.POST)
 
     def action(meeting):
-        note = form.cleaned_data["note"] if form.is_valid() else ""
-        services.record_chair_consultation(by=request.user, meeting=meeting, note=note)
+        if not form.is_valid():
+            raise RuleViolation(_("Give the date of the consultation."))
+        services.record_chair_consultation(
+            by=request.user,
+            meeting=meeting,
+            note=form.cleaned_data["note"],
+            consulted_on=form.cleaned_data["consulted_on"],
+        )
         return _("The Chair's consultation is recorded (ToR rule 9).")
 
     return _manage_action(request, pk, action)
@@ -183,6 +197,12 @@ def invitation_send(request, pk):
         return _("Invitation sent to the delegates of every eligible State (ToR rule 9).")
 
     return _manage_action(request, pk, action)
+
+
+def released_items(request):
+    """ToR rule 14: what the participants released, and nothing more."""
+    items = released_items_for_user(request.user).order_by("-released_at")
+    return render(request, "meetings/released_items.html", {"items": items})
 
 
 def chair_appointments(request):

@@ -87,6 +87,11 @@ def register_presentation(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if agenda_adopted(meeting) or meeting_has_ended(meeting):
         raise RuleViolation(_("The agenda of this meeting is adopted: registrations are closed (ToR rule 11)."), "11")
+    same = Presentation.objects.filter(
+        meeting=meeting, presenting_state_id=by.state_id, title=title.strip(), status=PresentationStatus.REGISTERED
+    ).first()
+    if same is not None:  # a double click or a retry: the registration exists already
+        return same
     if kind not in PresentationKind.values:
         raise RuleViolation(_("Choose a case of diversion or other diversion-related information (ToR rule 11)."), "11")
     presentation = Presentation.objects.create(

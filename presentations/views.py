@@ -164,6 +164,7 @@ def right_of_reply(request, pk, involved_pk):
 def upload(request, pk):
     def action(presentation):
         form = DocumentForm(request.POST, request.FILES)
+        document_services.refuse_if_too_large(request)
         if not form.is_valid():
             raise RuleViolation(_("Choose a file to upload."))
         document_services.upload(by=request.user, uploaded=form.cleaned_data["file"], presentation=presentation)

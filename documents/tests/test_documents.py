@@ -128,3 +128,20 @@ def test_upload_through_the_page_refuses_a_disguised_file_with_a_clear_message(c
     )
     assert response.status_code == 200 and "not accepted" in response.content.decode()
     assert not Document.objects.exists()
+
+
+def test_the_same_file_uploaded_twice_is_one_document(presentation, delegate_party):
+    first = services.upload(by=delegate_party, presentation=presentation, uploaded=SimpleUploadedFile("a.pdf", PDF))
+    again = services.upload(by=delegate_party, presentation=presentation, uploaded=SimpleUploadedFile("a.pdf", PDF))
+    assert first == again and Document.objects.count() == 1
+
+
+def test_an_upload_over_the_limit_is_not_read_to_the_end_and_is_refused_clearly(
+    client, presentation, delegate_party, settings
+):
+    settings.DIEF_MAX_UPLOAD_BYTES = 64 * 1024
+    login_verified(client, delegate_party)
+    big = SimpleUploadedFile("big.pdf", PDF + b"0" * (256 * 1024))
+    response = client.post(reverse("presentations:upload", args=[presentation.pk]), {"file": big}, follow=True)
+    assert "larger than" in response.content.decode()
+    assert not Document.objects.exists()

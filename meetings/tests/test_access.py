@@ -155,6 +155,7 @@ def test_users_outside_eligible_states_get_404_from_every_meeting_url(client, me
             "meetings:list",
             "meetings:create",
             "meetings:chair",
+            "meetings:released",
             "presentations:list",
             "presentations:create",
         ) or not (name.startswith(("meetings:", "presentations:", "documents:"))):

@@ -190,3 +190,22 @@ def test_distributing_the_agenda_stops_its_reminders(drafted, chair, secretariat
         sweep()
     assert not DeadlineFlag.objects.filter(deadline_key="draft_agenda").exists()
     assert not Notification.objects.filter(kind=NotificationKind.REMINDER, event__contains="draft_agenda").exists()
+
+
+def test_a_double_submitted_item_is_added_once(drafted, secretariat):
+    agenda_services.add_item(by=secretariat, meeting=drafted, title="Opening")
+    assert drafted.agenda.items.count() == 1
+
+
+def test_released_items_are_visible_beyond_eligible_states_and_nothing_else_is(
+    client, drafted, chair, secretariat, outsider, national_authority
+):
+    agenda_services.add_item(by=secretariat, meeting=drafted, title="Kept confidential")
+    opening = drafted.agenda.items.get(title="Opening")
+    with at(datetime.datetime(2099, 3, 20, 15, 0, tzinfo=ZURICH)):
+        agenda_services.release_item(by=chair, item=opening, decision="Released by consensus")
+    for reader in (outsider, national_authority):
+        login_verified(client, reader)
+        page = client.get(reverse("meetings:released")).content.decode()
+        assert "Opening" in page and "Released by consensus" in page
+        assert "Kept confidential" not in page and drafted.title not in page

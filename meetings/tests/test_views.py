@@ -167,3 +167,10 @@ def test_meeting_list_query_count_does_not_grow_with_meetings(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("meetings:list"))
     assert response.content.decode().count("/meetings/") >= 11
+
+
+def test_a_double_submitted_meeting_creates_one_meeting(client, secretariat, president, party, chair):
+    login_verified(client, secretariat)
+    for _ in range(2):
+        client.post(reverse("meetings:create"), create_payload(president))
+    assert Meeting.objects.count() == 1

@@ -261,3 +261,10 @@ def test_register_through_the_page(client, meeting, delegate_party):
     assert response.status_code == 302, response.context["form"].errors
     p = Presentation.objects.get()
     assert response.status_code == 302 and response.url == reverse("presentations:detail", args=[p.pk])
+
+
+def test_a_double_submitted_registration_creates_one_presentation(meeting, delegate_party):
+    with at(EARLY):
+        first = services.register_presentation(by=delegate_party, meeting=meeting, kind="case", title="T", summary="S")
+        again = services.register_presentation(by=delegate_party, meeting=meeting, kind="case", title="T", summary="S")
+    assert first == again and Presentation.objects.count() == 1
