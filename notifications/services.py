@@ -30,7 +30,10 @@ def queue(event: str, recipients, kind: str, *, meeting=None, context: dict | No
         Notification(event=event, recipient=r, kind=kind, meeting=meeting, context=context or {}) for r in recipients
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    transaction.on_commit(_enqueue_send)
+    # One send task per transaction is enough, however many events it queued.
+    pending = transaction.get_connection().run_on_commit
+    if not any(callback is _enqueue_send for _savepoints, callback, _robust in pending):
+        transaction.on_commit(_enqueue_send)
     return len(rows)
 
 
