@@ -74,7 +74,8 @@ def main():
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         print(
-            f"{applied} due: {busy:.2f} s ({busy / max(applied, 1) * 1000:.1f} ms each), peak Python memory {peak / 2**20:.1f} MiB"
+            f"{applied} due: {busy:.2f} s ({busy / max(applied, 1) * 1000:.1f} ms each), "
+            f"peak Python memory {peak / 2**20:.1f} MiB"
         )
     finally:
         Meeting.objects.filter(pk__in=[m.pk for m in meetings]).delete()
