@@ -30,6 +30,13 @@ class UserAdmin(BaseUserAdmin):
             for n, o in sets
         ]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            # Nobody gives themselves a role, a State or other powers (no self-escalation).
+            fields += ["role", "state", "participant_role", "is_superuser", "is_staff", "is_active"]
+        return fields
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         sync_groups(form.instance)

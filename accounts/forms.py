@@ -19,6 +19,18 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Deadlines are shown in the procedural time zone and in this one."),
     )
 
+    current_password = forms.CharField(
+        label=_("Your password (needed to change the email address)"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "language", "time_zone"]
+
+    def clean(self):
+        data = super().clean()
+        if "email" in self.changed_data and not self.instance.check_password(data.get("current_password") or ""):
+            self.add_error("current_password", _("Give your password to change the email address."))
+        return data

@@ -1,6 +1,8 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,12 +13,28 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from .forms import ProfileForm
+from .models import User
+
+
+class LoginForm(AuthenticationForm):
+    """Django's form, with the user name's length checked before anything looks it up."""
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username", "")
+        if len(username) > User._meta.get_field("username").max_length:
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+        return username
 
 
 class LoginView(auth_views.LoginView):
     """Password first; every login then goes through the second factor (twofactor.verify)."""
 
     template_name = "accounts/login.html"
+    form_class = LoginForm
     redirect_authenticated_user = False
 
     def get_success_url(self):

@@ -280,6 +280,8 @@ LOGGING = {
 DIEF_REMINDER_DAYS = env.json("DIEF_REMINDER_DAYS", default={"default": [14, 7, 2]})
 DIEF_MAX_UPLOAD_BYTES = env.int("DIEF_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+CSRF_FAILURE_VIEW = "dief.views.csrf_failure"
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 FILE_UPLOAD_HANDLERS = [
     "documents.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

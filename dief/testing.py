@@ -83,7 +83,7 @@ def meeting_factory(*, start_date, created_by, convened_by, title="Test meeting"
         procedural_time_zone=time_zone,
         tor_version=tor_version(),
         convened_by=convened_by,
-        convened_on=start_date - datetime.timedelta(days=120),
+        convened_on=min(start_date - datetime.timedelta(days=120), datetime.date(2024, 9, 1)),
         consulted_chair=True,
         created_by=created_by,
     )

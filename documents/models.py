@@ -34,11 +34,19 @@ class Document(models.Model):
     class Meta:
         ordering = ["uploaded_at"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["presentation", "sha256"],
+                condition=models.Q(presentation__isnull=False),
+                name="one_copy_per_presentation",
+            ),
+            models.UniqueConstraint(
+                fields=["agenda", "sha256"], condition=models.Q(agenda__isnull=False), name="one_copy_per_agenda"
+            ),
             models.CheckConstraint(
                 condition=models.Q(presentation__isnull=False, agenda__isnull=True)
                 | models.Q(presentation__isnull=True, agenda__isnull=False),
                 name="document_belongs_to_one_thing",
-            )
+            ),
         ]
         verbose_name = _("document")
         verbose_name_plural = _("documents")

@@ -7,7 +7,7 @@ import zipfile
 import filetype
 from django.conf import settings
 from django.core.files.base import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -41,23 +41,25 @@ PACKAGE_MAIN_PART = {
 }
 #: Entries that have no business inside a document package.
 FORBIDDEN_IN_PACKAGE = (
-    ".exe",
-    ".dll",
-    ".js",
-    ".jse",
-    ".vbs",
-    ".vbe",
-    ".bat",
-    ".cmd",
-    ".ps1",
-    ".scr",
-    ".com",
-    ".msi",
-    ".jar",
-    ".hta",
-    ".lnk",
-    ".sh",
+    *(".exe", ".dll", ".js", ".jse", ".vbs", ".vbe", ".bat", ".cmd", ".ps1", ".scr", ".com", ".msi", ".jar"),
+    *(".hta", ".lnk", ".sh", ".wsf", ".wsh", ".html", ".htm", ".xhtml", ".svg", ".py", ".pl", ".bin", ".ocx"),
+    *(".cpl", ".reg", ".vba"),
 )
+
+
+def _suspicious_entry(name: str) -> bool:
+    """A package entry that escapes its folder, hides its extension, or is a program or a macro."""
+    clean = name.strip().strip(".").lower()
+    parts = name.replace("\\", "/").split("/")
+    return (
+        name != name.strip()
+        or name.startswith(("/", "\\"))
+        or ".." in parts
+        or clean.endswith(FORBIDDEN_IN_PACKAGE)
+        or "vbaproject" in clean
+    )
+
+
 MAX_PACKAGE_ENTRIES = 5000
 
 
@@ -102,11 +104,7 @@ def detect_type(uploaded) -> str | None:
             return None
         finally:
             uploaded.seek(0)
-        if (
-            main_part not in names
-            or len(names) > MAX_PACKAGE_ENTRIES
-            or any(n.lower().endswith(FORBIDDEN_IN_PACKAGE) for n in names)
-        ):
+        if main_part not in names or len(names) > MAX_PACKAGE_ENTRIES or any(_suspicious_entry(n) for n in names):
             return None
     return mime
 
@@ -166,5 +164,10 @@ def upload(*, by, uploaded, presentation=None, agenda=None) -> Document:
         uploaded_at=clock.now(),
     )
     document.file.save("upload", File(uploaded), save=False)
-    document.save()
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:  # the same file, uploaded at the same instant by a second request
+        document.file.delete(save=False)
+        return Document.objects.get(presentation=presentation, agenda=agenda, sha256=document.sha256)
     return document

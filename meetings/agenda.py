@@ -42,6 +42,23 @@ def _snapshot(agenda: Agenda) -> list[dict]:
     ]
 
 
+def _require_consents(agenda: Agenda) -> None:
+    """ToR rule 12: no step of the agenda goes ahead with a presentation that still lacks a
+    legally required consent."""
+    from presentations.services import can_be_scheduled
+
+    for item in agenda.items.exclude(presentation=None).select_related("presentation"):
+        if not can_be_scheduled(item.presentation):
+            raise RuleViolation(
+                _(
+                    "Item %(n)s is a presentation that every involved State has not yet consented to; "
+                    "remove it or wait for the consents (ToR rule 12)."
+                )
+                % {"n": item.position},
+                "12",
+            )
+
+
 def _after_change(agenda: Agenda, by: User, changes: str) -> None:
     """Before distribution an edit needs a new approval; after it, a new numbered version."""
     if agenda.is_adopted:
@@ -110,6 +127,8 @@ def add_item(*, by: User, meeting: Meeting, title: str, presentation=None, chang
 def remove_item(*, by: User, item: AgendaItem, changes: str = "") -> None:
     _require_secretariat(by)
     agenda = _locked(item.agenda.meeting)
+    if AgendaItem.objects.filter(pk=item.pk, released_at__isnull=False).exists():
+        raise RuleViolation(_("This item was released by the participants and stays on record (ToR rule 14)."), "14")
     AgendaItem.objects.filter(pk=item.pk, agenda=agenda).delete()
     _after_change(agenda, by, changes)
 
@@ -125,6 +144,7 @@ def approve(*, by: User, meeting: Meeting) -> Agenda:
         raise RuleViolation(_("The draft agenda is already approved (ToR rule 10)."), "10")
     if not agenda.items.exists():
         raise RuleViolation(_("The draft agenda has no item yet (ToR rule 10)."), "10")
+    _require_consents(agenda)
     agenda.status = AgendaStatus.APPROVED
     agenda.approved_at = clock.now()
     agenda.approved_by = current_chair_appointment()
@@ -144,6 +164,7 @@ def distribute(*, by: User, meeting: Meeting) -> Agenda:
         return agenda
     if agenda.status != AgendaStatus.APPROVED:
         raise RuleViolation(_("The Chair must approve the draft agenda before it is distributed (ToR rule 10)."), "10")
+    _require_consents(agenda)
     now = clock.now()
     agenda.status = AgendaStatus.DISTRIBUTED
     agenda.distributed_at = now
@@ -166,6 +187,7 @@ def adopt(*, by: User, meeting: Meeting) -> Agenda:
         raise RuleViolation(_("Only a distributed agenda can be adopted (ToR rules 10, 11)."), "11")
     if clock.today_in(agenda.meeting.procedural_time_zone) < agenda.meeting.start_date:
         raise RuleViolation(_("The agenda is adopted at the meeting, not before it starts (ToR rule 11)."), "11")
+    _require_consents(agenda)
     agenda.status = AgendaStatus.ADOPTED
     agenda.adopted_at = clock.now()
     agenda.adopted_by = by
@@ -182,7 +204,7 @@ def release_item(*, by: User, item: AgendaItem, decision: str) -> AgendaItem:
         raise RuleViolation(_("Record the participants' decision that releases this item (ToR rule 14)."), "14")
     item = AgendaItem.objects.select_for_update().select_related("agenda__meeting").get(pk=item.pk)
     meeting = item.agenda.meeting
-    if clock.today_in(meeting.procedural_time_zone) < meeting.start_date:
+    if clock.today_in(meeting.procedural_time_zone) < meeting.start_date or not item.agenda.is_distributed:
         raise RuleViolation(_("The participants decide on a release at the meeting (ToR rule 14)."), "14")
     if item.released_at is None:
         item.released_at = clock.now()

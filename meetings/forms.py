@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from accounts.models import User
+from dief.forms import SafeModelMultipleChoiceField
 
 from .enums import HostSession
 from .models import Meeting
@@ -35,7 +36,9 @@ class MeetingForm(forms.Form):
         label=_("CSP President who decided to convene it (ToR rule 3)"),
         queryset=User.objects.filter(role=Role.CSP_PRESIDENT, is_active=True),
     )
-    convened_on = forms.DateField(label=_("Date of the President's decision"), widget=DateInput)
+    convened_on = forms.DateField(
+        label=_("Date of the President's decision"), widget=DateInput, validators=[lambda v: _bounded(v)]
+    )
     consulted_chair = forms.BooleanField(label=_("The President consulted the Chair"), required=False)
     consulted_secretariat = forms.BooleanField(
         label=_("The President consulted the Secretariat"), required=False, initial=True
@@ -70,7 +73,9 @@ class InvitationTextForm(forms.Form):
 
 
 class ChairConsultationForm(forms.Form):
-    consulted_on = forms.DateField(label=_("Date of the consultation"), widget=DateInput, required=False)
+    consulted_on = forms.DateField(
+        label=_("Date of the consultation"), widget=DateInput, required=False, validators=[lambda v: _bounded(v)]
+    )
     note = forms.CharField(
         label=_("Note on the consultation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -107,7 +112,7 @@ class ReleaseForm(forms.Form):
 
 
 class DelegationForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(
+    members = SafeModelMultipleChoiceField(
         label=_("Members of your delegation"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 
@@ -126,14 +131,23 @@ class ChairAppointmentForm(forms.Form):
         .select_related("state")
         .order_by("state__name", "last_name"),
     )
-    appointed_on = forms.DateField(label=_("Appointed on"), widget=DateInput)
+    appointed_on = forms.DateField(label=_("Appointed on"), widget=DateInput, validators=[lambda v: _bounded(v)])
     term_ends_with = forms.CharField(
         label=_("Term ends with the conclusion of"), max_length=40, help_text=_("e.g. CSP12")
     )
-    term_ends_on = forms.DateField(label=_("Last day of the term"), widget=DateInput)
+    term_ends_on = forms.DateField(
+        label=_("Last day of the term"), widget=DateInput, validators=[lambda v: _bounded(v)]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from states.queries import eligible_states
+
+        from .queries import procedural_today
+
+        self.fields["chair"].queryset = self.fields["chair"].queryset.filter(
+            state__in=eligible_states(procedural_today())
+        )
         self.fields["chair"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.state})"
 
 

@@ -27,12 +27,15 @@ def current_chair_appointment() -> ChairAppointment | None:
 
 
 def is_chair_in_office(user) -> bool:
-    """ToR rule 4: Chair rights last as long as the appointment's term (never for a superuser)."""
+    """ToR rule 4: Chair rights last as long as the appointment's term, and only while the
+    Chair is a delegate of an eligible State (never for a superuser)."""
     return bool(
         user.is_authenticated
         and user.is_active
         and not user.is_superuser
-        and user.role != Role.ADMINISTRATOR
+        and user.role == Role.DELEGATE
+        and user.state_id
+        and user.state.is_eligible(procedural_today())
         and ChairAppointment.objects.in_office_on(procedural_today()).filter(chair=user).exists()
     )
 

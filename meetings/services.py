@@ -231,6 +231,14 @@ def record_chair_consultation(
     consulted_on = consulted_on or today
     if consulted_on > today:
         raise RuleViolation(_("A consultation cannot be recorded before it took place (ToR rule 9)."), rule="9")
+    if consulted_on < max(appointment.appointed_on, invitation.meeting.convened_on):
+        raise RuleViolation(
+            _(
+                "The consultation must fall after the meeting was convened and during the Chair's term "
+                "(ToR rules 4, 9)."
+            ),
+            rule="9",
+        )
     invitation.chair_consulted = appointment
     invitation.chair_consulted_at = clock.now()
     invitation.chair_consulted_on = consulted_on
@@ -288,13 +296,26 @@ def appoint_chair(
     """
     if not (by.is_active and by.role == Role.CSP_PRESIDENT):
         raise RuleViolation(_("The CSP President appoints the Chair (ToR rule 4)."), rule="4")
-    if not (chair.is_active and chair.role == Role.DELEGATE and chair.state_id and not chair.is_superuser):
+    if not (
+        chair.is_active
+        and chair.role == Role.DELEGATE
+        and chair.state_id
+        and not chair.is_superuser
+        and chair.state.is_eligible(procedural_today())
+    ):
         raise RuleViolation(
             _("The Chair is a delegate of a State Party or signatory State (ToR rules 4, 6)."), rule="4"
         )
     if term_ends_on < appointed_on:
         raise RuleViolation(_("The term cannot end before the appointment (ToR rule 4)."), rule="4")
-    ChairAppointment.objects.select_for_update().filter(term_ends_on__gte=appointed_on).first()
+    # Appointments are rare: the first ToR version row serves as the lock that makes them one
+    # at a time, so that two at once cannot both pass the overlap check.
+    ToRVersion.objects.select_for_update().order_by("pk").first()
+    same = ChairAppointment.objects.filter(
+        chair=chair, appointed_on=appointed_on, term_ends_on=term_ends_on, appointed_by=by
+    ).first()
+    if same is not None:  # a double click or a retry
+        return same
     if ChairAppointment.objects.filter(appointed_on__lte=term_ends_on, term_ends_on__gte=appointed_on).exists():
         raise RuleViolation(_("Another Chair's term covers part of these dates (ToR rule 4)."), rule="4")
     return ChairAppointment.objects.create(

@@ -80,8 +80,22 @@ def render(notification: Notification) -> EmailMultiAlternatives:
     )
 
 
-def _still_entitled(user) -> bool:
-    """A State's user hears nothing more once the State is no longer eligible (ToR rule 6)."""
+#: Kinds written for a State's delegates: nobody else receives them, even after a role change.
+DELEGATE_KINDS = {
+    "invitation",
+    "meeting_changed",
+    "involved_state_notice",
+    "reply_received",
+    "agenda_distributed",
+    "agenda_revised",
+}
+
+
+def _still_entitled(user, kind: str = "") -> bool:
+    """A State's user hears nothing more once the State is no longer eligible (ToR rule 6),
+    and a delegate's notice goes to nobody who is no longer a delegate."""
+    if kind in DELEGATE_KINDS and user.role != "delegate":
+        return False
     if user.state_id is None:
         return True
     return user.state.is_eligible(clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE))
@@ -109,7 +123,7 @@ def send_pending(limit: int = 200) -> int:
             )
             if row is None:
                 continue
-            if not row.recipient.email or not row.recipient.is_active or not _still_entitled(row.recipient):
+            if not row.recipient.email or not row.recipient.is_active or not _still_entitled(row.recipient, row.kind):
                 row.sent_at = clock.now()
                 row.last_error = "no active, entitled recipient; skipped"
                 row.save(update_fields=["sent_at", "last_error"])

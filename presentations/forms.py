@@ -3,6 +3,8 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dief.forms import SafeModelMultipleChoiceField
+
 from .enums import PresentationKind, RightOfReply
 
 
@@ -30,7 +32,7 @@ class PresentationForm(forms.Form):
 
 
 class InvolvedStatesForm(forms.Form):
-    states = forms.ModelMultipleChoiceField(
+    states = SafeModelMultipleChoiceField(
         label=_("Involved States"),
         queryset=None,
         widget=forms.SelectMultiple(attrs={"size": 10}),

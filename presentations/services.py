@@ -85,8 +85,10 @@ def register_presentation(
     """
     _require_delegate_of_eligible_state(by)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if agenda_adopted(meeting) or meeting_has_ended(meeting):
+    if agenda_adopted(meeting):
         raise RuleViolation(_("The agenda of this meeting is adopted: registrations are closed (ToR rule 11)."), "11")
+    if meeting_has_ended(meeting):
+        raise RuleViolation(_("This meeting has ended: registrations are closed (ToR rule 11)."), "11")
     same = Presentation.objects.filter(
         meeting=meeting, presenting_state_id=by.state_id, title=title.strip(), status=PresentationStatus.REGISTERED
     ).first()

@@ -36,7 +36,7 @@ def presentation_list(request):
         .annotate(n_involved=Count("involved_states", distinct=True), n_replies=Count("replies", distinct=True))
         .order_by("-meeting__start_date", "registered_at")
     )
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     if query:
         presentations = presentations.filter(Q(title__icontains=query) | Q(summary__icontains=query))
     meeting_id = request.GET.get("meeting", "")

@@ -150,6 +150,11 @@ def test_adoption_is_at_the_meeting_and_closes_changes(drafted, chair, secretari
 
 def test_release_of_an_item_is_recorded_with_the_decision_at_the_meeting(drafted, chair, secretariat, delegate_party):
     item = drafted.agenda.items.get()
+    with at(datetime.datetime(2099, 3, 20, 15, 0, tzinfo=ZURICH)):
+        with pytest.raises(RuleViolation, match="at the meeting"):  # not distributed yet
+            agenda_services.release_item(by=chair, item=item, decision="Participants agreed by consensus")
+    agenda_services.approve(by=chair, meeting=drafted)
+    agenda_services.distribute(by=secretariat, meeting=drafted)
     with at(datetime.datetime(2099, 3, 19, 23, 59, 59, tzinfo=ZURICH)):
         with pytest.raises(RuleViolation, match="at the meeting"):
             agenda_services.release_item(by=chair, item=item, decision="Participants agreed by consensus")
@@ -159,6 +164,8 @@ def test_release_of_an_item_is_recorded_with_the_decision_at_the_meeting(drafted
         with pytest.raises(RuleViolation):
             agenda_services.release_item(by=secretariat, item=item, decision="  ")
         agenda_services.release_item(by=chair, item=item, decision="Participants agreed by consensus")
+        with pytest.raises(RuleViolation, match="stays on record"):
+            agenda_services.remove_item(by=secretariat, item=item, changes="drop it")
     item.refresh_from_db()
     assert item.released_at and item.release_decision == "Participants agreed by consensus"
 
@@ -201,6 +208,8 @@ def test_released_items_are_visible_beyond_eligible_states_and_nothing_else_is(
     client, drafted, chair, secretariat, outsider, national_authority
 ):
     agenda_services.add_item(by=secretariat, meeting=drafted, title="Kept confidential")
+    agenda_services.approve(by=chair, meeting=drafted)
+    agenda_services.distribute(by=secretariat, meeting=drafted)
     opening = drafted.agenda.items.get(title="Opening")
     with at(datetime.datetime(2099, 3, 20, 15, 0, tzinfo=ZURICH)):
         agenda_services.release_item(by=chair, item=opening, decision="Released by consensus")
