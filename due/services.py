@@ -80,7 +80,12 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
                     else bool(agenda and agenda.is_distributed)
                 )
                 if not done:
-                    items.append(DueItem(meeting, deadline, SECRETARIAT_ACTIONS[key], passed, True))
+                    page = "meetings:invitation" if key == DeadlineKey.INVITATION else "meetings:agenda"
+                    items.append(
+                        DueItem(
+                            meeting, deadline, SECRETARIAT_ACTIONS[key], passed, True, reverse(page, args=[meeting.pk])
+                        )
+                    )
             if (
                 is_chair
                 and key == DeadlineKey.DRAFT_AGENDA
@@ -88,7 +93,11 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
                 and agenda.status == "draft"
                 and agenda.items.all()
             ):
-                items.append(DueItem(meeting, deadline, CHAIR_APPROVAL, passed, True))
+                items.append(
+                    DueItem(
+                        meeting, deadline, CHAIR_APPROVAL, passed, True, reverse("meetings:agenda", args=[meeting.pk])
+                    )
+                )
             if key == DeadlineKey.INVOLVED_STATE_RESPONSE:
                 for presentation in to_reply.get(meeting.pk, []):
                     items.append(

@@ -37,8 +37,13 @@ def _locked(meeting: Meeting) -> Agenda:
 
 def _snapshot(agenda: Agenda) -> list[dict]:
     return [
-        {"position": i.position, "title": i.title, "presentation_id": i.presentation_id}
-        for i in agenda.items.order_by("position", "pk")
+        {
+            "position": i.position,
+            "title": i.title,
+            "presentation_id": i.presentation_id,
+            "kind": i.presentation.kind if i.presentation_id else "",
+        }
+        for i in agenda.items.select_related("presentation").order_by("position", "pk")
     ]
 
 
@@ -109,16 +114,16 @@ def add_item(*, by: User, meeting: Meeting, title: str, presentation=None, chang
                 _("This presentation cannot be scheduled until every involved State has consented (ToR rule 12)."),
                 "12",
             )
-        # The presentation's own title is confidential to the States that see it: the agenda,
-        # which every eligible State reads, says only what kind of presentation it is.
-        title = title.strip() or str(presentation.get_kind_display()).capitalize()
-    if not title.strip():
+        # The presentation's own title is confidential to the States that see it: an item with
+        # no title of its own is named, in each reader's language, by the kind of presentation.
+        title = title.strip()
+    elif not title.strip():
         raise RuleViolation(_("Give the item a title."))
-    same = agenda.items.filter(presentation=presentation) if presentation else agenda.items.filter(title=title.strip())
+    same = agenda.items.filter(presentation=presentation) if presentation else agenda.items.filter(title=title)
     if same.exists():  # a double click or a retry: the item is there already
         return same.first()
     position = (agenda.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-    item = AgendaItem.objects.create(agenda=agenda, position=position, title=title.strip(), presentation=presentation)
+    item = AgendaItem.objects.create(agenda=agenda, position=position, title=title, presentation=presentation)
     _after_change(agenda, by, changes)
     return item
 

@@ -75,6 +75,11 @@ def agenda_add_item(request, pk):
             presentation=form.cleaned_data["presentation"],
             changes=form.cleaned_data["changes"],
         )
+        if (
+            agenda_services.agenda_of(meeting).status == "draft"
+            and agenda_services.agenda_of(meeting).items.count() > 1
+        ):
+            return _("Item added. The draft agenda needs the Chair's approval (again, if it had it) (ToR rule 10).")
         return _("Item added.")
 
     return _agenda_action(request, pk, action)

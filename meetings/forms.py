@@ -93,7 +93,10 @@ class MeetingDatesForm(forms.Form):
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(
-        label=_("Item"), max_length=200, required=False, help_text=_("Leave empty to use the presentation's title.")
+        label=_("Item"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to name it by the kind of presentation: its title stays confidential."),
     )
     presentation = forms.ModelChoiceField(label=_("Registered presentation"), queryset=None, required=False)
     changes = forms.CharField(label=_("What changed (for a distributed agenda)"), required=False, max_length=500)

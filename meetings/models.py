@@ -227,7 +227,19 @@ class AgendaItem(models.Model):
         verbose_name_plural = _("agenda items")
 
     def __str__(self):
-        return self.title
+        return str(self.display_title)
+
+    @property
+    def display_title(self):
+        """The item's own title, or for a presentation without one the kind of presentation,
+        in the reader's language (the presentation's title is confidential)."""
+        return self.title or kind_label(self.presentation.kind if self.presentation_id else "")
+
+
+def kind_label(kind: str):
+    from presentations.enums import PresentationKind
+
+    return PresentationKind(kind).label if kind in PresentationKind.values else _("Presentation")
 
 
 class AgendaVersion(models.Model):
@@ -250,6 +262,10 @@ class AgendaVersion(models.Model):
     @property
     def label(self) -> str:
         return _("original") if self.number == 0 else f"Rev.{self.number}"
+
+    def item_titles(self) -> list:
+        """The titles of this version's items, in the reader's language where they are kinds."""
+        return [i.get("title") or kind_label(i.get("kind", "")) for i in self.items]
 
 
 class DelegationRegistration(models.Model):

@@ -76,7 +76,7 @@ def released_items_for_user(user):
 
     if not is_verified(user):
         return AgendaItem.objects.none()
-    return AgendaItem.objects.filter(released_at__isnull=False).select_related("agenda__meeting")
+    return AgendaItem.objects.filter(released_at__isnull=False).select_related("agenda__meeting", "presentation")
 
 
 def can_manage_meetings(user) -> bool:

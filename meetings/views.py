@@ -60,9 +60,10 @@ def meeting_create(request):
 
 
 def _calendar_rows(meeting, viewer_tz):
+    from enforcement.registry import DUTIES
+
     now = clock.now()
-    invitation = getattr(meeting, "invitation", None)
-    done = {DeadlineKey.INVITATION: invitation.sent_at if invitation and invitation.is_sent else None}
+    done = {key: duty.done_at(meeting) for key, duty in DUTIES.items() if duty.escalate}
     rows = []
     for d in meeting_calendar(meeting):
         status = deadline_status(d, done.get(d.key), now)
@@ -191,6 +192,8 @@ def invitation_consult(request, pk):
 @require_POST
 def invitation_send(request, pk):
     def action(meeting):
+        if not request.POST.get("confirm"):
+            raise RuleViolation(_("Tick the confirmation to send the invitation (ToR rule 9)."), "9")
         invitation = services.send_invitation(by=request.user, meeting=meeting)
         if invitation.sent_late:
             return _("Invitation sent, after the deadline of ToR rule 9: it is recorded as late.")

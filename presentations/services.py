@@ -49,6 +49,15 @@ def can_register(user, meeting: Meeting) -> bool:
     return not agenda_adopted(meeting)
 
 
+def can_register_somewhere(user) -> bool:
+    """True for a delegate of an eligible State (ToR rules 6, 11)."""
+    try:
+        _require_delegate_of_eligible_state(user)
+    except RuleViolation:
+        return False
+    return True
+
+
 def sync_presentation_access(presentation: Presentation) -> None:
     """Grant ``view_presentation`` to the groups of the presenting State, the involved States
     and the States registered to take part in the meeting; withdraw it from any other group."""

@@ -1,6 +1,7 @@
 """Thin views over presentations.services and presentations.queries."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -54,6 +55,8 @@ def presentation_list(request):
 
 
 def presentation_create(request):
+    if not services.can_register_somewhere(request.user):
+        raise PermissionDenied
     meetings = meetings_for_user(request.user).exclude(agenda__adopted_at__isnull=False)
     form = PresentationForm(request.POST or None, meetings=meetings, initial={"meeting": request.GET.get("meeting")})
     if request.method == "POST" and form.is_valid():

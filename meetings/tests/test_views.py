@@ -96,12 +96,12 @@ def test_invitation_needs_the_chair_consultation_then_goes_to_every_eligible_del
     django_capture_on_commit_callbacks,
 ):
     login_verified(client, secretariat)
-    client.post(reverse("meetings:invitation_send", args=[meeting.pk]), follow=True)
+    client.post(reverse("meetings:invitation_send", args=[meeting.pk]), {"confirm": "on"}, follow=True)
     meeting.invitation.refresh_from_db()
     assert not meeting.invitation.is_sent
     client.post(reverse("meetings:invitation_consult", args=[meeting.pk]), {"note": "Chair agreed by phone"})
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("meetings:invitation_send", args=[meeting.pk]), follow=True)
+        response = client.post(reverse("meetings:invitation_send", args=[meeting.pk]), {"confirm": "on"}, follow=True)
     assert "ToR rule 9" in response.content.decode()
     meeting.invitation.refresh_from_db()
     assert meeting.invitation.is_sent and not meeting.invitation.sent_late
@@ -118,8 +118,8 @@ def test_double_send_sends_each_invitation_once(
     login_verified(client, secretariat)
     client.post(reverse("meetings:invitation_consult", args=[meeting.pk]))
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("meetings:invitation_send", args=[meeting.pk]))
-        client.post(reverse("meetings:invitation_send", args=[meeting.pk]))
+        client.post(reverse("meetings:invitation_send", args=[meeting.pk]), {"confirm": "on"})
+        client.post(reverse("meetings:invitation_send", args=[meeting.pk]), {"confirm": "on"})
     assert Notification.objects.filter(recipient=delegate_party).count() == 1
     assert [m.to for m in mail.outbox].count([delegate_party.email]) == 1
 
@@ -132,7 +132,7 @@ def test_invitation_sent_after_t_minus_50_is_recorded_late(
     late = meeting_factory(start_date=datetime.date(2027, 1, 15), created_by=secretariat, convened_by=president)
     login_verified(client, secretariat)
     client.post(reverse("meetings:invitation_consult", args=[late.pk]))
-    response = client.post(reverse("meetings:invitation_send", args=[late.pk]), follow=True)
+    response = client.post(reverse("meetings:invitation_send", args=[late.pk]), {"confirm": "on"}, follow=True)
     late.invitation.refresh_from_db()
     assert late.invitation.is_sent and late.invitation.sent_late
     assert "late" in response.content.decode()
@@ -174,3 +174,26 @@ def test_a_double_submitted_meeting_creates_one_meeting(client, secretariat, pre
     for _ in range(2):
         client.post(reverse("meetings:create"), create_payload(president))
     assert Meeting.objects.count() == 1
+
+
+def test_sending_without_the_confirmation_sends_nothing(client, secretariat, meeting, chair, delegate_party):
+    login_verified(client, secretariat)
+    client.post(reverse("meetings:invitation_consult", args=[meeting.pk]))
+    response = client.post(reverse("meetings:invitation_send", args=[meeting.pk]), follow=True)
+    assert "Tick the confirmation" in response.content.decode()
+    meeting.invitation.refresh_from_db()
+    assert not meeting.invitation.is_sent and not Notification.objects.exists()
+
+
+def test_the_calendar_shows_the_distributed_agenda_as_met(client, secretariat, meeting, chair):
+    from meetings import agenda
+
+    agenda.add_item(by=secretariat, meeting=meeting, title="Opening")
+    agenda.approve(by=chair, meeting=meeting)
+    agenda.distribute(by=secretariat, meeting=meeting)
+    login_verified(client, secretariat)
+    rows = {
+        r["deadline"].key: r["status"]
+        for r in client.get(reverse("meetings:calendar", args=[meeting.pk])).context["calendar"]
+    }
+    assert rows["draft_agenda"] == "met"
