@@ -197,3 +197,13 @@ def test_the_calendar_shows_the_distributed_agenda_as_met(client, secretariat, m
         for r in client.get(reverse("meetings:calendar", args=[meeting.pk])).context["calendar"]
     }
     assert rows["draft_agenda"] == "met"
+
+
+def test_recorded_times_carry_the_viewers_time_zone(client, secretariat, meeting, chair, delegate_other_party):
+    from meetings import services
+
+    services.record_chair_consultation(by=secretariat, meeting=meeting)
+    services.send_invitation(by=secretariat, meeting=meeting)
+    login_verified(client, delegate_other_party)  # time zone Europe/Paris
+    page = client.get(reverse("meetings:invitation", args=[meeting.pk])).content.decode()
+    assert "(Europe/Paris)" in page
