@@ -1,10 +1,26 @@
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from dief import clock
+from dief.errors import RuleViolation
 
 from .models import DocumentAccess
 from .queries import documents_for_user
+
+
+def uploaded_file(request):
+    """The file a document form posted, or a :class:`RuleViolation` saying why there is none
+    (too large, or none chosen). Shared by every upload view."""
+    from presentations.forms import DocumentForm
+
+    from . import services
+
+    form = DocumentForm(request.POST, request.FILES)
+    services.refuse_if_too_large(request)
+    if not form.is_valid():
+        raise RuleViolation(_("Choose a file to upload."))
+    return form.cleaned_data["file"]
 
 
 def download(request, token):

@@ -14,6 +14,7 @@ from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
 from documents import services as document_services
+from documents.views import uploaded_file
 from presentations import services as presentation_services
 from presentations.forms import DocumentForm
 from presentations.queries import presentations_for_user
@@ -142,12 +143,8 @@ def agenda_release_item(request, pk, item_pk):
 @require_POST
 def agenda_upload(request, pk):
     def action(meeting):
-        form = DocumentForm(request.POST, request.FILES)
-        document_services.refuse_if_too_large(request)
-        if not form.is_valid():
-            raise RuleViolation(_("Choose a file to upload."))
         document_services.upload(
-            by=request.user, uploaded=form.cleaned_data["file"], agenda=agenda_services.agenda_of(meeting)
+            by=request.user, uploaded=uploaded_file(request), agenda=agenda_services.agenda_of(meeting)
         )
         return _("Document added.")
 

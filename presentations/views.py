@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from dief.actions import perform
 from dief.errors import RuleViolation
 from documents import services as document_services
+from documents.views import uploaded_file
 from meetings.deadlines import meeting_deadline
 from meetings.enums import DeadlineKey
 from meetings.queries import is_chair_in_office, meetings_for_user, procedural_today
@@ -166,11 +167,7 @@ def right_of_reply(request, pk, involved_pk):
 @require_POST
 def upload(request, pk):
     def action(presentation):
-        form = DocumentForm(request.POST, request.FILES)
-        document_services.refuse_if_too_large(request)
-        if not form.is_valid():
-            raise RuleViolation(_("Choose a file to upload."))
-        document_services.upload(by=request.user, uploaded=form.cleaned_data["file"], presentation=presentation)
+        document_services.upload(by=request.user, uploaded=uploaded_file(request), presentation=presentation)
         return _("Document added.")
 
     return _act(request, pk, action)
