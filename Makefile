@@ -38,5 +38,5 @@ lint: dev-deps
 
 ## Refresh the translation catalogues (needs GNU gettext) and compile them.
 messages: dev-deps
-	$(BIN)/python manage.py makemessages -l fr -l es --ignore=.venv --no-obsolete
+	$(BIN)/python manage.py makemessages -l fr -l es --ignore=.venv --ignore=var --no-obsolete --no-location
 	$(BIN)/python manage.py compilemessages --ignore=.venv
