@@ -145,8 +145,9 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 # django-axes: password login throttling.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-# Locked per account (from any address) and per address (for any account).
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked per (user name, address) pair: wrong passwords for one name, real or not, never lock
+# out another person behind the same address (a delegation's shared office or conference NAT).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

@@ -219,3 +219,12 @@ def test_repeated_wrong_passwords_lock_the_login(client, delegate_party, enrolle
     response = password_login(client, delegate_party)
     assert response.status_code in (403, 429)
     assert "_auth_user_id" not in client.session
+
+
+def test_wrong_passwords_for_another_name_do_not_lock_out_a_delegate_at_the_same_address(
+    client, delegate_party, enrolled, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "no-such-user", "password": "wrong password"})
+    response = password_login(client, delegate_party)
+    assert response.status_code == 302 and response.url.startswith(reverse("twofactor:verify"))
