@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ParticipantRole, Role
+from .enums import GrantStatus, ParticipantRole, Role, SecurityEventKind
 
 
 def validate_time_zone(value: str) -> None:
@@ -20,7 +20,7 @@ class User(AbstractUser):
     """A person. ``state`` is the State they act for (delegates, national authority users) or
     the inviting State (non-state experts); Secretariat staff and the CSP President have none."""
 
-    role = models.CharField(_("role"), max_length=24, choices=Role.choices, default=Role.DELEGATE)
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices, default=Role.NONE)
     state = models.ForeignKey(
         "states.State", verbose_name=_("State"), on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
@@ -66,6 +66,8 @@ class User(AbstractUser):
             raise ValidationError(
                 {"role": _("A superuser is a technical administrator of no State: it opens no confidential content.")}
             )
+        if self.role == Role.NONE and self.state_id:
+            raise ValidationError({"state": _("An account without a role belongs to no State.")})
         if self.role == Role.DELEGATE and not self.participant_role:
             raise ValidationError({"participant_role": _("A delegate has a participant role (ToR rule 7).")})
 
@@ -107,3 +109,57 @@ class EnrolmentLink(models.Model):
 
     def __str__(self):
         return f"enrolment link #{self.pk}"
+
+
+class SecurityEvent(models.Model):
+    """One line of the security log the Secretariat reads: who, from where, what kind of event,
+    and object types and ids at most (never titles, names or any other content)."""
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    kind = models.CharField(_("event"), max_length=32, choices=SecurityEventKind.choices, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+
+    def __str__(self):
+        return f"security event #{self.pk}"
+
+
+class RoleGrant(models.Model):
+    """A role, State and participant role asked for a user. One that opens confidential content
+    does nothing until a Secretariat officer who is neither the requester nor the user confirms
+    it (accounts.services.confirm_grant); ``by_command_line`` marks the server-side bootstrap."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    state = models.ForeignKey(
+        "states.State", verbose_name=_("State"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    participant_role = models.CharField(
+        _("participant role"), max_length=16, choices=ParticipantRole.choices, blank=True
+    )
+    status = models.CharField(_("status"), max_length=12, choices=GrantStatus.choices, default=GrantStatus.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    by_command_line = models.BooleanField(_("made on the server's command line"), default=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="one_pending_grant_per_user"
+            )
+        ]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+
+    def __str__(self):
+        return f"role grant #{self.pk}"

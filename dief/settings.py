@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "auditlog",
     # dief
     "accounts",
     "states",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "twofactor.middleware.RequireVerifiedSessionMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
@@ -141,6 +143,32 @@ GUARDIAN_RENDER_403 = False
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="DIEF")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+
+# django-auditlog: the audit trail the Secretariat reads (accounts.views.audit_trail): every
+# role grant and its confirmation, account change, password set (masked), enrolment link and
+# second-factor device change, with who did it. Device secrets and code hashes are not logged.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "accounts.user",
+        "include_fields": [
+            "username",
+            "email",
+            "password",
+            "role",
+            "state",
+            "participant_role",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+        ],
+        "mask_fields": ["password"],
+    },
+    {"model": "accounts.rolegrant"},
+    {"model": "accounts.enrolmentlink", "exclude_fields": ["nonce"]},
+    {"model": "otp_totp.totpdevice", "include_fields": ["user", "name", "confirmed"]},
+    {"model": "otp_static.staticdevice", "include_fields": ["user", "name", "confirmed"]},
+)
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # django-axes: password login throttling.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

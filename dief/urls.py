@@ -37,6 +37,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", account_views.switch_language, name="set_language"),
     path("twofactor/", include("twofactor.urls")),
     path("meetings/", include("meetings.urls")),

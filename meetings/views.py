@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.security import object_for_user_or_404
 from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
@@ -27,7 +28,9 @@ from .queries import (
 
 def _meeting_for(request, pk):
     """The meeting ``pk`` if the user may see it, else 404 (never 403: existence is confidential)."""
-    return get_object_or_404(meetings_for_user(request.user).select_related("tor_version", "invitation"), pk=pk)
+    return object_for_user_or_404(
+        request, meetings_for_user(request.user).select_related("tor_version", "invitation"), pk=pk
+    )
 
 
 def _require_manager(request):

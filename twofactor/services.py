@@ -7,6 +7,7 @@ checked and consumed. Adding or removing a device ends every other session of th
 import hmac
 import secrets
 
+from auditlog.models import LogEntry
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 from django_otp.oath import TOTP
@@ -76,6 +77,9 @@ def store_backup_codes(user, codes: list[str]) -> StaticDevice:
     device, _created = StaticDevice.objects.get_or_create(user=user, name=BACKUP_NAME, defaults={"confirmed": True})
     device.backup_codes.all().delete()
     BackupCode.objects.bulk_create(BackupCode(device=device, digest=hash_backup_code(c)) for c in codes)
+    LogEntry.objects.log_create(
+        device, force_log=True, action=LogEntry.Action.UPDATE, changes={"backup codes": ["", f"{len(codes)} new"]}
+    )
     return device
 
 

@@ -17,6 +17,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import enrolment
+from accounts.enums import SecurityEventKind
+from accounts.security import record_security_event
 
 from . import services
 from .forms import EnrolForm, PasswordConfirmForm, TokenForm
@@ -54,12 +56,16 @@ def verify(request):
         else:
             device = services.verify_backup_code(request.user, token)
         if device is False:
+            record_security_event(request, SecurityEventKind.SECOND_FACTOR_THROTTLED, method=method)
             form.add_error("token", _("Too many wrong codes. Wait a little and try again."))
         elif device is None and method == "backup" and not services.backup_codes_left(request.user):
+            record_security_event(request, SecurityEventKind.SECOND_FACTOR_FAILURE, method=method, codes_left=0)
             form.add_error("token", _("You have no backup codes left; use your authenticator app."))
         elif device is None:
+            record_security_event(request, SecurityEventKind.SECOND_FACTOR_FAILURE, method=method)
             form.add_error("token", _("That code is not right, or it has been used already."))
         else:
+            record_security_event(request, SecurityEventKind.SECOND_FACTOR_SUCCESS, method=method)
             otp_login(request, device)
             request.session.cycle_key()
             return redirect(_next_url(request))
@@ -98,6 +104,11 @@ def enrol(request):
             result = services.confirm_enrolment(request.user, key, form.cleaned_data["token"])
             if result is not None:
                 device, codes = result
+                record_security_event(
+                    request,
+                    SecurityEventKind.SECOND_FACTOR_ENROLLED,
+                    through_link=enrolment.link_of_session(request) is not None,
+                )
                 request.user.refresh_from_db(fields=["session_epoch", "password"])
                 update_session_auth_hash(request, request.user)
                 request.session.pop(REENROL_SESSION_KEY, None)
@@ -145,6 +156,7 @@ def _wrong_password(request, back_to=None):
     """A wrong password at a re-check: after a few, the session ends (no brute force from a
     stolen session). Returns the response, or None to let ``back_to``'s page show the error."""
     failures = request.session.get(RECHECK_FAILURES, 0) + 1
+    record_security_event(request, SecurityEventKind.PASSWORD_RECHECK_FAILURE, failures=failures)
     if failures >= MAX_RECHECK_FAILURES:
         logout(request)
         return redirect("login")
@@ -177,6 +189,7 @@ def remove_devices(request):
         return _wrong_password(request)
     request.session.pop(RECHECK_FAILURES, None)
     services.remove_second_factor(request.user)
+    record_security_event(request, SecurityEventKind.SECOND_FACTOR_REMOVED)
     request.user.refresh_from_db(fields=["session_epoch", "password"])
     update_session_auth_hash(request, request.user)
     request.session[REENROL_SESSION_KEY] = request.user.pk

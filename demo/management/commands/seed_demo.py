@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.enums import Role
 from accounts.models import User
-from accounts.services import create_user
+from accounts.services import create_user, grant_directly
 from demo.personas import PERSONAS, backup_codes_for, password_for, totp_key_hex
 from dief import clock
 from meetings import agenda as agenda_services
@@ -42,20 +42,24 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             state = State.objects.get(iso3=iso3) if iso3 else None
+            # Roles that open confidential content are confirmed grants, made here directly as
+            # the command-line bootstrap of the first Secretariat officer does.
+            administrator = role == Role.ADMINISTRATOR
             user = create_user(
                 username,
                 password_for(username),
-                role=role,
-                state=state,
-                participant_role=participant_role,
+                role=role if administrator else Role.NONE,
                 first_name=first,
                 last_name=last,
                 email=f"{username}@example.org",
                 language=language,
                 time_zone=tz,
-                is_staff=role == Role.ADMINISTRATOR,
-                is_superuser=role == Role.ADMINISTRATOR,
+                is_staff=administrator,
+                is_superuser=administrator,
             )
+            if not administrator:
+                grant_directly(user, role=role, state=state, participant_role=participant_role)
+                user.refresh_from_db()
         if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             TOTPDevice.objects.create(user=user, name="authenticator", key=totp_key_hex(username), confirmed=True)
             store_backup_codes(user, backup_codes_for(username))

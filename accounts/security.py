@@ -1,0 +1,57 @@
+"""The security log: second-factor results and denied access, for the Secretariat to read.
+
+Other apps call :func:`record_security_event` and :func:`object_for_user_or_404`; what they
+pass is kinds, object types and ids, never content.
+"""
+
+import re
+
+from django.http import Http404
+
+from dief import clock
+
+from .enums import SecurityEventKind
+from .models import SecurityEvent
+
+_ALLOWED_DETAIL_TYPES = (int, bool, type(None))
+_CODE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None if request is not None else None
+
+
+def record_security_event(request, kind: str, *, user=None, **details) -> SecurityEvent:
+    """Write one security log line for ``request`` (its user, address and path) of ``kind``
+    (a :class:`SecurityEventKind`). ``details`` are ids, counts, flags or short codes such as
+    an object type or a method (no spaces, 64 characters at most); any other text is refused
+    (ValueError), so no content leaks in.
+    ``user`` overrides the request's user. Returns the row."""
+    for key, value in details.items():
+        if not (isinstance(value, _ALLOWED_DETAIL_TYPES) or (isinstance(value, str) and _CODE.fullmatch(value))):
+            raise ValueError(f"security log detail {key!r} must be an id, a flag or a short code")
+    if user is None and request is not None and getattr(request, "user", None) is not None:
+        user = request.user if request.user.is_authenticated else None
+    return SecurityEvent.objects.create(
+        at=clock.now(),
+        kind=SecurityEventKind(kind),
+        user=user,
+        ip_address=_client_ip(request),
+        path=(request.path[:200] if request is not None else ""),
+        details=details,
+    )
+
+
+def object_for_user_or_404(request, queryset, **lookup):
+    """``queryset.get(**lookup)``, where ``queryset`` is an ``*_for_user()`` queryset; a miss
+    is a 404 (existence is confidential), and a miss on an object that exists is written to
+    the security log as denied access (its type and id only)."""
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        existing = queryset.model._base_manager.filter(**lookup).values_list("pk", flat=True).first()
+        if existing is not None:
+            record_security_event(
+                request, SecurityEventKind.ACCESS_DENIED, object_type=queryset.model._meta.label, object_id=existing
+            )
+        raise Http404 from None
