@@ -78,7 +78,8 @@ class ChairAppointment(models.Model):
         verbose_name_plural = _("Chair appointments")
 
     def __str__(self):
-        return f"{self.chair} ({self.appointed_on} – {self.term_ends_with})"
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"Chair appointment #{self.pk}"
 
 
 class Meeting(models.Model):
@@ -124,7 +125,8 @@ class Meeting(models.Model):
         verbose_name_plural = _("meetings")
 
     def __str__(self):
-        return self.title
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"meeting #{self.pk}"
 
 
 class MeetingUserObjectPermission(UserObjectPermissionBase):
@@ -167,7 +169,8 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
 
     def __str__(self):
-        return str(self.meeting)
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"invitation #{self.pk}"
 
     @property
     def is_sent(self) -> bool:
@@ -195,7 +198,8 @@ class Agenda(models.Model):
         verbose_name_plural = _("agendas")
 
     def __str__(self):
-        return str(self.meeting)
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"agenda #{self.pk}"
 
     @property
     def is_distributed(self) -> bool:
@@ -227,7 +231,8 @@ class AgendaItem(models.Model):
         verbose_name_plural = _("agenda items")
 
     def __str__(self):
-        return str(self.display_title)
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"agenda item #{self.pk}"
 
     @property
     def display_title(self):
@@ -284,4 +289,5 @@ class DelegationRegistration(models.Model):
         verbose_name_plural = _("delegations")
 
     def __str__(self):
-        return f"{self.state} @ {self.meeting}"
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"delegation registration #{self.pk}"
