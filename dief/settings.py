@@ -308,6 +308,8 @@ LOGGING = {
 # DIEF_REMINDER_DAYS='{"default": [14, 7, 2], "invitation": [21, 14, 7, 2]}'
 DIEF_REMINDER_DAYS = env.json("DIEF_REMINDER_DAYS", default={"default": [14, 7, 2]})
 DIEF_MAX_UPLOAD_BYTES = env.int("DIEF_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# What an uploaded OOXML/ODF package may inflate to, all parts together (zip bombs refused).
+DIEF_MAX_UNPACKED_BYTES = env.int("DIEF_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
 # How long a new account's single-use enrolment link works (accounts.enrolment).
 DIEF_ENROLMENT_LINK_HOURS = env.int("DIEF_ENROLMENT_LINK_HOURS", default=72)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
