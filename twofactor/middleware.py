@@ -37,7 +37,10 @@ class RequireVerifiedSessionMiddleware:
         except Resolver404:
             name = None
         if name in OPEN_URL_NAMES:
-            return self.get_response(request)
+            # Login, password reset and second-factor pages hold credentials: never cached either.
+            response = self.get_response(request)
+            patch_cache_control(response, private=True, no_store=True)
+            return response
         user = request.user
         if not user.is_authenticated:
             return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
