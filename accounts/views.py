@@ -163,6 +163,7 @@ def refuse_grant(request, pk):
 
 
 AUDITED_MODELS = (
+    "meetings.chairappointment",
     "accounts.user",
     "accounts.rolegrant",
     "accounts.enrolmentlink",

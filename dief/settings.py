@@ -167,6 +167,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     },
     {"model": "accounts.rolegrant"},
     {"model": "accounts.enrolmentlink", "exclude_fields": ["nonce"]},
+    {"model": "meetings.chairappointment"},
     {"model": "otp_totp.totpdevice", "include_fields": ["user", "name", "confirmed"]},
     {"model": "otp_static.staticdevice", "include_fields": ["user", "name", "confirmed"]},
 )

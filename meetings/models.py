@@ -46,7 +46,8 @@ class ToRVersion(models.Model):
 
 class ChairAppointmentQuerySet(models.QuerySet):
     def in_office_on(self, on_date: datetime.date):
-        return self.filter(appointed_on__lte=on_date, term_ends_on__gte=on_date)
+        """Confirmed appointments whose term covers ``on_date``: a pending one makes nobody Chair."""
+        return self.filter(appointed_on__lte=on_date, term_ends_on__gte=on_date, confirmed_at__isnull=False)
 
 
 class ChairAppointment(models.Model):
@@ -66,6 +67,17 @@ class ChairAppointment(models.Model):
     appointed_on = models.DateField(_("appointed on"))
     term_ends_with = models.CharField(_("term ends with the conclusion of"), max_length=40, help_text=_("e.g. CSP12"))
     term_ends_on = models.DateField(_("last day of term"))
+    #: The Chair reads confidential content: the appointment takes effect once a Secretariat
+    #: officer other than the President and the Chair confirms it (accounts' role grants rule).
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by (Secretariat)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     objects = ChairAppointmentQuerySet.as_manager()
 

@@ -318,6 +318,7 @@ def appoint_chair(
         return same
     if ChairAppointment.objects.filter(appointed_on__lte=term_ends_on, term_ends_on__gte=appointed_on).exists():
         raise RuleViolation(_("Another Chair's term covers part of these dates (ToR rule 4)."), rule="4")
+    # Pending until a Secretariat officer confirms it (confirm_chair_appointment).
     return ChairAppointment.objects.create(
         chair=chair,
         appointed_by=by,
@@ -325,3 +326,36 @@ def appoint_chair(
         term_ends_with=term_ends_with.strip(),
         term_ends_on=term_ends_on,
     )
+
+
+@transaction.atomic
+def confirm_chair_appointment(*, by: User, appointment: ChairAppointment) -> str:
+    """A Secretariat officer confirms the CSP President's appointment of the Chair (ToR rule 4);
+    only then is the Chair in office. The officer is neither the President who appointed nor
+    the Chair. Returns a message; raises :class:`RuleViolation` and changes nothing otherwise
+    (row lock: two clicks confirm once)."""
+    if not by.is_secretariat:
+        raise RuleViolation(_("A Secretariat officer confirms the appointment of the Chair (ToR rule 4)."), rule="4")
+    appointment = ChairAppointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.confirmed_at is not None:
+        raise RuleViolation(_("This appointment is confirmed already."), rule="4")
+    if by.pk in (appointment.appointed_by_id, appointment.chair_id):
+        raise RuleViolation(
+            _("A Secretariat officer other than the President and the Chair confirms it (ToR rule 4)."), rule="4"
+        )
+    appointment.confirmed_by, appointment.confirmed_at = by, clock.now()
+    appointment.save(update_fields=["confirmed_by", "confirmed_at"])
+    return _("The appointment of the Chair is confirmed (ToR rule 4).")
+
+
+@transaction.atomic
+def withdraw_chair_appointment(*, by: User, appointment: ChairAppointment) -> str:
+    """The CSP President, or a Secretariat officer refusing to confirm, withdraws an appointment
+    not confirmed yet (ToR rule 4). Returns a message; raises :class:`RuleViolation` otherwise."""
+    if not (by.is_secretariat or by.is_csp_president):
+        raise RuleViolation(_("The CSP President appoints the Chair (ToR rule 4)."), rule="4")
+    appointment = ChairAppointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.confirmed_at is not None:
+        raise RuleViolation(_("This appointment is confirmed already."), rule="4")
+    appointment.delete()
+    return _("The appointment is withdrawn.")

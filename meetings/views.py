@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -223,11 +223,38 @@ def chair_appointments(request):
             except RuleViolation as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, _("The Chair is appointed (ToR rule 4)."))
+                messages.success(
+                    request,
+                    _(
+                        "The Chair is appointed (ToR rule 4); the appointment takes effect once the "
+                        "Secretariat confirms it."
+                    ),
+                )
                 return redirect("meetings:chair")
-    appointments = ChairAppointment.objects.select_related("chair__state", "appointed_by").order_by("-appointed_on")
+    appointments = ChairAppointment.objects.select_related("chair__state", "appointed_by", "confirmed_by").order_by(
+        "-appointed_on"
+    )
     return render(
         request,
         "meetings/chair_appointments.html",
         {"form": form, "appointments": appointments, "current": current_chair_appointment()},
     )
+
+
+def _chair_action(request, pk, action):
+    if not (request.user.is_secretariat or request.user.is_csp_president):
+        raise Http404
+    appointment = get_object_or_404(ChairAppointment, pk=pk)
+    return perform(request, lambda a: action(by=request.user, appointment=a), appointment, "meetings:chair")
+
+
+@require_POST
+def chair_confirm(request, pk):
+    """A Secretariat officer confirms the President's appointment of the Chair (ToR rule 4)."""
+    return _chair_action(request, pk, services.confirm_chair_appointment)
+
+
+@require_POST
+def chair_withdraw(request, pk):
+    """An appointment not confirmed yet is withdrawn (ToR rule 4)."""
+    return _chair_action(request, pk, services.withdraw_chair_appointment)

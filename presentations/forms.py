@@ -29,7 +29,7 @@ class PresentationForm(forms.Form):
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         # __str__ carries no content; the people choosing here may read the titles.
-        self.fields["meeting"].label_from_instance = lambda m: f"{m.title} ({m.start_date:%Y-%m-%d})"
+        self.fields["meeting"].label_from_instance = lambda m: m.title
         self.fields["meeting"].queryset = meetings
 
 

@@ -74,6 +74,8 @@ class Command(BaseCommand):
                 appointed_on=today - datetime.timedelta(days=90),
                 term_ends_with="the following CSP",
                 term_ends_on=today + datetime.timedelta(days=300),
+                confirmed_by=users["secretariat"],
+                confirmed_at=clock.now(),
             )
 
     def _meetings(self, users):
