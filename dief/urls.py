@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
+from dief.health import health
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -36,6 +37,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("health/", health, name="health"),
     path("i18n/setlang/", account_views.switch_language, name="set_language"),
     path("twofactor/", include("twofactor.urls")),
     path("meetings/", include("meetings.urls")),
