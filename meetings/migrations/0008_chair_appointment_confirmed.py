@@ -17,7 +17,7 @@ def confirm_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0006_invitation_chair_consulted_on_and_more'),
+        ('meetings', '0007_agenda_moved_to_agendas'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
