@@ -33,7 +33,7 @@ class User(AbstractUser):
     )
 
     #: Raised when a second factor is added or removed: every other session of the user ends.
-    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    session_epoch = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

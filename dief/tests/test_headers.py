@@ -5,6 +5,7 @@ import re
 
 from django.urls import reverse
 
+from dief import crypto
 from dief.testing import login_password_only, login_verified
 from dief.tests.test_settings import run_manage
 
@@ -62,6 +63,8 @@ def test_production_cookies_are_host_prefixed(tmp_path):
             "ALLOWED_HOSTS": "dief.example.org",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
             "DIEF_VAR_DIR": str(tmp_path),
+            "DIEF_DOCUMENT_KEYS": f"d1:{crypto.new_key()}",
+            "DIEF_BACKUP_KEYS": f"b1:{crypto.new_key()}",
         },
     )
     assert result.stdout.split()[-8:] == [
