@@ -135,7 +135,7 @@ def confirm_grant(grant: RoleGrant, *, by: User) -> str:
     if not by.is_secretariat:
         raise RuleViolation(_("Only a Secretariat officer confirms a role."))
     with transaction.atomic():
-        grant = RoleGrant.objects.select_for_update().select_related("user", "state").get(pk=grant.pk)
+        grant = RoleGrant.objects.select_for_update(of=("self",)).select_related("user", "state").get(pk=grant.pk)
         if grant.status != GrantStatus.PENDING:
             raise RuleViolation(_("This request has already been decided."))
         if by.pk in (grant.requested_by_id, grant.user_id):
