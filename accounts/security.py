@@ -55,3 +55,11 @@ def object_for_user_or_404(request, queryset, **lookup):
                 request, SecurityEventKind.ACCESS_DENIED, object_type=queryset.model._meta.label, object_id=existing
             )
         raise Http404 from None
+
+
+def mask_secret(value: str) -> str:
+    """What the audit trail shows for a password hash (django-auditlog's mask): only that it
+    was set or removed, no part of the hash."""
+    if not value or value == "None":
+        return ""
+    return "********"

@@ -175,6 +175,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "otp_static.staticdevice", "include_fields": ["user", "name", "confirmed"]},
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+AUDITLOG_MASK_CALLABLE = "accounts.security.mask_secret"
 
 # django-axes: password login throttling.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

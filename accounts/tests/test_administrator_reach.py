@@ -214,3 +214,6 @@ def test_grants_passwords_and_devices_are_in_the_audit_trail(client, admin_clien
     assert "newperson" in page and "password" in page.lower()
     assert "authenticator" in page.lower() or "TOTP" in page
     assert NEW_PASSWORD not in page
+    user.refresh_from_db()
+    hash_tail = user.password.rsplit("$", 1)[-1]
+    assert hash_tail[-12:] not in page
