@@ -117,7 +117,6 @@ class RoleGrantAdmin(admin.ModelAdmin):
     form = RoleGrantForm
     list_display = ("user", "role", "state", "status", "requested_by", "requested_at", "decided_by", "decided_at")
     list_filter = ("status", "role")
-    autocomplete_fields = ("user", "state")
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
