@@ -1,14 +1,12 @@
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from dief.timezones import time_zone_choices
+
 from .models import User
 
-TIME_ZONES = [
-    (z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z and not z.startswith(("Etc/", "SystemV/"))
-] + [("UTC", "UTC")]
+TIME_ZONES = time_zone_choices() + [("UTC", "UTC")]
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,16 +1,15 @@
-import zoneinfo
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from accounts.models import User
 from dief.forms import SafeModelMultipleChoiceField
+from dief.timezones import time_zone_choices
 
 from .enums import HostSession
 from .models import Meeting
 
-TIME_ZONE_CHOICES = [(z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z and not z.startswith("Etc/")]
+TIME_ZONE_CHOICES = time_zone_choices()
 
 
 class DateInput(forms.DateInput):
