@@ -7,7 +7,7 @@ from dief.forms import SafeModelMultipleChoiceField
 from dief.timezones import time_zone_choices
 
 from .enums import HostSession
-from .models import Meeting
+from .models import Meeting, ToRVersion
 
 TIME_ZONE_CHOICES = time_zone_choices()
 
@@ -59,7 +59,31 @@ class MeetingForm(forms.Form):
         data = super().clean()
         if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
             self.add_error("end_date", _("The meeting cannot end before it starts."))
+        if (
+            data.get("start_date")
+            and data.get("convened_on")
+            and data.get("procedural_time_zone")
+            and not (data.get("short_notice_reason") or "").strip()
+        ):
+            version = ToRVersion.in_force_on(data["convened_on"])
+            if version is not None:
+                _require_reason_if_short(self, data["start_date"], data["procedural_time_zone"], version)
         return data
+
+
+def _require_reason_if_short(form, start_date, time_zone, version) -> None:
+    """ToR rule 9, as the form sees it: a start date short of the invitation period needs a reason."""
+    from .services import is_short_notice
+
+    if is_short_notice(start_date, time_zone, version):
+        form.add_error(
+            "short_notice_reason",
+            _(
+                "The invitation must go out at least %(days)s days before the meeting; that date has passed. "
+                "Give the reason for the short notice (ToR rule 9)."
+            )
+            % {"days": version.invitation_days},
+        )
 
 
 class InvitationTextForm(forms.Form):
@@ -87,7 +111,21 @@ class MeetingDatesForm(forms.Form):
         label=_("Reason for short notice (ToR rule 9)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when the new start date is less than 50 days from now."),
     )
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The meeting cannot end before it starts."))
+        if self.meeting is not None and start and not (data.get("short_notice_reason") or "").strip():
+            _require_reason_if_short(self, start, self.meeting.procedural_time_zone, self.meeting.tor_version)
+        return data
 
 
 class AgendaItemForm(forms.Form):
