@@ -171,9 +171,30 @@ def deadline_context(deadline, days_before: int | None = None) -> dict:
     }
 
 
+def _later_due_reminder(row: ScheduledTransition, now: datetime.datetime) -> ScheduledTransition | None:
+    """A more recent reminder of the same deadline that is also due at ``now``, if any.
+
+    After a pause of the sweep, several reminders of one deadline are due at once; only the
+    most recent goes out, the older ones are recorded as superseded.
+    """
+    return (
+        ScheduledTransition.objects.filter(
+            meeting_id=row.meeting_id,
+            action=row.action,
+            deadline_key=row.deadline_key,
+            subject_id=row.subject_id,
+            due_at__gt=row.due_at,
+            due_at__lte=now,
+        )
+        .order_by("-due_at")
+        .first()
+    )
+
+
 @registry.transition(REMINDER)
 def remind(row: ScheduledTransition, now: datetime.datetime) -> str:
-    """Remind whoever must act before a deadline, unless it is done or has passed."""
+    """Remind whoever must act before a deadline, unless it is done, has passed, or a more
+    recent reminder of the same deadline is due too (then this one is superseded)."""
     meeting = row.meeting
     deadline = meeting_deadline(meeting, row.deadline_key)
     duty = registry.DUTIES.get(row.deadline_key)
@@ -183,6 +204,9 @@ def remind(row: ScheduledTransition, now: datetime.datetime) -> str:
         return "deadline already passed"
     if duty.done_at(meeting) is not None:
         return "already done"
+    later = _later_due_reminder(row, now)
+    if later is not None:
+        return f"superseded by the {later.params.get('days_before')}-day reminder"
     recipients = list(duty.who(meeting))
     days = row.params.get("days_before")
     queue(
