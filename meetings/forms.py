@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from accounts.models import User
-from dief.forms import SafeModelMultipleChoiceField
+from dief.forms import IsoDateField, SafeModelMultipleChoiceField
 from dief.timezones import time_zone_choices
 
 from .enums import HostSession
@@ -12,14 +12,10 @@ from .models import Meeting, ToRVersion
 TIME_ZONE_CHOICES = time_zone_choices()
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput)
-    end_date = forms.DateField(label=_("End date"), widget=DateInput)
+    start_date = IsoDateField(label=_("Start date"))
+    end_date = IsoDateField(label=_("End date"))
     venue = forms.CharField(label=_("Venue"), max_length=200)
     host_session = forms.ChoiceField(label=_("Held during (ToR rule 3)"), choices=HostSession.choices)
     host_session_name = forms.CharField(
@@ -35,9 +31,7 @@ class MeetingForm(forms.Form):
         label=_("CSP President who decided to convene it (ToR rule 3)"),
         queryset=User.objects.filter(role=Role.CSP_PRESIDENT, is_active=True),
     )
-    convened_on = forms.DateField(
-        label=_("Date of the President's decision"), widget=DateInput, validators=[lambda v: _bounded(v)]
-    )
+    convened_on = IsoDateField(label=_("Date of the President's decision"), validators=[lambda v: _bounded(v)])
     consulted_chair = forms.BooleanField(label=_("The President consulted the Chair"), required=False)
     consulted_secretariat = forms.BooleanField(
         label=_("The President consulted the Secretariat"), required=False, initial=True
@@ -96,17 +90,15 @@ class InvitationTextForm(forms.Form):
 
 
 class ChairConsultationForm(forms.Form):
-    consulted_on = forms.DateField(
-        label=_("Date of the consultation"), widget=DateInput, required=False, validators=[lambda v: _bounded(v)]
-    )
+    consulted_on = IsoDateField(label=_("Date of the consultation"), required=False, validators=[lambda v: _bounded(v)])
     note = forms.CharField(
         label=_("Note on the consultation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class MeetingDatesForm(forms.Form):
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput, validators=[lambda v: _bounded(v)])
-    end_date = forms.DateField(label=_("End date"), widget=DateInput, validators=[lambda v: _bounded(v)])
+    start_date = IsoDateField(label=_("Start date"), validators=[lambda v: _bounded(v)])
+    end_date = IsoDateField(label=_("End date"), validators=[lambda v: _bounded(v)])
     short_notice_reason = forms.CharField(
         label=_("Reason for short notice (ToR rule 9)"),
         required=False,
@@ -171,13 +163,11 @@ class ChairAppointmentForm(forms.Form):
         .select_related("state")
         .order_by("state__name", "last_name"),
     )
-    appointed_on = forms.DateField(label=_("Appointed on"), widget=DateInput, validators=[lambda v: _bounded(v)])
+    appointed_on = IsoDateField(label=_("Appointed on"), validators=[lambda v: _bounded(v)])
     term_ends_with = forms.CharField(
         label=_("Term ends with the conclusion of"), max_length=40, help_text=_("e.g. CSP12")
     )
-    term_ends_on = forms.DateField(
-        label=_("Last day of the term"), widget=DateInput, validators=[lambda v: _bounded(v)]
-    )
+    term_ends_on = IsoDateField(label=_("Last day of the term"), validators=[lambda v: _bounded(v)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -113,9 +113,7 @@ def far_meeting(secretariat, president):
 
 @pytest.mark.parametrize("invitation_sent", [False, True])
 @pytest.mark.django_db
-def test_moving_a_meeting_short_of_notice_needs_a_reason_for_that_change(
-    far_meeting, secretariat, invitation_sent
-):
+def test_moving_a_meeting_short_of_notice_needs_a_reason_for_that_change(far_meeting, secretariat, invitation_sent):
     if invitation_sent:
         far_meeting.invitation.status = "sent"
         far_meeting.invitation.sent_at = NOW
