@@ -17,6 +17,7 @@ from dief import clock
 from meetings.deadlines import meeting_calendar, meeting_deadline, passed_at, reminder_at, reminder_days
 from meetings.queries import current_chair_appointment
 from notifications.enums import NotificationKind
+from notifications.registry import entitlement
 from notifications.services import queue
 
 from . import registry
@@ -149,6 +150,29 @@ def _apply(row: ScheduledTransition, now: datetime.datetime) -> int:
         return 0
     ScheduledTransition.objects.filter(pk=row.pk).update(outcome=str(outcome or "")[:200])
     return 1
+
+
+def still_obliged(notification) -> bool:
+    """A reminder goes only to someone who, at the moment of sending, must still act before
+    that deadline of that meeting (the deadline's registered duty)."""
+    duty = registry.DUTIES.get(notification.context.get("deadline_key", ""))
+    if duty is None or notification.meeting is None:
+        return False
+    who = duty.who(notification.meeting)
+    if hasattr(who, "filter"):
+        return who.filter(pk=notification.recipient_id).exists()
+    return any(u.pk == notification.recipient_id for u in who)
+
+
+def still_secretariat_or_chair(notification) -> bool:
+    """A missed deadline is escalated only to Secretariat staff or the Chair in office at the
+    moment of sending (ToR rules 4, 5)."""
+    return any(u.pk == notification.recipient_id for u in secretariat_and_chair())
+
+
+def register_entitlements() -> None:
+    entitlement(NotificationKind.REMINDER)(still_obliged)
+    entitlement(NotificationKind.DEADLINE_MISSED)(still_secretariat_or_chair)
 
 
 def secretariat_and_chair():

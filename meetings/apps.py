@@ -7,6 +7,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from . import duties
+        from . import duties, notices
 
         duties.register()
+        notices.register()
