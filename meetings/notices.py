@@ -4,10 +4,15 @@ Registered in :mod:`notifications.registry`; the sender asks these again at the 
 sending, whatever happened since the notice was queued.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from accounts.enums import Role
 from notifications.enums import NotificationKind
-from notifications.registry import entitlement
+from notifications.registry import context_provider, entitlement
 
+from .deadlines import meeting_calendar
+from .enums import DeadlineKey
 from .queries import procedural_today
 
 #: Notices to the delegates of every eligible State about a meeting they are invited to.
@@ -32,5 +37,45 @@ def still_invited(notification) -> bool:
     return notification.meeting_id is not None and is_delegate_of_eligible_state(notification.recipient)
 
 
+#: The deadlines of the call to present cases and share information (ToR rules 8, 12) that
+#: the invitation and a change of dates name; rule 11 (registration closes when the agenda
+#: is adopted at the meeting) has no instant and is stated in words.
+CALL_FOR_CASES_DEADLINES = (
+    DeadlineKey.EXPERT_PROPOSAL,
+    DeadlineKey.INVOLVED_STATE_NOTICE,
+    DeadlineKey.INVOLVED_STATE_RESPONSE,
+)
+CALL_FOR_CASES_NOTICES = (NotificationKind.INVITATION, NotificationKind.MEETING_CHANGED)
+
+
+@dataclass(frozen=True)
+class DeadlineLine:
+    """One deadline as an email names it: label, rule, and the instant in both zones."""
+
+    label: str
+    rule: str
+    due_at_procedural: datetime.datetime
+    procedural_time_zone: str
+    due_at_recipient: datetime.datetime
+    recipient_time_zone: str
+
+
+def deadline_facts(notification, ctx: dict) -> None:
+    """Add to an email's context the label of the deadline it concerns and, for an invitation
+    or a change of dates, the meeting's call-for-cases deadlines as they stand when it is sent
+    (in the procedural zone and the recipient's)."""
+    if ctx.get("deadline_key"):
+        ctx["deadline_label"] = str(DeadlineKey(ctx["deadline_key"]).label)
+    meeting = notification.meeting
+    if notification.kind in CALL_FOR_CASES_NOTICES and meeting is not None:
+        zone = notification.recipient.time_zone
+        ctx["deadlines"] = [
+            DeadlineLine(str(d.label), d.rule, d.due_at_procedural, d.time_zone, d.due_at_in(zone), zone)
+            for d in meeting_calendar(meeting)
+            if d.key in CALL_FOR_CASES_DEADLINES
+        ]
+
+
 def register():
     entitlement(*STATE_NOTICES)(still_invited)
+    context_provider(deadline_facts)

@@ -12,6 +12,16 @@ never sent: unknown means no.
 from collections.abc import Callable
 
 ENTITLEMENTS: dict[str, list[Callable]] = {}
+CONTEXT_PROVIDERS: list[Callable] = []
+
+
+def context_provider(func):
+    """Register ``func(notification, context) -> None`` (a decorator): it adds what a higher
+    app knows to an email's template context (deadline labels, the meeting's deadlines),
+    called at rendering time in the recipient's language and time zone."""
+    if func not in CONTEXT_PROVIDERS:
+        CONTEXT_PROVIDERS.append(func)
+    return func
 
 
 def entitlement(*kinds: str):

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from dief import clock
 
 from .models import Notification
-from .registry import withheld_because
+from .registry import CONTEXT_PROVIDERS, withheld_because
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -84,10 +84,8 @@ def render(notification: Notification) -> EmailMultiAlternatives:
         ctx["due_at_procedural"] = due_at.astimezone(ZoneInfo(procedural))
         ctx["procedural_time_zone"] = procedural
     with translation.override(user.language or settings.LANGUAGE_CODE), timezone.override(ZoneInfo(user.time_zone)):
-        if ctx.get("deadline_key"):
-            from meetings.enums import DeadlineKey
-
-            ctx["deadline_label"] = str(DeadlineKey(ctx["deadline_key"]).label)
+        for provider in CONTEXT_PROVIDERS:
+            provider(notification, ctx)
         subject = " ".join(render_to_string(f"emails/{notification.kind}_subject.txt", ctx).split())
         body = render_to_string(f"emails/{notification.kind}_body.txt", ctx)
     return EmailMultiAlternatives(
