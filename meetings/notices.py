@@ -61,11 +61,8 @@ class DeadlineLine:
 
 
 def deadline_facts(notification, ctx: dict) -> None:
-    """Add to an email's context the label of the deadline it concerns and, for an invitation
-    or a change of dates, the meeting's call-for-cases deadlines as they stand when it is sent
-    (in the procedural zone and the recipient's)."""
-    if ctx.get("deadline_key"):
-        ctx["deadline_label"] = str(DeadlineKey(ctx["deadline_key"]).label)
+    """Add to the email of an invitation or a change of dates the meeting's call-for-cases
+    deadlines as they stand when it is sent (in the procedural zone and the recipient's)."""
     meeting = notification.meeting
     if notification.kind in CALL_FOR_CASES_NOTICES and meeting is not None:
         zone = notification.recipient.time_zone

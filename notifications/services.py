@@ -19,6 +19,11 @@ from .registry import CONTEXT_PROVIDERS, withheld_because
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
+#: Labels of the deadline keys named in a notification's context (``deadline_key``), filled by
+#: ``meetings`` at start-up (its AppConfig.ready): notifications sits below meetings and does
+#: not import it.
+DEADLINE_LABELS: dict = {}
+
 
 def queue(
     event: str, recipients, kind: str, *, meeting=None, subject_id: int | None = None, context: dict | None = None
@@ -84,6 +89,8 @@ def render(notification: Notification) -> EmailMultiAlternatives:
         ctx["due_at_procedural"] = due_at.astimezone(ZoneInfo(procedural))
         ctx["procedural_time_zone"] = procedural
     with translation.override(user.language or settings.LANGUAGE_CODE), timezone.override(ZoneInfo(user.time_zone)):
+        if ctx.get("deadline_key"):
+            ctx["deadline_label"] = str(DEADLINE_LABELS[ctx["deadline_key"]])
         for provider in CONTEXT_PROVIDERS:
             provider(notification, ctx)
         subject = " ".join(render_to_string(f"emails/{notification.kind}_subject.txt", ctx).split())
