@@ -27,3 +27,20 @@ def offered_time_zones() -> tuple[str, ...]:
 def time_zone_choices() -> list[tuple[str, str]]:
     """``(value, label)`` pairs of :func:`offered_time_zones` for a form's choice field."""
     return [(z, z) for z in offered_time_zones()]
+
+
+@functools.cache
+def _links() -> dict[str, str]:
+    """Backward-compatibility link name -> the zone it points to (``tzdata.zi`` "L" lines)."""
+    return {line.split()[2]: line.split()[1] for line in _lines("tzdata.zi") if line.startswith("L ")}
+
+
+def canonical_time_zone(name: str) -> str:
+    """The offered name for IANA zone ``name``: itself if offered, else the zone a link points
+    to (``Asia/Calcutta`` -> ``Asia/Kolkata``), else ``name`` unchanged."""
+    offered = set(offered_time_zones())
+    seen = set()
+    while name not in offered and name in _links() and name not in seen:
+        seen.add(name)
+        name = _links()[name]
+    return name

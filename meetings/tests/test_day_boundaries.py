@@ -97,3 +97,16 @@ def test_the_meeting_and_profile_forms_offer_only_canonical_zones():
     for field in (MeetingForm.base_fields["procedural_time_zone"], ProfileForm.base_fields["time_zone"]):
         values = {v for v, _label in field.choices}
         assert "Asia/Kolkata" in values and "Asia/Calcutta" not in values
+
+
+def test_a_profile_saved_under_an_old_alias_shows_the_canonical_zone(db):
+    from accounts.forms import ProfileForm
+    from dief.testing import UserFactory
+    from dief.timezones import canonical_time_zone
+
+    assert canonical_time_zone("Asia/Calcutta") == "Asia/Kolkata"
+    assert canonical_time_zone("US/Eastern") == "America/New_York"
+    assert canonical_time_zone("Europe/Zurich") == "Europe/Zurich"
+    user = UserFactory(username="old_alias", time_zone="Asia/Calcutta")
+    form = ProfileForm(instance=user)
+    assert form["time_zone"].value() == "Asia/Kolkata"
