@@ -13,8 +13,9 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(mark_session_start, dispatch_uid="dief_session_start")
 
-        from notifications.services import register_context_provider
+        from notifications.registry import context_provider, entitlement
 
-        from .enrolment import NOTIFICATION_KIND, email_context
+        from .enrolment import NOTIFICATION_KIND, add_email_context, link_still_usable
 
-        register_context_provider(NOTIFICATION_KIND, email_context)
+        context_provider(add_email_context)
+        entitlement(NOTIFICATION_KIND)(link_still_usable)

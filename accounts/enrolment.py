@@ -73,23 +73,43 @@ def send_enrolment_link(user: User, *, by: User | None) -> None:
             created_at=now,
             expires_at=now + link_lifetime(),
         )
+        from notifications.models import Notification
         from notifications.services import queue
 
+        event = f"enrolment-link:{link.pk}"
         queue(
-            f"enrolment-link:{link.pk}",
+            event,
             [user],
             NOTIFICATION_KIND,
             context={"enrolment_link_id": link.pk, "expires_at": link.expires_at.isoformat()},
         )
+        # The link concerns the account, whatever role a confirmed grant gives it before the
+        # email leaves: the outbox's "same role and State as when queued" check does not apply.
+        Notification.objects.filter(event=event, recipient=user, kind=NOTIFICATION_KIND).update(
+            recipient_role="", recipient_state_id=None
+        )
 
 
-def email_context(notification_context: dict) -> dict:
-    """What the email template needs: the link's full URL and its expiry (context hook of the
-    outbox; the URL is computed when the email is sent, never stored)."""
-    link = EnrolmentLink.objects.select_related("user").filter(pk=notification_context.get("enrolment_link_id")).first()
-    if link is None:
-        return {}
-    return {"enrolment_url": settings.SITE_URL.rstrip("/") + link_path(link), "expires_at": link.expires_at}
+def add_email_context(notification, context: dict) -> None:
+    """Outbox context provider: for an enrolment link email, add the link's full URL and its
+    expiry to ``context`` (computed when the email is sent; the URL is never stored)."""
+    if notification.kind != NOTIFICATION_KIND:
+        return
+    link = EnrolmentLink.objects.select_related("user").filter(pk=notification.context.get("enrolment_link_id")).first()
+    if link is not None:
+        context.update(enrolment_url=settings.SITE_URL.rstrip("/") + link_path(link), expires_at=link.expires_at)
+
+
+def link_still_usable(notification) -> bool:
+    """Outbox entitlement: an enrolment link email goes out only while its link can still be
+    used (not used, replaced or expired)."""
+    return EnrolmentLink.objects.filter(
+        pk=notification.context.get("enrolment_link_id"),
+        user_id=notification.recipient_id,
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=clock.now(),
+    ).exists()
 
 
 def check_link(link_id: int, token: str, *, for_update: bool = False) -> EnrolmentLink:

@@ -149,3 +149,20 @@ def test_enrolment_asks_for_the_password_again(client, newcomer, secretariat):
     response = client.post(reverse("twofactor:enrol"), {"token": code, "password": "wrong", "secret": secret})
     assert response.status_code == 200 and "not your password" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=newcomer).exists()
+
+
+def test_the_link_email_leaves_even_if_a_role_was_confirmed_meanwhile(newcomer, secretariat):
+    from accounts.services import grant_directly
+
+    newcomer.role, newcomer.state, newcomer.participant_role = Role.NONE, None, ""
+    newcomer.save()
+    send_enrolment_link(newcomer, by=secretariat)
+    grant_directly(newcomer, role=Role.CSP_PRESIDENT)
+    assert emailed_link(newcomer)
+
+
+def test_a_replaced_link_email_is_not_sent(newcomer, secretariat):
+    send_enrolment_link(newcomer, by=secretariat)
+    send_enrolment_link(newcomer, by=secretariat)
+    send_pending()
+    assert len([m for m in mail.outbox if newcomer.email in m.to]) == 1
