@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test deps dev-deps lint messages
+.PHONY: run test bench deps dev-deps lint messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ $(VENV)/.deps: requirements.txt | $(BIN)/python
 $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.deps $@
+
+$(VENV)/.bench-deps: requirements.txt requirements-dev.txt requirements-bench.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $(VENV)/.deps $(VENV)/.dev-deps $@
 
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
@@ -32,6 +36,11 @@ run: deps
 test: dev-deps
 	$(BIN)/python scripts/ensure_browser.py
 	$(BIN)/pytest
+
+## The benchmark at ten times the ATT's scale, on PostgreSQL (BENCH_DATABASE_URL, default the local
+## diefbench database); prints the figures and writes benchmarks/results/latest.md. BENCH_ARGS=--quick
+bench: $(VENV)/.bench-deps
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 lint: dev-deps
 	$(BIN)/ruff check .
