@@ -1,6 +1,7 @@
 """The one way to reach meetings: every view, list, export and task asks here (ToR rules 6, 14)."""
 
 from django.conf import settings
+
 from accounts.access import granted_to_user_groups
 from accounts.enums import Role
 from dief import clock
