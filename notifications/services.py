@@ -1,5 +1,7 @@
 """Queueing and sending notifications through the outbox (design.md, Notifications)."""
 
+import contextlib
+import contextvars
 import datetime
 import logging
 from zoneinfo import ZoneInfo
@@ -23,6 +25,37 @@ MAX_ATTEMPTS = 8
 #: ``meetings`` at start-up (its AppConfig.ready): notifications sits below meetings and does
 #: not import it.
 DEADLINE_LABELS: dict = {}
+
+#: While :func:`collecting` is active, :func:`queue` gathers rows here instead of inserting them.
+_collector: contextvars.ContextVar[list | None] = contextvars.ContextVar("outbox_collector", default=None)
+
+
+@contextlib.contextmanager
+def collecting():
+    """Gather the rows that :func:`queue` writes inside the block and insert them in one
+    statement when the block ends without an error (the sweep's batches use it). The caller may
+    drop rows queued by a step that failed with :func:`forget_since`."""
+    rows: list = []
+    token = _collector.set(rows)
+    try:
+        yield rows
+    finally:
+        _collector.reset(token)
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+
+
+def forget_since(mark: int) -> None:
+    """Drop the rows collected after ``mark`` (``len()`` of the collector before a step)."""
+    rows = _collector.get()
+    if rows is not None:
+        del rows[mark:]
+
+
+def collected() -> int:
+    """How many rows the active collector holds (0 without one)."""
+    rows = _collector.get()
+    return len(rows) if rows is not None else 0
 
 
 def queue(
@@ -49,7 +82,11 @@ def queue(
         )
         for r in recipients
     ]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    collector = _collector.get()
+    if collector is not None:
+        collector.extend(rows)
+    else:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
     # One send task per transaction is enough, however many events it queued.
     pending = transaction.get_connection().run_on_commit
     if not any(callback is _enqueue_send for _savepoints, callback, _robust in pending):
