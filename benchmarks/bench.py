@@ -392,7 +392,7 @@ class Bench:
         from meetings.models import Meeting
         from notifications.enums import NotificationKind
         from notifications.models import Notification
-        from notifications.services import queue, send_pending
+        from notifications.services import drain, queue
 
         meeting = Meeting.objects.filter(title__startswith="DIEF benchmark").last()
         recipients = list(User.objects.filter(username__startswith="bench_").order_by("pk")[:2000])
@@ -404,8 +404,7 @@ class Bench:
 
         def work():
             try:
-                while send_pending():
-                    pass
+                drain(seconds=300)
             finally:
                 connections.close_all()
 

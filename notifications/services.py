@@ -4,6 +4,7 @@ import contextlib
 import contextvars
 import datetime
 import logging
+import time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -143,25 +144,43 @@ def send_pending(limit: int = 200) -> int:
     A notice whose recipient is no longer entitled at this moment (:mod:`notifications.registry`)
     is marked withheld and never sent.
 
-    Rows are claimed with ``select_for_update(skip_locked=True)``, so two workers never send
-    the same row; a row is marked sent in the same transaction that sent it.
+    Each row is claimed in its own transaction with ``select_for_update(skip_locked=True)``
+    (the oldest unclaimed first), so several workers share the outbox without ever sending a
+    row twice; a row is marked sent in the same transaction that sent it.
     """
+    return _send(limit)[0]
+
+
+def drain(seconds: float) -> int:
+    """Send until the outbox holds nothing sendable or ``seconds`` have passed; returns how many
+    were sent. The send task runs it, so one task empties a large invitation's outbox."""
+    started = time.monotonic()
     sent = 0
-    ids = list(
-        Notification.objects.filter(sent_at__isnull=True, withheld_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    for pk in ids:
+    while time.monotonic() - started < seconds:
+        batch_sent, handled = _send(100)
+        sent += batch_sent
+        if not handled:
+            break
+    return sent
+
+
+def _send(limit: int) -> tuple[int, int]:
+    """Send up to ``limit`` rows; returns (sent, handled: sent, withheld or failed)."""
+    sent = handled = 0
+    failed: list[int] = []  # a row that failed now waits for a later run, not for this loop
+    for _ in range(limit):
         with transaction.atomic():
             row = (
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient__state", "meeting")
-                .filter(pk=pk, sent_at__isnull=True, withheld_at__isnull=True)
+                .filter(sent_at__isnull=True, withheld_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+                .exclude(pk__in=failed)
+                .order_by("created_at", "pk")
                 .first()
             )
             if row is None:
-                continue
+                break
+            handled += 1
             # Entitlement is decided again now, not only when the notice was queued.
             reason = withheld_because(row)
             if reason:
@@ -175,10 +194,11 @@ def send_pending(limit: int = 200) -> int:
                 row.attempts += 1
                 row.last_error = repr(exc)[:2000]
                 row.save(update_fields=["attempts", "last_error"])
+                failed.append(row.pk)
                 log.warning("notification %s not sent: %r", row.pk, exc)
                 continue
             row.sent_at = clock.now()
             row.attempts += 1
             row.save(update_fields=["sent_at", "attempts"])
             sent += 1
-    return sent
+    return sent, handled
