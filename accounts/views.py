@@ -30,12 +30,31 @@ class LoginForm(AuthenticationForm):
         return username
 
 
+#: Session key of a language chosen with the language switch before logging in.
+CHOSEN_LANGUAGE = "dief_language_chosen_before_login"
+
+
 class LoginView(auth_views.LoginView):
-    """Password first; every login then goes through the second factor (twofactor.verify)."""
+    """Password first; every login then goes through the second factor (twofactor.verify).
+
+    A language chosen on the login page becomes the user's language at the password step, so
+    the second-factor pages speak it too; on a first login, the language the login page was
+    shown in (chosen or negotiated from the browser) goes into the profile.
+    """
 
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = False
+
+    def form_valid(self, form):
+        user = form.get_user()
+        chosen = self.request.session.pop(CHOSEN_LANGUAGE, None)
+        language = chosen or (translation.get_language() if user.last_login is None else None)
+        language = (language or "").split("-")[0]
+        if language in dict(settings.LANGUAGES) and language != user.language:
+            user.language = language
+            user.save(update_fields=["language"])
+        return super().form_valid(form)
 
     def get_success_url(self):
         from urllib.parse import urlencode
@@ -66,6 +85,8 @@ def switch_language(request):
     if request.user.is_authenticated and code in dict(settings.LANGUAGES):
         request.user.language = code
         request.user.save(update_fields=["language"])
+    elif code in dict(settings.LANGUAGES):
+        request.session[CHOSEN_LANGUAGE] = code
     response = set_language(request)
     if not isinstance(response, HttpResponseRedirect):
         nxt = request.POST.get("next", "/")

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -85,6 +86,9 @@ if PRODUCTION:
 ROOT_URLCONF = "dief.urls"
 WSGI_APPLICATION = "dief.wsgi.application"
 ASGI_APPLICATION = "dief.asgi.application"
+
+# Widget templates come from templates/ too (templates/states/widgets/), then from django.forms.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
