@@ -37,9 +37,9 @@ CHOSEN_LANGUAGE = "dief_language_chosen_before_login"
 class LoginView(auth_views.LoginView):
     """Password first; every login then goes through the second factor (twofactor.verify).
 
-    A language chosen on the login page becomes the user's language at the password step, so
-    the second-factor pages speak it too; on a first login, the language the login page was
-    shown in (chosen or negotiated from the browser) goes into the profile.
+    A language chosen with the language switch before logging in becomes the user's language
+    at the password step, so the second-factor (and first-login enrolment) pages speak it, and
+    the profile keeps it. Without such a choice the profile's language stands.
     """
 
     template_name = "accounts/login.html"
@@ -49,10 +49,8 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         user = form.get_user()
         chosen = self.request.session.pop(CHOSEN_LANGUAGE, None)
-        language = chosen or (translation.get_language() if user.last_login is None else None)
-        language = (language or "").split("-")[0]
-        if language in dict(settings.LANGUAGES) and language != user.language:
-            user.language = language
+        if chosen in dict(settings.LANGUAGES) and chosen != user.language:
+            user.language = chosen
             user.save(update_fields=["language"])
         return super().form_valid(form)
 

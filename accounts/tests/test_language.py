@@ -30,21 +30,19 @@ def test_spanish_chosen_on_the_login_page_is_kept_on_the_second_factor_page(clie
     assert delegate_party.language == "es"
 
 
-def test_first_login_puts_the_login_page_language_into_the_profile(client, db):
+def test_first_login_enrols_in_the_language_chosen_on_the_login_page_and_keeps_it(client, db):
     newcomer = UserFactory(username="newcomer", language="en")
     assert newcomer.last_login is None
-    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="fr")
-    assert '<html lang="fr">' in response.content.decode()
-    client.post(
-        reverse("login"), {"username": "newcomer", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="fr"
-    )
+    choose_language(client, "fr")
+    assert '<html lang="fr">' in client.get(reverse("login")).content.decode()
+    client.post(reverse("login"), {"username": "newcomer", "password": PASSWORD})
     newcomer.refresh_from_db()
     assert newcomer.language == "fr"
     enrol = client.get(reverse("twofactor:verify"), follow=True)
     assert '<html lang="fr">' in enrol.content.decode()
 
 
-def test_later_login_without_a_choice_keeps_the_profile_language(client, delegate_party):
+def test_login_without_a_choice_keeps_the_profile_language_whatever_the_browser_says(client, delegate_party):
     delegate_party.language = "fr"
     delegate_party.last_login = delegate_party.date_joined
     delegate_party.save()
