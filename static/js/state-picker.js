@@ -8,7 +8,7 @@
   }
 
   function format(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_match, key) { return values[key]; });
+    return template.replace(/\{(\w+)\}/g, function (_match, key) { return values[key]; });
   }
 
   function enhance(picker) {
