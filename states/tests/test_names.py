@@ -69,3 +69,16 @@ def test_picker_choices_are_grouped_by_region_in_the_viewer_language(db):
         choices = grouped_state_choices(State.objects.all())
     assert [region for region, _options in choices] == ["América", "Europa"]
     assert [name for _pk, name in choices[1][1]] == ["Alemania", "España"]
+
+
+def test_chair_choices_name_the_state_in_the_viewer_language_and_sort_by_it(db):
+    from accounts.enums import Role
+    from dief.testing import UserFactory
+    from meetings.forms import ChairAppointmentForm
+
+    UserFactory(first_name="Gerda", last_name="Zimmer", role=Role.DELEGATE, state=make_state("DEU", name="Germany"))
+    UserFactory(first_name="Ana", last_name="Abad", role=Role.DELEGATE, state=make_state("ESP", name="Spain"))
+    UserFactory(first_name="Ali", last_name="Omar", role=Role.DELEGATE, state=make_state("EGY", name="Egypt"))
+    with translation.override("es"):
+        labels = [label for _pk, label in ChairAppointmentForm().fields["chair"].choices][1:]
+    assert labels == ["Gerda Zimmer (Alemania)", "Ali Omar (Egipto)", "Ana Abad (España)"]
