@@ -453,6 +453,11 @@ def record_consultation(
         appointment = ChairAppointment.objects.in_office_on(consulted_on).first()
         if appointment is None:
             raise RuleViolation(_("No Chair was in office on that date (ToR rule 4)."), "4")
+    same = agenda.consultations.filter(
+        chair=appointment, consulted_on=consulted_on, comments=comments.strip(), edition=agenda.edition, recorded_by=by
+    ).first()
+    if same is not None:  # a double click or a retry: recorded once
+        return same
     return AgendaConsultation.objects.create(
         agenda=agenda,
         chair=appointment,
