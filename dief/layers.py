@@ -18,6 +18,7 @@ LAYERS: list[tuple[str, str]] = [
     ("content", "what is brought to a meeting; documents stores presentations' files and reads their access"),
     ("agenda", "the agenda puts presentations on the meeting's order of business (ToR rules 10, 11, 14)"),
     ("briefings", "briefings after meetings"),
+    ("operations", "backups read every app's stored documents through the documents storage"),
     ("overview", "each user's open actions across every app"),
     ("entry points", "wire everything: URL map, settings, Celery, error pages, demo data, test factories"),
 ]
@@ -30,6 +31,7 @@ PLACES: dict[str, str] = {
     "dief.actions": "core",
     "dief.forms": "core",
     "dief.formats": "core",
+    "dief.crypto": "core",
     "states": "people",
     "accounts": "people",
     "twofactor": "people",
@@ -41,6 +43,7 @@ PLACES: dict[str, str] = {
     "documents": "content",
     "agendas": "agenda",
     "briefings": "briefings",
+    "backups": "operations",
     "due": "overview",
     "dief": "entry points",  # the package loads the Celery app
     "dief.urls": "entry points",
@@ -49,6 +52,7 @@ PLACES: dict[str, str] = {
     "dief.asgi": "entry points",
     "dief.wsgi": "entry points",
     "dief.views": "entry points",  # error pages read documents' upload limit
+    "dief.health": "entry points",
     "dief.testing": "entry points",
     "demo": "entry points",
 }
