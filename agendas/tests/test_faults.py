@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from agendas import services as agenda_services
 from agendas.enums import AgendaStatus
@@ -433,10 +434,11 @@ def test_the_refusal_is_translated(client, drafted, secretariat):
     secretariat.language = "fr"
     secretariat.save(update_fields=["language"])
     login_verified(client, secretariat)
-    response = client.post(
-        reverse("meetings:agenda_distribute", args=[drafted.pk]),
-        {"edition": edition(drafted)},
-        follow=True,
-        HTTP_ACCEPT_LANGUAGE="fr",
-    )
+    with translation.override("en"):  # the request activates French; the next tests must not inherit it
+        response = client.post(
+            reverse("meetings:agenda_distribute", args=[drafted.pk]),
+            {"edition": edition(drafted)},
+            follow=True,
+            HTTP_ACCEPT_LANGUAGE="fr",
+        )
     assert "règle 10" in response.content.decode()
