@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -442,3 +443,29 @@ def test_the_refusal_is_translated(client, drafted, secretariat):
             HTTP_ACCEPT_LANGUAGE="fr",
         )
     assert "règle 10" in response.content.decode()
+
+
+def test_agenda_pages_write_nothing_on_get(client, distributed, secretariat, chair, delegate_party):
+    for user in (secretariat, chair, delegate_party):
+        login_verified(client, user)
+        with CaptureQueriesContext(connection) as queries:
+            for url in (reverse("meetings:agenda", args=[distributed.pk]), reverse("meetings:released")):
+                assert client.get(url).status_code == 200
+        writes = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+            and ("agenda" in q["sql"] or "presentations_" in q["sql"] or "meetings_meeting" in q["sql"])
+        ]
+        assert writes == [], user
+
+
+def test_the_agenda_page_reads_in_a_bounded_number_of_queries(client, distributed, secretariat):
+    login_verified(client, secretariat)
+    with CaptureQueriesContext(connection) as few:
+        page(client, distributed)
+    for n in range(6):
+        agenda_services.add_item(by=secretariat, meeting=distributed, title=f"Item {n}", changes=f"Item {n}")
+    with CaptureQueriesContext(connection) as many:
+        page(client, distributed)
+    assert len(many) == len(few)
