@@ -3,8 +3,9 @@
 Imports point one way, from a higher layer to a lower one or within a layer; never upward,
 not even inside a function. A lower app that must react to a higher one exposes a hook the
 higher one fills in its ``AppConfig.ready`` (``enforcement.registry``, ``states.registry``,
-``notifications.services.DEADLINE_LABELS``) or reads a field the higher one writes in its own
-transaction (``Meeting.agenda_adopted_at``, written by ``agendas.services.adopt``).
+``notifications.services.DEADLINE_LABELS``, ``notifications.registry``) or reads a field the
+higher one writes in its own transaction (``Meeting.agenda_adopted_at``, written by
+``agendas.services.adopt``).
 
 ``dief/tests/test_layers.py`` checks every .py file of every app against this table. A new
 app is added by one line in :data:`PLACES`: its name and the layer it belongs to.
@@ -12,7 +13,7 @@ app is added by one line in :data:`PLACES`: its name and the layer it belongs to
 
 #: The layers, from the lowest to the highest, and why each is where it is.
 LAYERS: list[tuple[str, str]] = [
-    ("core", "the clock, errors, the action pattern, safe form fields: used by all, import no app"),
+    ("core", "the clock, errors, the action pattern, safe form fields, time zones: used by all, import no app"),
     ("people", "who: States, users, their second factor, the outbox (it knows recipients, not meetings)"),
     ("meetings", "meetings and their ToR deadlines, and the sweep that enforces them (they call each other)"),
     ("content", "what is brought to a meeting; documents stores presentations' files and reads their access"),
@@ -32,6 +33,7 @@ PLACES: dict[str, str] = {
     "dief.forms": "core",
     "dief.formats": "core",
     "dief.crypto": "core",
+    "dief.timezones": "core",
     "states": "people",
     "accounts": "people",
     "twofactor": "people",
