@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dief.forms import IsoDateField
+
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(
@@ -32,8 +34,4 @@ class ConsultationForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    consulted_on = forms.DateField(
-        label=_("Date of the consultation made on paper"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    consulted_on = IsoDateField(label=_("Date of the consultation made on paper"), required=False)
