@@ -9,8 +9,7 @@ from dief.actions import perform
 from dief.errors import RuleViolation
 from documents import services as document_services
 from documents.views import uploaded_file
-from meetings.queries import can_manage_meetings, is_chair_in_office
-from meetings.views import _meeting_for
+from meetings.queries import can_manage_meetings, is_chair_in_office, meeting_for_user_or_404
 from presentations.forms import DocumentForm
 from presentations.queries import presentations_for_user
 
@@ -43,7 +42,7 @@ def _steps(agenda, versions) -> list[dict]:
 
 def agenda_detail(request, pk):
     """The agenda (GET: reads only, never creates a row)."""
-    meeting = _meeting_for(request, pk)
+    meeting = meeting_for_user_or_404(request.user, pk)
     agenda = agenda_services.agenda_for_reading(meeting)
     privileged = _privileged(request.user)
     if not (agenda and agenda.is_distributed) and not privileged:
@@ -80,7 +79,7 @@ def agenda_detail(request, pk):
 
 
 def _agenda_action(request, pk, action):
-    meeting = _meeting_for(request, pk)
+    meeting = meeting_for_user_or_404(request.user, pk)
     return perform(request, action, meeting, "meetings:agenda", pk=meeting.pk)
 
 
