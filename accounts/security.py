@@ -42,19 +42,48 @@ def record_security_event(request, kind: str, *, user=None, **details) -> Securi
     )
 
 
-def object_for_user_or_404(request, queryset, **lookup):
+class DeniedAccess(Http404):
+    """A 404 for an object that exists but is outside the user's ``*_for_user()`` queryset:
+    :class:`SecurityLogMiddleware` writes it to the security log (type and id only), then
+    Django answers the ordinary 404 (existence stays confidential)."""
+
+    def __init__(self, object_type: str, object_id: int):
+        super().__init__()
+        self.object_type = object_type
+        self.object_id = object_id
+
+
+def object_for_user_or_404(queryset, **lookup):
     """``queryset.get(**lookup)``, where ``queryset`` is an ``*_for_user()`` queryset; a miss
-    is a 404 (existence is confidential), and a miss on an object that exists is written to
-    the security log as denied access (its type and id only)."""
+    raises Http404, and :class:`DeniedAccess` (a 404 the security log records) when the object
+    exists."""
     try:
         return queryset.get(**lookup)
     except queryset.model.DoesNotExist:
         existing = queryset.model._base_manager.filter(**lookup).values_list("pk", flat=True).first()
         if existing is not None:
-            record_security_event(
-                request, SecurityEventKind.ACCESS_DENIED, object_type=queryset.model._meta.label, object_id=existing
-            )
+            raise DeniedAccess(queryset.model._meta.label, existing) from None
         raise Http404 from None
+
+
+class SecurityLogMiddleware:
+    """Writes a :class:`DeniedAccess` raised by a view to the security log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DeniedAccess):
+            record_security_event(
+                request,
+                SecurityEventKind.ACCESS_DENIED,
+                object_type=exception.object_type,
+                object_id=exception.object_id,
+            )
+        return None
 
 
 def mask_secret(value: str) -> str:

@@ -25,7 +25,7 @@ def uploaded_file(request):
 
 def download(request, token):
     """Serve a document to someone who may read it, and log who read what and when."""
-    document = object_for_user_or_404(request, documents_for_user(request.user), token=token)
+    document = object_for_user_or_404(documents_for_user(request.user), token=token)
     DocumentAccess.objects.create(document=document, user=request.user, accessed_at=clock.now())
     response = FileResponse(
         document.file.open("rb"),

@@ -28,7 +28,6 @@ from .queries import presentations_for_user
 
 def _presentation_for(request, pk):
     return object_for_user_or_404(
-        request,
         presentations_for_user(request.user).select_related("meeting__tor_version", "presenting_state"),
         pk=pk,
     )
@@ -99,6 +98,7 @@ def presentation_detail(request, pk):
         "notify_form": InvolvedStatesForm(states=candidates),
         "reply_form": ReplyForm(),
         "ror_form": RightOfReplyForm(),
+        "ror_refusal": services.right_of_reply_refusal(presentation),
         "document_form": DocumentForm(),
         "notice_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_NOTICE),
         "response_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_RESPONSE),
