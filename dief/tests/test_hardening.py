@@ -69,6 +69,7 @@ def test_the_chair_comes_from_an_eligible_state_and_stays_chair_only_while_it_is
 
     assert not is_chair_in_office(delegate_party)
     meeting_services.confirm_chair_appointment(by=secretariat, appointment=again)
+    delegate_party = type(delegate_party).objects.get(pk=delegate_party.pk)
     assert is_chair_in_office(delegate_party)
     party.treaty_events.filter(kind=TreatyEventKind.CONSENT).delete()
     party.treaty_events.create(kind=TreatyEventKind.SIGNATURE_WITHDRAWN, date=datetime.date(2020, 1, 1))
