@@ -34,6 +34,8 @@ def test_no_page_template_has_an_inline_script_without_the_nonce():
         for tag in re.findall(r"<script\b[^>]*>", path.read_text(encoding="utf-8")):
             assert "csp_nonce" in tag, (path, tag)
         assert not re.search(r"\son[a-z]+=", path.read_text(encoding="utf-8")), path
+        # A form's scripts go through {% nonced_scripts form.media %}, never bare {{ form.media }}.
+        assert not re.search(r"\{\{[^}]*\.media\b", path.read_text(encoding="utf-8")), path
 
 
 def test_permissions_policy_denies_browser_features(client):
