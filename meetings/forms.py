@@ -33,11 +33,19 @@ class MeetingForm(forms.Form):
         help_text=_("Deadlines end at midnight in this zone. Geneva is Europe/Zurich."),
     )
     convened_by = forms.ModelChoiceField(
-        label=_("CSP President who decided to convene it (ToR rule 3)"),
+        label=_("Decision taken on paper by (CSP President, ToR rule 3)"),
         queryset=User.objects.filter(role=Role.CSP_PRESIDENT, is_active=True),
+        required=False,
+        help_text=_(
+            "Leave empty and the President records the decision in the application. Fill in only for a decision "
+            "taken on paper: it is shown as recorded by you."
+        ),
     )
     convened_on = forms.DateField(
-        label=_("Date of the President's decision"), widget=DateInput, validators=[lambda v: _bounded(v)]
+        label=_("Date of the President's decision"),
+        widget=DateInput,
+        validators=[lambda v: _bounded(v)],
+        required=False,
     )
     consulted_chair = forms.BooleanField(label=_("The President consulted the Chair"), required=False)
     consulted_secretariat = forms.BooleanField(
@@ -60,6 +68,8 @@ class MeetingForm(forms.Form):
         data = super().clean()
         if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
             self.add_error("end_date", _("The meeting cannot end before it starts."))
+        if data.get("convened_by") and not data.get("convened_on"):
+            self.add_error("convened_on", _("Give the date of the President's decision (ToR rule 3)."))
         return data
 
 
@@ -79,6 +89,21 @@ class ChairConsultationForm(forms.Form):
     note = forms.CharField(
         label=_("Note on the consultation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ChairCommentsForm(forms.Form):
+    note = forms.CharField(
+        label=_("Your comments on the invitation"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ConveningDecisionForm(forms.Form):
+    consulted_chair = forms.BooleanField(label=_("I consulted the Chair"), required=False)
+    consulted_secretariat = forms.BooleanField(label=_("I consulted the Secretariat"), required=False, initial=True)
+
+
+class PointOfContactForm(forms.Form):
+    email = forms.EmailField(label=_("Email of the national point of contact"), required=False)
 
 
 class MeetingDatesForm(forms.Form):
@@ -141,6 +166,11 @@ class ChairAppointmentForm(forms.Form):
     term_ends_on = forms.DateField(
         label=_("Last day of the term"), widget=DateInput, validators=[lambda v: _bounded(v)]
     )
+    succeed_current = forms.BooleanField(
+        label=_("Successor: end the current Chair's term on the day before the appointment"),
+        required=False,
+        help_text=_("Both happen in one step, so that one Chair is in office on any day (ToR rule 4)."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,6 +182,10 @@ class ChairAppointmentForm(forms.Form):
             state__in=eligible_states(procedural_today())
         )
         self.fields["chair"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.state})"
+        from .models import ChairAppointment
+
+        if not ChairAppointment.objects.filter(term_ends_on__gte=procedural_today()).exists():
+            del self.fields["succeed_current"]  # nobody to succeed: the plain appointment is all there is
 
 
 def _bounded(value):

@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -37,6 +38,23 @@ def queue(event: str, recipients, kind: str, *, meeting=None, context: dict | No
     return len(rows)
 
 
+def queue_to_addresses(event: str, addresses, kind: str, *, meeting=None, context: dict | None = None) -> int:
+    """Like :func:`queue`, for people without an account: ``addresses`` is an iterable of
+    ``(email address, State)`` pairs (a State's national point of contact, ToR rule 9). The
+    email is rendered in the default language and the meeting's procedural time zone, and
+    carries no confidential content. Returns the number of addresses given."""
+    rows = [
+        Notification(event=event, address=email, address_state=state, kind=kind, meeting=meeting, context=context or {})
+        for email, state in addresses
+        if email
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    pending = transaction.get_connection().run_on_commit
+    if rows and not any(callback is _enqueue_send for _savepoints, callback, _robust in pending):
+        transaction.on_commit(_enqueue_send)
+    return len(rows)
+
+
 def _enqueue_send():
     from .tasks import send_pending_notifications
 
@@ -49,12 +67,20 @@ def _enqueue_send():
 def render(notification: Notification) -> EmailMultiAlternatives:
     """Render ``notification`` in its recipient's language and time zone."""
     user = notification.recipient
+    if user is None:  # a national point of contact: no account, default language, procedural zone
+        procedural = (
+            notification.meeting.procedural_time_zone
+            if notification.meeting is not None
+            else settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE
+        )
+        user = _Addressee(email=notification.address, time_zone=procedural, language=settings.LANGUAGE_CODE)
     ctx = dict(notification.context)
     ctx.update(
         recipient=user,
         meeting=notification.meeting,
         site_url=settings.SITE_URL.rstrip("/"),
         recipient_time_zone=user.time_zone,
+        point_of_contact=notification.recipient is None,
     )
     if notification.meeting is not None:
         ctx["meeting_url"] = ctx["site_url"] + reverse("meetings:detail", args=[notification.meeting.pk])
@@ -78,6 +104,17 @@ def render(notification: Notification) -> EmailMultiAlternatives:
     return EmailMultiAlternatives(
         subject=subject, body=body, to=[user.email], headers={"Auto-Submitted": "auto-generated"}
     )
+
+
+@dataclass(frozen=True)
+class _Addressee:
+    email: str
+    time_zone: str
+    language: str
+    username: str = ""
+
+    def get_full_name(self) -> str:
+        return ""
 
 
 #: Kinds written for a State's delegates: nobody else receives them, even after a role change.
@@ -117,13 +154,23 @@ def send_pending(limit: int = 200) -> int:
         with transaction.atomic():
             row = (
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient__state", "meeting")
+                .select_related("recipient__state", "meeting", "address_state")
                 .filter(pk=pk, sent_at__isnull=True)
                 .first()
             )
             if row is None:
                 continue
-            if not row.recipient.email or not row.recipient.is_active or not _still_entitled(row.recipient, row.kind):
+            if row.recipient is None:
+                state = row.address_state
+                entitled = state is None or state.is_eligible(
+                    clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
+                )
+                if not entitled:
+                    row.sent_at = clock.now()
+                    row.last_error = "the State is no longer eligible; skipped"
+                    row.save(update_fields=["sent_at", "last_error"])
+                    continue
+            elif not row.recipient.email or not row.recipient.is_active or not _still_entitled(row.recipient, row.kind):
                 row.sent_at = clock.now()
                 row.last_error = "no active, entitled recipient; skipped"
                 row.save(update_fields=["sent_at", "last_error"])
