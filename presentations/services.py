@@ -364,6 +364,17 @@ def record_right_of_reply(*, by: User, involved: InvolvedState, decision: str) -
     return involved
 
 
+def can_register_delegation(user, meeting: Meeting, now=None) -> Verdict:
+    """ToR rules 6-7: a delegate of an eligible State registers its delegation until the
+    meeting has ended; no eligible State is ever refused. Returns a :class:`Verdict`."""
+    verdict = _delegate_verdict(user)
+    if not verdict:
+        return verdict
+    if meeting_has_ended(meeting):
+        return refuse(_("This meeting has ended: delegations can no longer register (ToR rule 7)."), "7")
+    return ALLOWED
+
+
 @transaction.atomic
 def register_delegation(*, by: User, meeting: Meeting, members) -> DelegationRegistration:
     """ToR rules 6-7: register ``by``'s State's delegation (delegates of that State) to ``meeting``.
@@ -371,9 +382,7 @@ def register_delegation(*, by: User, meeting: Meeting, members) -> DelegationReg
     No eligible State can be refused; registering again updates the members. The States
     registered see the meeting's presentations.
     """
-    _require_delegate_of_eligible_state(by)
-    if meeting_has_ended(meeting):
-        raise RuleViolation(_("This meeting has ended: delegations can no longer register (ToR rule 7)."), "7")
+    can_register_delegation(by, meeting).enforce()
     members = [m for m in members if m.role == Role.DELEGATE and m.state_id == by.state_id and m.is_active]
     if not members:
         raise RuleViolation(_("Name at least one delegate of your State (ToR rule 7)."), "7")
