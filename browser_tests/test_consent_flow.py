@@ -147,3 +147,33 @@ def test_an_involved_state_that_replied_can_still_give_its_consent(live_server, 
     involved = InvolvedState.objects.get(presentation=presentation)
     assert involved.consent == Consent.GIVEN and involved.consent_recorded_by == people["ch"]
     assert can_be_scheduled(presentation)
+
+
+def test_registration_after_adoption_says_why_and_lists_the_order(live_server, people, browser):
+    """ToR rule 11: a meeting whose agenda is adopted stays named on the registration page,
+    with the reason, instead of silently leaving the form; the meeting list states its order."""
+    from meetings.models import Agenda
+
+    url = live_server.url
+    today = clock.today_in("Europe/Zurich")
+    fr = people["fr"]
+    ongoing = meeting_factory(
+        start_date=today, created_by=people["chair"], convened_by=people["chair"], title="Forum in session"
+    )
+    Agenda.objects.create(meeting=ongoing, status="adopted", adopted_at=clock.now(), adopted_by=people["chair"])
+    page = new_page(browser)
+    log_in(page, url, fr, people["devices"][fr.username])
+    page.goto(f"{url}/meetings/{ongoing.pk}/")
+    expect(page.get_by_role("link", name="Register an intention to present")).to_have_count(0)
+    expect(page.locator("p.refusal")).to_contain_text("registrations are closed (ToR rule 11)")
+    page.goto(f"{url}/presentations/new/?meeting={ongoing.pk}")
+    expect(page.get_by_role("alert")).to_contain_text("registrations are closed (ToR rule 11)")
+    expect(page.locator("ul.closed-meetings")).to_contain_text("Forum in session")
+    meeting_select = page.get_by_label(re.compile(r"^Meeting:?$"))
+    expect(meeting_select.locator("option", has_text="Forum in session")).to_have_count(0)
+    expect(meeting_select.locator("option", has_text="Forum")).to_have_count(1)
+    page.goto(f"{url}/meetings/")
+    expect(page.locator("p.list-order")).to_contain_text("upcoming and ongoing meetings first")
+    rows = page.locator("table tbody tr")
+    expect(rows.nth(0)).to_contain_text("Forum in session")
+    expect(rows.nth(1)).to_contain_text("Forum")

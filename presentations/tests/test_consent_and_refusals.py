@@ -159,7 +159,7 @@ def test_registration_form_keeps_the_adopted_meeting_and_cites_rule_11(
     with at(AT_MEETING):
         login_verified(client, delegate_party)
         page = client.get(url, {"meeting": meeting.pk}).content.decode()
-        assert "registrations are closed (ToR rule 11)" in page
+        assert 'role="alert">The agenda of this meeting was adopted on' in page
         assert meeting.title in page
         response = client.post(url, {"meeting": meeting.pk, "kind": "case", "title": "Late", "summary": "S"})
     page = response.content.decode()
