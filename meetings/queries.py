@@ -51,18 +51,20 @@ def meeting_has_ended(meeting: Meeting) -> bool:
 
 
 def agenda_adopted(meeting: Meeting) -> bool:
-    agenda = getattr(meeting, "agenda", None)
-    return bool(agenda and agenda.is_adopted)
+    """ToR rule 11: True once the meeting's agenda is adopted (``Meeting.agenda_adopted_at``,
+    written by agendas.services.adopt; meetings does not import agendas)."""
+    return meeting.agenda_adopted_at is not None
 
 
 def registration_closed_reason(meeting: Meeting) -> Verdict:
     """ToR rule 11: why registrations for ``meeting`` are closed (agenda adopted, or the
     meeting is over), or ALLOWED while they are open."""
-    agenda = getattr(meeting, "agenda", None)
-    if agenda is not None and agenda.is_adopted:
+    if meeting.agenda_adopted_at is not None:
         return refuse(
             _("The agenda of this meeting was adopted on %(date)s: registrations are closed (ToR rule 11).")
-            % {"date": date_format(agenda.adopted_at.astimezone(ZoneInfo(meeting.procedural_time_zone)).date())},
+            % {
+                "date": date_format(meeting.agenda_adopted_at.astimezone(ZoneInfo(meeting.procedural_time_zone)).date())
+            },
             "11",
         )
     if meeting_has_ended(meeting):
@@ -96,17 +98,6 @@ def meetings_for_user(user):
             accept_global_perms=False,
         )
     return Meeting.objects.none()
-
-
-def released_items_for_user(user):
-    """ToR rule 14: agenda items the participants decided to release, visible to every user
-    with a verified session (national authority users and others beyond the eligible States
-    included). Nothing else of the meeting comes with them."""
-    from .models import AgendaItem
-
-    if not is_verified(user):
-        return AgendaItem.objects.none()
-    return AgendaItem.objects.filter(released_at__isnull=False).select_related("agenda__meeting", "presentation")
 
 
 def can_manage_meetings(user) -> bool:

@@ -49,7 +49,8 @@ def _delegate_verdict(user) -> Verdict:
 def can_register(user, meeting: Meeting, now=None) -> Verdict:
     """ToR rules 6, 11: a delegate of an eligible State may register an intention to present
     at ``meeting`` until its agenda is adopted. Returns a :class:`Verdict`."""
-    return _delegate_verdict(user) or registration_closed_reason(meeting)
+    verdict = _delegate_verdict(user)
+    return registration_closed_reason(meeting) if verdict else verdict
 
 
 def can_register_somewhere(user) -> bool:

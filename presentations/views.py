@@ -66,7 +66,7 @@ def presentation_create(request):
     if not services.can_register_somewhere(request.user):
         raise PermissionDenied
     now = clock.now()
-    visible = in_list_order(meetings_for_user(request.user).select_related("agenda"))
+    visible = in_list_order(meetings_for_user(request.user))
     open_meetings, closed = [], []
     for meeting in visible:
         verdict = services.registration_closed_reason(meeting)

@@ -19,7 +19,7 @@ def mark_earlier_records_on_paper(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0006_invitation_chair_consulted_on_and_more'),
+        ('meetings', '0007_agenda_moved_to_agendas'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
