@@ -345,6 +345,19 @@ def can_be_scheduled(presentation: Presentation) -> bool:
     return consent_standing(presentation) in (ConsentStanding.NOT_NEEDED, ConsentStanding.ALL_GIVEN)
 
 
+def scheduling_verdict(presentation: Presentation) -> Verdict:
+    """ToR rule 12: :func:`can_be_scheduled` with its reason when refused (withdrawn, or
+    where the legally required consent stands: no involved State named, awaited, withheld)."""
+    if presentation.status != PresentationStatus.REGISTERED:
+        return refuse(_("This presentation is withdrawn."))
+    standing = consent_standing(presentation)
+    if standing in (ConsentStanding.NOT_NEEDED, ConsentStanding.ALL_GIVEN):
+        return ALLOWED
+    return refuse(
+        _("Consent of the involved States: %(standing)s.") % {"standing": ConsentStanding(standing).label}, "12"
+    )
+
+
 @transaction.atomic
 def record_right_of_reply(*, by: User, involved: InvolvedState, decision: str) -> InvolvedState:
     """ToR rule 12: after the presentation the Chair records the right of reply as given or waived.

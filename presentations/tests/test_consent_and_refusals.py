@@ -191,3 +191,9 @@ def test_delegation_form_gives_way_to_the_reason_once_the_meeting_ended(meeting,
         login_verified(client, delegate_party)
         page = client.get(url).content.decode()
     assert register not in page and "ToR rule 7" in page
+
+
+def test_the_agenda_refusal_says_no_involved_state_is_named_yet(needs_consent, meeting, secretariat):
+    with at(EARLY), pytest.raises(RuleViolation, match="no involved State is named yet") as refused:
+        agenda_services.add_item(by=secretariat, meeting=meeting, title="", presentation=needs_consent)
+    assert refused.value.rule == "12" and "every involved State named has consented" not in refused.value.message
