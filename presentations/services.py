@@ -261,6 +261,8 @@ def submit_reply(*, by: User, presentation: Presentation, text: str, consent: bo
         raise RuleViolation(_("Write the response of your State (ToR rule 12)."), "12")
     try:
         with transaction.atomic():
+            if consent is not None:  # same lock order as set_consent: meeting, then involved State
+                Meeting.objects.select_for_update().filter(pk=presentation.meeting_id).first()
             involved = (
                 InvolvedState.objects.select_for_update()
                 .select_related("presentation__meeting__tor_version")
@@ -312,6 +314,9 @@ def set_consent(*, by: User, presentation: Presentation, consent: bool) -> Invol
     changeable until then; the time and the person are recorded. Setting the same answer
     again changes nothing. Returns the :class:`InvolvedState`; raises :class:`RuleViolation`.
     """
+    # The meeting row first, as agendas.services.adopt locks it: a consent and the adoption
+    # that closes it cannot cross (ToR rules 11, 12).
+    Meeting.objects.select_for_update().filter(pk=presentation.meeting_id).first()
     presentation = Presentation.objects.select_for_update().select_related("meeting").get(pk=presentation.pk)
     now = clock.now()
     can_set_consent(by, presentation, now).enforce()

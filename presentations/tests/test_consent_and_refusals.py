@@ -197,3 +197,60 @@ def test_the_agenda_refusal_says_no_involved_state_is_named_yet(needs_consent, m
     with at(EARLY), pytest.raises(RuleViolation, match="no involved State is named yet") as refused:
         agenda_services.add_item(by=secretariat, meeting=meeting, title="", presentation=needs_consent)
     assert refused.value.rule == "12" and "every involved State named has consented" not in refused.value.message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_consent_withdrawn_while_the_agenda_is_adopted_never_lands_after_adoption(
+    secretariat, president, party, other_party, chair, delegate_party, delegate_other_party
+):
+    import threading
+
+    from django.db import connection
+
+    from dief.testing import meeting_factory, tor_version
+
+    if connection.vendor == "sqlite":
+        pytest.skip("row locks need PostgreSQL; CI runs this on PostgreSQL")
+    tor_version()
+    meeting = meeting_factory(start_date=datetime.date(2099, 3, 20), created_by=secretariat, convened_by=president)
+    with at(EARLY):
+        p = services.register_presentation(
+            by=delegate_party, meeting=meeting, kind="case", title="C", summary="S", consent_legally_required=True
+        )
+        services.notify_involved_states(by=delegate_party, presentation=p, states=[other_party])
+        services.set_consent(by=delegate_other_party, presentation=p, consent=True)
+        agenda_services.add_item(by=secretariat, meeting=meeting, title="", presentation=p)
+        agenda_services.approve(by=chair, meeting=meeting)
+        agenda_services.distribute(by=secretariat, meeting=meeting)
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def run(name, call):
+        with at(AT_MEETING):
+            barrier.wait()
+            try:
+                call()
+                outcomes[name] = "done"
+            except RuleViolation as exc:
+                outcomes[name] = str(exc)
+            finally:
+                connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=("adopt", lambda: agenda_services.adopt(by=chair, meeting=meeting))),
+        threading.Thread(
+            target=run,
+            args=("withhold", lambda: services.set_consent(by=delegate_other_party, presentation=p, consent=False)),
+        ),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    meeting.refresh_from_db()
+    involved = p.involved_states.get()
+    assert len(outcomes) == 2
+    if meeting.agenda_adopted_at is not None:
+        assert involved.consent == Consent.GIVEN, outcomes  # the withdrawal was refused, citing adoption
+    else:
+        assert involved.consent == Consent.REFUSED and outcomes["withhold"] == "done", outcomes
