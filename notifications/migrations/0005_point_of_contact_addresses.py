@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('meetings', '0006_invitation_chair_consulted_on_and_more'),
-        ('notifications', '0003_alter_notification_kind'),
-        ('states', '0001_initial'),
+        ('notifications', '0004_notice_subject_and_withholding'),
+        ('states', '0002_point_of_contact'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
