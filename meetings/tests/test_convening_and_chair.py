@@ -286,3 +286,17 @@ def test_meeting_lists_put_the_soonest_upcoming_first_then_past_latest_first(
     positions = [page.index(f"M {d.isoformat()}") for d in sorted(ordered[:2]) + ordered[2:]]
     assert positions == sorted(positions)
     assert "upcoming and ongoing meetings first" in page
+
+
+def test_a_point_of_contact_of_a_state_no_longer_eligible_is_not_written_to(meeting, chair, secretariat):
+    from states.enums import TreatyEventKind
+
+    leaving = make_state("NOR", name="Norway", status="signatory")
+    services.record_point_of_contact(by=secretariat, state=leaving, email="dief@mfa.example")
+    services.record_chair_consultation(by=secretariat, meeting=meeting)
+    services.send_invitation(by=secretariat, meeting=meeting)
+    leaving.treaty_events.create(kind=TreatyEventKind.SIGNATURE_WITHDRAWN, date=TODAY)
+    outbox.send_pending()
+    assert ["dief@mfa.example"] not in [m.to for m in mail.outbox]
+    row = Notification.objects.get(address="dief@mfa.example")
+    assert row.withheld_at is not None and row.sent_at is None
