@@ -60,6 +60,21 @@ def lock_calendar_year(year: int) -> None:
         list(ToRVersion.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
+#: Advisory lock class of Chair appointments (ToR rule 4): one appointment at a time.
+CHAIR_LOCK_CLASS = 0x43484149  # "CHAI"
+
+
+def _lock_chair_appointments() -> None:
+    """Hold, until the transaction ends, the lock that makes Chair appointments one at a time:
+    a PostgreSQL transaction-level advisory lock (it exists whatever rows exist); elsewhere
+    every ToR version row is locked. Call inside ``transaction.atomic()``."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [CHAIR_LOCK_CLASS])
+    else:
+        list(ToRVersion.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+
+
 def _check_meetings_per_year(version: ToRVersion, year: int, exclude: Meeting | None = None) -> None:
     """ToR rule 3: refuse a meeting beyond the number a calendar year may have.
 
@@ -475,9 +490,9 @@ def appoint_chair(
         )
     if term_ends_on < appointed_on:
         raise RuleViolation(_("The term cannot end before the appointment (ToR rule 4)."), rule="4")
-    # Appointments are rare: the first ToR version row serves as the lock that makes them one
-    # at a time, so that two at once cannot both pass the overlap check.
-    ToRVersion.objects.select_for_update().order_by("pk").first()
+    # One appointment at a time, so that two at once (two successors) cannot both pass the
+    # overlap check; the check below is a fresh query, taken after the lock.
+    _lock_chair_appointments()
     same = ChairAppointment.objects.filter(
         chair=chair, appointed_on=appointed_on, term_ends_on=term_ends_on, appointed_by=by
     ).first()
