@@ -107,7 +107,7 @@ def test_an_involved_state_that_replied_can_still_give_its_consent(live_server, 
         standing = fr.locator("dd.consent-standing")
         expect(standing).to_contain_text("no involved State is named yet")
         expect(standing).not_to_contain_text("has consented")
-        fr.get_by_label("Involved States").select_option(label="Switzerland")
+        fr.get_by_role("checkbox", name="Switzerland").check()
         fr.get_by_role("button", name="Notify").click()
         expect(fr.get_by_role("status")).to_contain_text("ToR rule 12")
         expect(fr.locator("table.involved td.consent")).to_contain_text("pending")
