@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 # Port of the web server: `PORT=8001 make run` (honcho hands it to the web process as $PORT).
 PORT   ?= 8000
 
-.PHONY: run test deps dev-deps lint messages
+.PHONY: run test bench deps dev-deps lint messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(VENV)/.deps: requirements.txt | $(BIN)/python
 $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.deps $@
+
+$(VENV)/.bench-deps: requirements.txt requirements-dev.txt requirements-bench.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $(VENV)/.deps $(VENV)/.dev-deps $@
 
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
@@ -34,6 +38,11 @@ run: deps
 test: dev-deps
 	$(BIN)/python scripts/ensure_browser.py
 	$(BIN)/pytest
+
+## The benchmark at ten times the ATT's scale, on PostgreSQL (BENCH_DATABASE_URL, default the local
+## diefbench database); prints the figures and writes benchmarks/results/latest.md. BENCH_ARGS=--quick
+bench: $(VENV)/.bench-deps
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 lint: dev-deps
 	$(BIN)/ruff check .

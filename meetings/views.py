@@ -30,6 +30,7 @@ from .queries import (
     current_chair_appointment,
     in_list_order,
     is_chair_in_office,
+    meeting_for_user_or_404,
     meetings_for_user,
     registration_closed_reason,
 )
@@ -37,7 +38,7 @@ from .queries import (
 
 def _meeting_for(request, pk):
     """The meeting ``pk`` if the user may see it, else 404 (never 403: existence is confidential)."""
-    return get_object_or_404(meetings_for_user(request.user).select_related("tor_version", "invitation"), pk=pk)
+    return meeting_for_user_or_404(request.user, pk)
 
 
 def _require_manager(request):

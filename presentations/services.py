@@ -114,8 +114,9 @@ def can_set_consent(user, presentation: Presentation, now=None) -> Verdict:
 
 
 def can_record_right_of_reply(user, presentation: Presentation, now=None) -> Verdict:
-    """ToR rule 12: the Chair in office accords the right of reply after the presentation,
-    that is from the meeting's first day (procedural time zone). Returns a :class:`Verdict`."""
+    """ToR rule 12: the Chair in office accords the right of reply after the presentation: for
+    a presentation on the adopted agenda, from the meeting's first day (procedural time zone).
+    Returns a :class:`Verdict`."""
     if not is_chair_in_office(user):
         return refuse(_("Only the Chair in office accords the right of reply (ToR rule 12)."), "12")
     meeting = presentation.meeting
@@ -126,6 +127,9 @@ def can_record_right_of_reply(user, presentation: Presentation, now=None) -> Ver
             "12",
             opens_at=meeting.start_date,
         )
+    refusal = right_of_reply_refusal(presentation)
+    if refusal:
+        return refuse(refusal.message, refusal.rule)
     return ALLOWED
 
 
@@ -363,6 +367,39 @@ def scheduling_verdict(presentation: Presentation) -> Verdict:
     return refuse(
         _("Consent of the involved States: %(standing)s.") % {"standing": ConsentStanding(standing).label}, "12"
     )
+
+
+def right_of_reply_refusal(presentation: Presentation) -> RuleViolation | None:
+    """ToR rule 12: why the right of reply cannot be recorded now for ``presentation``, or None.
+
+    It exists only for a presentation given at the meeting: one on the adopted agenda
+    (``Presentation.on_adopted_agenda_at``, set by :func:`mark_on_adopted_agenda`), once the
+    meeting has started.
+    """
+    meeting = presentation.meeting
+    if presentation.on_adopted_agenda_at is None:
+        return RuleViolation(
+            _(
+                "The right of reply follows the presentation at the meeting: this presentation is not on "
+                "the adopted agenda (ToR rule 12)."
+            ),
+            "12",
+        )
+    if clock.today_in(meeting.procedural_time_zone) < meeting.start_date:
+        return RuleViolation(
+            _("The right of reply is accorded after the presentation, at the meeting (ToR rule 12)."), "12"
+        )
+    return None
+
+
+def mark_on_adopted_agenda(*, meeting: Meeting, presentation_ids, at) -> int:
+    """ToR rules 11, 12: record that the presentations ``presentation_ids`` of ``meeting`` are on
+    its adopted agenda since ``at`` (an aware instant). Called by agendas.services.adopt inside
+    its transaction; presentations already marked keep their time. Returns how many were marked.
+    """
+    return Presentation.objects.filter(
+        meeting=meeting, pk__in=list(presentation_ids), on_adopted_agenda_at=None
+    ).update(on_adopted_agenda_at=at)
 
 
 @transaction.atomic

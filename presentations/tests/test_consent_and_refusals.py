@@ -41,10 +41,10 @@ def needs_consent(meeting, delegate_party):
 def adopt_agenda(meeting, secretariat, chair):
     with at(EARLY):
         agenda_services.add_item(by=secretariat, meeting=meeting, title="Opening")
-        agenda_services.approve(by=chair, meeting=meeting)
-        agenda_services.distribute(by=secretariat, meeting=meeting)
+        agenda_services.approve(by=chair, meeting=meeting, seen=agenda_services.current_edition(meeting))
+        agenda_services.distribute(by=secretariat, meeting=meeting, seen=agenda_services.current_edition(meeting))
     with at(AT_MEETING):
-        agenda_services.adopt(by=chair, meeting=meeting)
+        agenda_services.adopt(by=chair, meeting=meeting, seen=agenda_services.current_edition(meeting))
 
 
 def test_a_state_that_replied_without_consenting_can_still_consent(
@@ -134,7 +134,7 @@ def test_notify_form_is_replaced_by_the_reason_after_t_minus_30(needs_consent, d
 
 
 def test_right_of_reply_form_appears_only_from_the_meetings_first_day(
-    needs_consent, other_party, delegate_party, chair, client
+    needs_consent, other_party, delegate_party, delegate_other_party, chair, secretariat, client
 ):
     with at(EARLY):
         services.notify_involved_states(by=delegate_party, presentation=needs_consent, states=[other_party])
@@ -146,6 +146,15 @@ def test_right_of_reply_form_appears_only_from_the_meetings_first_day(
         page = client.get(url).content.decode()
         assert ror_url not in page
         assert "from 20" in page and "ToR rule 12" in page
+    with at(AT_MEETING):
+        login_verified(client, chair)
+        page = client.get(url).content.decode()
+        assert ror_url not in page and "not on the adopted agenda" in page
+    with at(EARLY):
+        services.set_consent(by=delegate_other_party, presentation=needs_consent, consent=True)
+        meeting = needs_consent.meeting
+        agenda_services.add_item(by=secretariat, meeting=meeting, title="", presentation=needs_consent)
+    adopt_agenda(meeting, secretariat, chair)
     with at(AT_MEETING):
         login_verified(client, chair)
         assert ror_url in client.get(url).content.decode()
@@ -220,8 +229,8 @@ def test_a_consent_withdrawn_while_the_agenda_is_adopted_never_lands_after_adopt
         services.notify_involved_states(by=delegate_party, presentation=p, states=[other_party])
         services.set_consent(by=delegate_other_party, presentation=p, consent=True)
         agenda_services.add_item(by=secretariat, meeting=meeting, title="", presentation=p)
-        agenda_services.approve(by=chair, meeting=meeting)
-        agenda_services.distribute(by=secretariat, meeting=meeting)
+        agenda_services.approve(by=chair, meeting=meeting, seen=agenda_services.current_edition(meeting))
+        agenda_services.distribute(by=secretariat, meeting=meeting, seen=agenda_services.current_edition(meeting))
     barrier = threading.Barrier(2)
     outcomes = {}
 
@@ -237,7 +246,13 @@ def test_a_consent_withdrawn_while_the_agenda_is_adopted_never_lands_after_adopt
                 connection.close()
 
     threads = [
-        threading.Thread(target=run, args=("adopt", lambda: agenda_services.adopt(by=chair, meeting=meeting))),
+        threading.Thread(
+            target=run,
+            args=(
+                "adopt",
+                lambda: agenda_services.adopt(by=chair, meeting=meeting, seen=agenda_services.current_edition(meeting)),
+            ),
+        ),
         threading.Thread(
             target=run,
             args=("withhold", lambda: services.set_consent(by=delegate_other_party, presentation=p, consent=False)),
