@@ -17,7 +17,7 @@ def confirm_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0007_agenda_moved_to_agendas'),
+        ('meetings', '0008_convening_consultation_succession'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
