@@ -3,7 +3,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from dief.timezones import canonical_time_zone, time_zone_choices
+from states.models import State
 
+from .enums import ParticipantRole, Role
 from .models import User
 
 TIME_ZONES = time_zone_choices() + [("UTC", "UTC")]
@@ -38,3 +40,14 @@ class ProfileForm(forms.ModelForm):
         if "email" in self.changed_data and not self.instance.check_password(data.get("current_password") or ""):
             self.add_error("current_password", _("Give your password to change the email address."))
         return data
+
+
+class GrantRequestForm(forms.Form):
+    """A Secretariat officer asks for a role or State for an account (another officer confirms)."""
+
+    user = forms.ModelChoiceField(label=_("Account"), queryset=User.objects.filter(is_active=True).order_by("username"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    state = forms.ModelChoiceField(label=_("State"), queryset=State.objects.all(), required=False)
+    participant_role = forms.ChoiceField(
+        label=_("Participant role"), choices=[("", "—"), *ParticipantRole.choices], required=False
+    )

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ParticipantRole, Role
+from .enums import GrantStatus, ParticipantRole, Role, SecurityEventKind
 
 
 def validate_time_zone(value: str) -> None:
@@ -20,7 +20,7 @@ class User(AbstractUser):
     """A person. ``state`` is the State they act for (delegates, national authority users) or
     the inviting State (non-state experts); Secretariat staff and the CSP President have none."""
 
-    role = models.CharField(_("role"), max_length=24, choices=Role.choices, default=Role.DELEGATE)
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices, default=Role.NONE)
     state = models.ForeignKey(
         "states.State", verbose_name=_("State"), on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
@@ -32,8 +32,31 @@ class User(AbstractUser):
         _("time zone"), max_length=64, default="Europe/Zurich", validators=[validate_time_zone]
     )
 
+    #: Raised when a second factor is added or removed: every other session of the user ends.
+    session_epoch = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+    def get_session_auth_hash(self):
+        """Django checks this on every request: it changes with the password and, here, with
+        ``session_epoch``, so raising the epoch ends every session but the ones re-stamped."""
+        return self._session_hash(settings.SECRET_KEY)
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(fallback_secret)
+
+    def _session_hash(self, secret):
+        from django.utils.crypto import salted_hmac
+
+        value = self.password if not self.session_epoch else f"{self.password}:{self.session_epoch}"
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            value,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def clean(self):
         super().clean()
@@ -43,6 +66,8 @@ class User(AbstractUser):
             raise ValidationError(
                 {"role": _("A superuser is a technical administrator of no State: it opens no confidential content.")}
             )
+        if self.role == Role.NONE and self.state_id:
+            raise ValidationError({"state": _("An account without a role belongs to no State.")})
         if self.role == Role.DELEGATE and not self.participant_role:
             raise ValidationError({"participant_role": _("A delegate has a participant role (ToR rule 7).")})
 
@@ -57,3 +82,84 @@ class User(AbstractUser):
     @property
     def is_delegate(self) -> bool:
         return self.is_active and self.role == Role.DELEGATE and self.state_id is not None
+
+
+class EnrolmentLink(models.Model):
+    """A single-use, expiring link sent to a new account's email address: it lets the person
+    set their own password and then enrol their second factor, once.
+
+    The link's secret is never stored: the URL carries an HMAC of ``pk``, ``nonce`` and the
+    email address it was sent to (keyed by ``SECRET_KEY``), so neither the database nor the
+    outbox holds a usable link, and changing the email address kills it.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    sent_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    nonce = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("sent at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("password set at"), null=True, blank=True)
+    enrolled_at = models.DateTimeField(_("second factor enrolled at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("enrolment link")
+        verbose_name_plural = _("enrolment links")
+
+    def __str__(self):
+        return f"enrolment link #{self.pk}"
+
+
+class SecurityEvent(models.Model):
+    """One line of the security log the Secretariat reads: who, from where, what kind of event,
+    and object types and ids at most (never titles, names or any other content)."""
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    kind = models.CharField(_("event"), max_length=32, choices=SecurityEventKind.choices, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+
+    def __str__(self):
+        return f"security event #{self.pk}"
+
+
+class RoleGrant(models.Model):
+    """A role, State and participant role asked for a user. One that opens confidential content
+    does nothing until a Secretariat officer who is neither the requester nor the user confirms
+    it (accounts.services.confirm_grant); ``by_command_line`` marks the server-side bootstrap."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    state = models.ForeignKey(
+        "states.State", verbose_name=_("State"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    participant_role = models.CharField(
+        _("participant role"), max_length=16, choices=ParticipantRole.choices, blank=True
+    )
+    status = models.CharField(_("status"), max_length=12, choices=GrantStatus.choices, default=GrantStatus.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    by_command_line = models.BooleanField(_("made on the server's command line"), default=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="one_pending_grant_per_user"
+            )
+        ]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+
+    def __str__(self):
+        return f"role grant #{self.pk}"

@@ -1,19 +1,30 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from .forms import ProfileForm
-from .models import User
+from dief.actions import perform
+from dief.errors import RuleViolation
+
+from . import enrolment, services
+from .enums import GrantStatus, SecurityEventKind
+from .forms import GrantRequestForm, ProfileForm
+from .models import RoleGrant, SecurityEvent, User
+from .security import record_security_event
 
 
 class LoginForm(AuthenticationForm):
@@ -92,3 +103,115 @@ def switch_language(request):
             nxt = "/"
         return redirect(nxt)
     return response
+
+
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+def enrolment_link(request, link_id: int, token: str):
+    """The single-use enrolment link: choose one's own password, then enrol the second factor.
+
+    A used, replaced or expired link is refused with a message saying why (status 410).
+    """
+    try:
+        link = enrolment.check_link(link_id, token)
+    except RuleViolation as exc:
+        record_security_event(request, SecurityEventKind.ENROLMENT_LINK_REFUSED, enrolment_link=link_id)
+        return render(request, "accounts/enrolment_link.html", {"refusal": exc.message}, status=410)
+    form = SetPasswordForm(link.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = enrolment.set_password_with_link(link_id, token, form.cleaned_data["new_password1"])
+        except RuleViolation as exc:
+            return render(request, "accounts/enrolment_link.html", {"refusal": exc.message}, status=410)
+        if request.user.is_authenticated:
+            logout(request)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        enrolment.open_enrolment(request, link)
+        return redirect("twofactor:enrol")
+    return render(request, "accounts/enrolment_link.html", {"form": form, "account": link.user})
+
+
+def _require_secretariat(request):
+    if not request.user.is_secretariat:
+        raise PermissionDenied
+
+
+def grants(request):
+    """Role grants awaiting a Secretariat officer's confirmation, and a form to ask for one."""
+    _require_secretariat(request)
+    form = GrantRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grant = services.request_grant(
+                data["user"],
+                by=request.user,
+                role=data["role"],
+                state=data["state"],
+                participant_role=data["participant_role"] or "",
+            )
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        else:
+            if grant.status == GrantStatus.PENDING:
+                messages.success(request, _("The request waits for another Secretariat officer's confirmation."))
+            else:
+                messages.success(request, _("Done: this role opens no confidential content."))
+            return redirect("accounts:grants")
+    pending = RoleGrant.objects.filter(status=GrantStatus.PENDING).select_related(
+        "user", "user__state", "state", "requested_by"
+    )
+    decided = RoleGrant.objects.exclude(status=GrantStatus.PENDING).select_related(
+        "user", "state", "requested_by", "decided_by"
+    )[:50]
+    return render(request, "accounts/grants.html", {"pending": pending, "decided": decided, "form": form})
+
+
+@require_POST
+def confirm_grant(request, pk):
+    _require_secretariat(request)
+    grant = get_object_or_404(RoleGrant, pk=pk)
+    return perform(request, lambda g: services.confirm_grant(g, by=request.user), grant, "accounts:grants")
+
+
+@require_POST
+def refuse_grant(request, pk):
+    _require_secretariat(request)
+    grant = get_object_or_404(RoleGrant, pk=pk)
+    return perform(request, lambda g: services.refuse_grant(g, by=request.user), grant, "accounts:grants")
+
+
+AUDITED_MODELS = (
+    "meetings.chairappointment",
+    "accounts.user",
+    "accounts.rolegrant",
+    "accounts.enrolmentlink",
+    "otp_totp.totpdevice",
+    "otp_static.staticdevice",
+)
+
+
+def audit_trail(request):
+    """The audit trail (django-auditlog): grants, confirmations, account and password changes,
+    enrolment links and second-factor devices, newest first; Secretariat only."""
+    _require_secretariat(request)
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    types = [ContentType.objects.get_by_natural_key(*label.split(".")) for label in AUDITED_MODELS]
+    entries = LogEntry.objects.filter(content_type__in=types).select_related("actor", "content_type")
+    page = Paginator(entries.order_by("-timestamp", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_trail.html", {"page": page})
+
+
+def security_log(request):
+    """The security log: second-factor results and denied access, newest first; Secretariat only."""
+    _require_secretariat(request)
+    events = SecurityEvent.objects.select_related("user")
+    kind = request.GET.get("kind")
+    if kind in SecurityEventKind.values:
+        events = events.filter(kind=kind)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/security_log.html", {"page": page, "kinds": SecurityEventKind.choices, "kind": kind}
+    )

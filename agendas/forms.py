@@ -17,6 +17,8 @@ class AgendaItemForm(forms.Form):
     def __init__(self, *args, presentations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["presentation"].queryset = presentations
+        # __str__ carries no content; the people choosing here may read the titles.
+        self.fields["presentation"].label_from_instance = lambda p: p.title
 
 
 class ChangesForm(forms.Form):

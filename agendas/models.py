@@ -43,7 +43,8 @@ class Agenda(models.Model):
         verbose_name_plural = _("agendas")
 
     def __str__(self):
-        return str(self.meeting)
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"agenda #{self.pk}"
 
     @property
     def is_distributed(self) -> bool:
@@ -76,7 +77,8 @@ class AgendaItem(models.Model):
         verbose_name_plural = _("agenda items")
 
     def __str__(self):
-        return str(self.display_title)
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"agenda item #{self.pk}"
 
     @property
     def display_title(self):

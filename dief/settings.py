@@ -9,6 +9,7 @@ Production sets ``DIEF_ENV=production`` plus ``SECRET_KEY``, ``DATABASE_URL``,
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "auditlog",
     "health_check",
     # dief
     "accounts",
@@ -69,13 +71,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "dief.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    "accounts.security.SecurityLogMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "twofactor.middleware.RequireVerifiedSessionMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
@@ -156,11 +161,40 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="DIEF")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 
+# django-auditlog: the audit trail the Secretariat reads (accounts.views.audit_trail): every
+# role grant and its confirmation, account change, password set (masked), enrolment link and
+# second-factor device change, with who did it. Device secrets and code hashes are not logged.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "accounts.user",
+        "include_fields": [
+            "username",
+            "email",
+            "password",
+            "role",
+            "state",
+            "participant_role",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+        ],
+        "mask_fields": ["password"],
+    },
+    {"model": "accounts.rolegrant"},
+    {"model": "accounts.enrolmentlink", "exclude_fields": ["nonce"]},
+    {"model": "meetings.chairappointment"},
+    {"model": "otp_totp.totpdevice", "include_fields": ["user", "name", "confirmed"]},
+    {"model": "otp_static.staticdevice", "include_fields": ["user", "name", "confirmed"]},
+)
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+AUDITLOG_MASK_CALLABLE = "accounts.security.mask_secret"
+
 # django-axes: password login throttling.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-# Locked per account (from any address) and per address (for any account).
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked per (user name, address) pair: wrong passwords for one name, real or not, never lock
+# out another person behind the same address (a delegation's shared office or conference NAT).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -300,11 +334,12 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Content Security Policy (django-csp): no inline script, no third-party origin.
+# Content Security Policy (django-csp): a script runs only with the request's nonce
+# (dief.security.ContentSecurityPolicyMiddleware); no inline script, no third-party origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "script-src": [NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
@@ -327,7 +362,37 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
+    # __Host- cookies: sent only over HTTPS, for this host and path /, never set by a subdomain.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 X_FRAME_OPTIONS = "DENY"
+
+# Permissions-Policy (django-permissions-policy): no page uses any of these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "serial",
+        "hid",
+        "bluetooth",
+        "screen-wake-lock",
+        "xr-spatial-tracking",
+        "clipboard-read",
+        "browsing-topics",
+    )
+}
 
 LOGGING = {
     "version": 1,
@@ -344,6 +409,10 @@ LOGGING = {
 # DIEF_REMINDER_DAYS='{"default": [14, 7, 2], "invitation": [21, 14, 7, 2]}'
 DIEF_REMINDER_DAYS = env.json("DIEF_REMINDER_DAYS", default={"default": [14, 7, 2]})
 DIEF_MAX_UPLOAD_BYTES = env.int("DIEF_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# What an uploaded OOXML/ODF package may inflate to, all parts together (zip bombs refused).
+DIEF_MAX_UNPACKED_BYTES = env.int("DIEF_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
+# How long a new account's single-use enrolment link works (accounts.enrolment).
+DIEF_ENROLMENT_LINK_HOURS = env.int("DIEF_ENROLMENT_LINK_HOURS", default=72)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CSRF_FAILURE_VIEW = "dief.views.csrf_failure"
 DATA_UPLOAD_MAX_NUMBER_FILES = 5

@@ -94,8 +94,15 @@ def meeting_factory(*, start_date, created_by, convened_by, title="Test meeting"
 
 
 def appoint_chair(user, *, appointed_on, term_ends_on) -> ChairAppointment:
+    """A confirmed Chair appointment, made directly (no guards)."""
+    from dief import clock
+
     return ChairAppointment.objects.create(
-        chair=user, appointed_on=appointed_on, term_ends_on=term_ends_on, term_ends_with="CSP next"
+        chair=user,
+        appointed_on=appointed_on,
+        term_ends_on=term_ends_on,
+        term_ends_with="CSP next",
+        confirmed_at=clock.now(),
     )
 
 

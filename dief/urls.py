@@ -18,6 +18,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/enrol/<int:link_id>/<str:token>/", account_views.enrolment_link, name="enrolment_link"),
     path("accounts/profile/", account_views.profile, name="profile"),
     path(
         "accounts/password-reset/",
@@ -45,6 +46,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("accounts/", include("accounts.urls")),
     path("health/", health, name="health"),
     path("i18n/setlang/", account_views.switch_language, name="set_language"),
     path("twofactor/", include("twofactor.urls")),

@@ -52,7 +52,8 @@ class Document(models.Model):
         verbose_name_plural = _("documents")
 
     def __str__(self):
-        return self.original_name
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"document #{self.pk}"
 
 
 class DocumentAccess(models.Model):
@@ -66,4 +67,5 @@ class DocumentAccess(models.Model):
         ordering = ["-accessed_at"]
 
     def __str__(self):
-        return f"{self.user} read {self.document} at {self.accessed_at:%Y-%m-%d %H:%M}"
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"document access #{self.pk}"

@@ -60,7 +60,39 @@ def _suspicious_entry(name: str) -> bool:
     )
 
 
-MAX_PACKAGE_ENTRIES = 5000
+#: An office document holds a few hundred parts at most; a package with more is refused.
+MAX_PACKAGE_ENTRIES = 1000
+_INFLATE_CHUNK = 1024 * 1024
+
+
+def max_unpacked_bytes() -> int:
+    """What an OOXML/ODF package may inflate to, all parts together (``DIEF_MAX_UNPACKED_BYTES``)."""
+    return getattr(settings, "DIEF_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+
+
+def refuse_zip_bomb(package: zipfile.ZipFile) -> None:
+    """Raise :class:`RuleViolation` if ``package`` has more than ``MAX_PACKAGE_ENTRIES`` parts or
+    inflates to more than :func:`max_unpacked_bytes`. The sizes the package declares are checked
+    first, then every part is inflated in chunks and counted (a package can lie about its sizes),
+    stopping as soon as the bound is passed; nothing is kept in memory."""
+    infos = package.infolist()
+    if len(infos) > MAX_PACKAGE_ENTRIES:
+        raise RuleViolation(
+            _("The document holds more than %(count)s parts; it is refused.") % {"count": MAX_PACKAGE_ENTRIES}
+        )
+    limit = max_unpacked_bytes()
+    too_big = RuleViolation(
+        _("The document unpacks to more than %(max)s; it is refused.") % {"max": filesizeformat(limit)}
+    )
+    if sum(i.file_size for i in infos) > limit:
+        raise too_big
+    total = 0
+    for info in infos:
+        with package.open(info) as part:
+            while chunk := part.read(_INFLATE_CHUNK):
+                total += len(chunk)
+                if total > limit:
+                    raise too_big
 
 
 def refuse_if_too_large(request) -> None:
@@ -86,7 +118,8 @@ def detect_type(uploaded) -> str | None:
     """The MIME type read from the file's content, or None if it is not an allowed type.
 
     Zip-based documents must also be genuine packages: their main part present, no
-    executable or script inside, a sane number of entries.
+    executable or script inside. Raises :class:`RuleViolation` for a package with too many
+    parts or that inflates past the bound (:func:`refuse_zip_bomb`).
     """
     uploaded.seek(0)
     head = uploaded.read(8192)
@@ -100,12 +133,13 @@ def detect_type(uploaded) -> str | None:
         try:
             with zipfile.ZipFile(uploaded) as package:
                 names = package.namelist()
-        except (zipfile.BadZipFile, OSError, ValueError):
+                if main_part not in names or any(_suspicious_entry(n) for n in names):
+                    return None
+                refuse_zip_bomb(package)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, ValueError, EOFError):
             return None
         finally:
             uploaded.seek(0)
-        if main_part not in names or len(names) > MAX_PACKAGE_ENTRIES or any(_suspicious_entry(n) for n in names):
-            return None
     return mime
 
 

@@ -1,7 +1,7 @@
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from accounts.security import object_for_user_or_404
 from dief import clock
 from dief.errors import RuleViolation
 
@@ -25,7 +25,7 @@ def uploaded_file(request):
 
 def download(request, token):
     """Serve a document to someone who may read it, and log who read what and when."""
-    document = get_object_or_404(documents_for_user(request.user), token=token)
+    document = object_for_user_or_404(documents_for_user(request.user), token=token)
     DocumentAccess.objects.create(document=document, user=request.user, accessed_at=clock.now())
     response = FileResponse(
         document.file.open("rb"),

@@ -35,7 +35,8 @@ class ScheduledTransition(models.Model):
         ]
 
     def __str__(self):
-        return self.dedupe_key
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"scheduled transition #{self.pk}"
 
 
 class DeadlineFlag(models.Model):
@@ -54,7 +55,8 @@ class DeadlineFlag(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.meeting_id}:{self.deadline_key}@{self.due_at:%Y-%m-%d}"
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"deadline flag #{self.pk}"
 
     def get_label(self):
         from meetings.enums import DeadlineKey

@@ -46,7 +46,8 @@ class ToRVersion(models.Model):
 
 class ChairAppointmentQuerySet(models.QuerySet):
     def in_office_on(self, on_date: datetime.date):
-        return self.filter(appointed_on__lte=on_date, term_ends_on__gte=on_date)
+        """Confirmed appointments whose term covers ``on_date``: a pending one makes nobody Chair."""
+        return self.filter(appointed_on__lte=on_date, term_ends_on__gte=on_date, confirmed_at__isnull=False)
 
 
 class ChairAppointment(models.Model):
@@ -69,6 +70,17 @@ class ChairAppointment(models.Model):
     appointed_on = models.DateField(_("appointed on"))
     term_ends_with = models.CharField(_("term ends with the conclusion of"), max_length=40, help_text=_("e.g. CSP12"))
     term_ends_on = models.DateField(_("last day of term"))
+    #: The Chair reads confidential content: the appointment takes effect once a Secretariat
+    #: officer other than the President and the Chair confirms it (accounts' role grants rule).
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by (Secretariat)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     ended_early_at = models.DateTimeField(_("term ended early at"), null=True, blank=True)
     ended_early_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -85,7 +97,8 @@ class ChairAppointment(models.Model):
         verbose_name_plural = _("Chair appointments")
 
     def __str__(self):
-        return f"{self.chair} ({self.appointed_on} – {self.term_ends_with})"
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"Chair appointment #{self.pk}"
 
 
 class Meeting(models.Model):
@@ -150,7 +163,8 @@ class Meeting(models.Model):
         verbose_name_plural = _("meetings")
 
     def __str__(self):
-        return self.title
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"meeting #{self.pk}"
 
     @property
     def is_convened(self) -> bool:
@@ -201,7 +215,8 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
 
     def __str__(self):
-        return str(self.meeting)
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"invitation #{self.pk}"
 
     @property
     def is_sent(self) -> bool:
@@ -224,4 +239,5 @@ class DelegationRegistration(models.Model):
         verbose_name_plural = _("delegations")
 
     def __str__(self):
-        return f"{self.state} @ {self.meeting}"
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"delegation registration #{self.pk}"

@@ -3,12 +3,12 @@
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import granted_to_user_groups
 from accounts.enums import Role
+from accounts.security import object_for_user_or_404
 from dief import clock
 from dief.permits import ALLOWED, Verdict, refuse
 
@@ -134,4 +134,4 @@ def in_list_order(queryset, prefix: str = ""):
 def meeting_for_user_or_404(user, pk):
     """The meeting ``pk`` if ``user`` may see it (:func:`meetings_for_user`), else Http404
     (never 403: a meeting's existence is confidential). For the views of every app."""
-    return get_object_or_404(meetings_for_user(user).select_related("tor_version", "invitation"), pk=pk)
+    return object_for_user_or_404(meetings_for_user(user).select_related("tor_version", "invitation"), pk=pk)

@@ -507,6 +507,7 @@ def appoint_chair(
         current = overlapping[0]
         if (
             len(overlapping) > 1
+            or current.confirmed_at is None
             or not (current.appointed_on < appointed_on <= current.term_ends_on)
             or appointed_on < procedural_today()
         ):
@@ -517,10 +518,8 @@ def appoint_chair(
                 ),
                 rule="4",
             )
-        current.term_ends_on = appointed_on - datetime.timedelta(days=1)
-        current.ended_early_at = clock.now()
-        current.ended_early_by = by
-        current.save(update_fields=["term_ends_on", "ended_early_at", "ended_early_by"])
+        # The current Chair stays in office until a Secretariat officer confirms the successor:
+        # confirm_chair_appointment then ends the current term on the day before, in one step.
     elif overlapping:
         raise RuleViolation(
             _(
@@ -529,6 +528,7 @@ def appoint_chair(
             ),
             rule="4",
         )
+    # Pending until a Secretariat officer confirms it (confirm_chair_appointment).
     return ChairAppointment.objects.create(
         chair=chair,
         appointed_by=by,
@@ -536,3 +536,55 @@ def appoint_chair(
         term_ends_with=term_ends_with.strip(),
         term_ends_on=term_ends_on,
     )
+
+
+@transaction.atomic
+def confirm_chair_appointment(*, by: User, appointment: ChairAppointment) -> str:
+    """A Secretariat officer confirms the CSP President's appointment of the Chair (ToR rule 4);
+    only then is the Chair in office. The officer is neither the President who appointed nor
+    the Chair. Returns a message; raises :class:`RuleViolation` and changes nothing otherwise
+    (row lock: two clicks confirm once)."""
+    if not by.is_secretariat:
+        raise RuleViolation(_("A Secretariat officer confirms the appointment of the Chair (ToR rule 4)."), rule="4")
+    appointment = ChairAppointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.confirmed_at is not None:
+        raise RuleViolation(_("This appointment is confirmed already."), rule="4")
+    if by.pk in (appointment.appointed_by_id, appointment.chair_id):
+        raise RuleViolation(
+            _("A Secretariat officer other than the President and the Chair confirms it (ToR rule 4)."), rule="4"
+        )
+    # A successor: the confirmed term it overlaps ends the day before it starts, in this step,
+    # so exactly one Chair is in office on any day (the President asked for it at appointment).
+    current = (
+        ChairAppointment.objects.select_for_update()
+        .filter(
+            confirmed_at__isnull=False,
+            appointed_on__lte=appointment.term_ends_on,
+            term_ends_on__gte=appointment.appointed_on,
+        )
+        .exclude(pk=appointment.pk)
+        .first()
+    )
+    if current is not None:
+        if not current.appointed_on < appointment.appointed_on:
+            raise RuleViolation(_("Another Chair's term covers part of these dates (ToR rule 4)."), rule="4")
+        current.term_ends_on = appointment.appointed_on - datetime.timedelta(days=1)
+        current.ended_early_at = clock.now()
+        current.ended_early_by = appointment.appointed_by
+        current.save(update_fields=["term_ends_on", "ended_early_at", "ended_early_by"])
+    appointment.confirmed_by, appointment.confirmed_at = by, clock.now()
+    appointment.save(update_fields=["confirmed_by", "confirmed_at"])
+    return _("The appointment of the Chair is confirmed (ToR rule 4).")
+
+
+@transaction.atomic
+def withdraw_chair_appointment(*, by: User, appointment: ChairAppointment) -> str:
+    """The CSP President, or a Secretariat officer refusing to confirm, withdraws an appointment
+    not confirmed yet (ToR rule 4). Returns a message; raises :class:`RuleViolation` otherwise."""
+    if not (by.is_secretariat or by.is_csp_president):
+        raise RuleViolation(_("The CSP President appoints the Chair (ToR rule 4)."), rule="4")
+    appointment = ChairAppointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.confirmed_at is not None:
+        raise RuleViolation(_("This appointment is confirmed already."), rule="4")
+    appointment.delete()
+    return _("The appointment is withdrawn.")

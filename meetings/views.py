@@ -279,12 +279,24 @@ def chair_appointments(request):
             else:
                 if form.cleaned_data.get("succeed_current"):
                     messages.success(
-                        request, _("The successor is appointed; the current term ends the day before (ToR rule 4).")
+                        request,
+                        _(
+                            "The successor is appointed (ToR rule 4). Once the Secretariat confirms it, the "
+                            "current term ends the day before the successor takes office."
+                        ),
                     )
                 else:
-                    messages.success(request, _("The Chair is appointed (ToR rule 4)."))
+                    messages.success(
+                        request,
+                        _(
+                            "The Chair is appointed (ToR rule 4); the appointment takes effect once the "
+                            "Secretariat confirms it."
+                        ),
+                    )
                 return redirect("meetings:chair")
-    appointments = ChairAppointment.objects.select_related("chair__state", "appointed_by", "ended_early_by").order_by(
+    appointments = ChairAppointment.objects.select_related(
+        "chair__state", "appointed_by", "confirmed_by", "ended_early_by"
+    ).order_by(
         "-appointed_on"
     )
     return render(
@@ -292,3 +304,22 @@ def chair_appointments(request):
         "meetings/chair_appointments.html",
         {"form": form, "appointments": appointments, "current": current_chair_appointment()},
     )
+
+
+def _chair_action(request, pk, action):
+    if not (request.user.is_secretariat or request.user.is_csp_president):
+        raise Http404
+    appointment = get_object_or_404(ChairAppointment, pk=pk)
+    return perform(request, lambda a: action(by=request.user, appointment=a), appointment, "meetings:chair")
+
+
+@require_POST
+def chair_confirm(request, pk):
+    """A Secretariat officer confirms the President's appointment of the Chair (ToR rule 4)."""
+    return _chair_action(request, pk, services.confirm_chair_appointment)
+
+
+@require_POST
+def chair_withdraw(request, pk):
+    """An appointment not confirmed yet is withdrawn (ToR rule 4)."""
+    return _chair_action(request, pk, services.withdraw_chair_appointment)

@@ -62,4 +62,5 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
 
     def __str__(self):
-        return f"{self.kind} → {self.recipient or self.address} ({self.event})"
+        # No content (title, States, names, addresses): this is what the admin and logs show.
+        return f"notification #{self.pk}"

@@ -29,9 +29,11 @@ class PresentationForm(forms.Form):
         then says why a closed one is refused, ToR rule 11). ``open_meetings``: those offered."""
         super().__init__(*args, **kwargs)
         field = self.fields["meeting"]
+        # __str__ carries no content; the people choosing here may read the titles.
+        field.label_from_instance = lambda m: m.title
         field.queryset = meetings
         if open_meetings is not None:
-            field.choices = [("", "---------")] + [(m.pk, str(m)) for m in open_meetings]
+            field.choices = [("", "---------")] + [(m.pk, m.title) for m in open_meetings]
 
 
 class InvolvedStatesForm(forms.Form):

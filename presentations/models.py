@@ -40,7 +40,8 @@ class Presentation(models.Model):
         verbose_name_plural = _("presentations")
 
     def __str__(self):
-        return self.title
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"presentation #{self.pk}"
 
 
 class PresentationUserObjectPermission(UserObjectPermissionBase):
@@ -77,7 +78,8 @@ class InvolvedState(models.Model):
         verbose_name_plural = _("involved States")
 
     def __str__(self):
-        return f"{self.state} ← {self.presentation}"
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"involved State #{self.pk}"
 
 
 class Reply(models.Model):
@@ -98,4 +100,5 @@ class Reply(models.Model):
         verbose_name_plural = _("replies")
 
     def __str__(self):
-        return f"{self.state}: {self.presentation}"
+        # No content (title, States, names): this is what the admin and logs show.
+        return f"reply #{self.pk}"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.security import object_for_user_or_404
 from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
@@ -28,8 +29,9 @@ from .queries import presentations_for_user
 
 
 def _presentation_for(request, pk):
-    return get_object_or_404(
-        presentations_for_user(request.user).select_related("meeting__tor_version", "presenting_state"), pk=pk
+    return object_for_user_or_404(
+        presentations_for_user(request.user).select_related("meeting__tor_version", "presenting_state"),
+        pk=pk,
     )
 
 

@@ -9,7 +9,8 @@ from django.urls.exceptions import Resolver404
 from django.utils.cache import patch_cache_control
 
 # URL names reachable without a verified session: logging in, the second factor itself,
-# password reset (which never logs in), the language switch, the health check (no content).
+# password reset (which never logs in), the enrolment link, the language switch, the health
+# check (no content).
 OPEN_URL_NAMES = {
     "login",
     "logout",
@@ -20,6 +21,7 @@ OPEN_URL_NAMES = {
     "password_reset_confirm",
     "password_reset_complete",
     "set_language",
+    "enrolment_link",
     "health",
 }
 
@@ -37,7 +39,10 @@ class RequireVerifiedSessionMiddleware:
         except Resolver404:
             name = None
         if name in OPEN_URL_NAMES:
-            return self.get_response(request)
+            # Login, password reset and second-factor pages hold credentials: never cached either.
+            response = self.get_response(request)
+            patch_cache_control(response, private=True, no_store=True)
+            return response
         user = request.user
         if not user.is_authenticated:
             return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")

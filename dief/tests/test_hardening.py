@@ -39,7 +39,7 @@ def test_a_superuser_cannot_edit_its_own_role_or_powers(client, superuser, meeti
 
 
 def test_the_chair_comes_from_an_eligible_state_and_stays_chair_only_while_it_is(
-    president, outsider, party, delegate_party, meeting
+    president, outsider, party, delegate_party, meeting, secretariat
 ):
     with pytest.raises(RuleViolation, match="ToR rules 4, 6"):
         meeting_services.appoint_chair(
@@ -67,6 +67,9 @@ def test_the_chair_comes_from_an_eligible_state_and_stays_chair_only_while_it_is
     from meetings.queries import is_chair_in_office
     from states.enums import TreatyEventKind
 
+    assert not is_chair_in_office(delegate_party)
+    meeting_services.confirm_chair_appointment(by=secretariat, appointment=again)
+    delegate_party = type(delegate_party).objects.get(pk=delegate_party.pk)
     assert is_chair_in_office(delegate_party)
     party.treaty_events.filter(kind=TreatyEventKind.CONSENT).delete()
     party.treaty_events.create(kind=TreatyEventKind.SIGNATURE_WITHDRAWN, date=datetime.date(2020, 1, 1))

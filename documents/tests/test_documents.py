@@ -145,3 +145,66 @@ def test_an_upload_over_the_limit_is_not_read_to_the_end_and_is_refused_clearly(
     response = client.post(reverse("presentations:upload", args=[presentation.pk]), {"file": big}, follow=True)
     assert "larger than" in response.content.decode()
     assert not Document.objects.exists()
+
+
+def inflating_docx(megabytes: int, *, extra_parts: int = 0) -> bytes:
+    """A DOCX built in memory whose document.xml inflates to ``megabytes`` MiB."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("word/document.xml", "w", force_zip64=True) as part:
+            part.write(b"<w:document>")
+            for _ in range(megabytes):
+                part.write(b" " * (1024 * 1024))
+            part.write(b"</w:document>")
+        for i in range(extra_parts):
+            z.writestr(f"word/media/part{i}.xml", "<x/>")
+    return buffer.getvalue()
+
+
+def test_a_docx_that_inflates_to_100_mib_is_refused(presentation, delegate_party):
+    bomb = inflating_docx(100)
+    assert len(bomb) < 1024 * 1024
+    with pytest.raises(RuleViolation, match="unpacks to more than"):
+        services.upload(by=delegate_party, presentation=presentation, uploaded=SimpleUploadedFile("bomb.docx", bomb))
+    assert not Document.objects.exists()
+
+
+def test_a_package_lying_about_its_sizes_is_refused(presentation, delegate_party, settings):
+    import struct
+
+    settings.DIEF_MAX_UNPACKED_BYTES = 2 * 1024 * 1024
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b" " * (3 * 1024 * 1024))
+    data = bytearray(buffer.getvalue())
+    # Declare 1 byte for document.xml, in its local header and in the central directory.
+    for signature, size_offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            name_offset = 30 if signature == b"PK\x03\x04" else 46
+            if data[start + name_offset : start + name_offset + 17] == b"word/document.xml":
+                struct.pack_into("<I", data, start + size_offset, 1)
+            start += 4
+    with pytest.raises(RuleViolation):
+        services.upload(
+            by=delegate_party, presentation=presentation, uploaded=SimpleUploadedFile("lie.docx", bytes(data))
+        )
+    assert not Document.objects.exists()
+
+
+def test_a_package_with_too_many_parts_is_refused(presentation, delegate_party):
+    with pytest.raises(RuleViolation, match="more than"):
+        services.upload(
+            by=delegate_party,
+            presentation=presentation,
+            uploaded=SimpleUploadedFile("many.docx", inflating_docx(0, extra_parts=services.MAX_PACKAGE_ENTRIES)),
+        )
+
+
+def test_an_ordinary_docx_is_still_accepted(presentation, delegate_party):
+    doc = services.upload(
+        by=delegate_party, presentation=presentation, uploaded=SimpleUploadedFile("ok.docx", inflating_docx(2))
+    )
+    assert doc.content_type.endswith("wordprocessingml.document")

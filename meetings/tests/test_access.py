@@ -23,6 +23,7 @@ OPEN_PAGES = {
     "health",  # load balancer probe: names its checks only (dief/tests/test_health.py)
     "twofactor:verify",
     "twofactor:enrol",
+    "enrolment_link",
 }
 
 

@@ -184,7 +184,9 @@ def test_an_overlapping_appointment_is_refused_and_points_to_succession(presiden
         )
 
 
-def test_the_president_ends_the_term_and_appoints_the_successor_in_one_step(president, chair, successor):
+def test_the_president_ends_the_term_and_appoints_the_successor_in_one_step(
+    president, chair, successor, secretariat
+):
     start = TODAY + datetime.timedelta(days=10)
     new = services.appoint_chair(
         by=president,
@@ -194,6 +196,10 @@ def test_the_president_ends_the_term_and_appoints_the_successor_in_one_step(pres
         term_ends_on=datetime.date(2027, 9, 30),
         succeed_current=True,
     )
+    # Until a Secretariat officer confirms the successor, the Chair in office stays, unchanged.
+    assert ChairAppointment.objects.get(chair=chair).term_ends_on == datetime.date(2099, 12, 31)
+    assert ChairAppointment.objects.in_office_on(start).get().chair == chair
+    services.confirm_chair_appointment(by=secretariat, appointment=new)
     old = ChairAppointment.objects.get(chair=chair)
     assert old.term_ends_on == start - datetime.timedelta(days=1) and old.ended_early_by == president
     for day in (TODAY, start - datetime.timedelta(days=1), start, datetime.date(2027, 9, 30)):
@@ -215,7 +221,7 @@ def test_a_successor_cannot_take_office_in_the_past(president, chair, successor)
     assert ChairAppointment.objects.get(chair=chair).term_ends_on == datetime.date(2099, 12, 31)
 
 
-def test_the_chair_page_offers_succession_to_the_president(president, chair, successor, client):
+def test_the_chair_page_offers_succession_to_the_president(president, chair, successor, secretariat, client):
     login_verified(client, president)
     url = reverse("meetings:chair")
     assert "succeed_current" in client.get(url).content.decode()
@@ -229,6 +235,8 @@ def test_the_chair_page_offers_succession_to_the_president(president, chair, suc
             "succeed_current": "on",
         },
     )
+    assert current_chair_appointment().chair == chair  # until the Secretariat confirms the successor
+    services.confirm_chair_appointment(by=secretariat, appointment=ChairAppointment.objects.get(chair=successor))
     assert current_chair_appointment().chair == successor
     assert "ended early by" in client.get(url).content.decode()
 

@@ -37,10 +37,12 @@ DUTY_KINDS = {
 }
 #: Kinds that only tell of something done, with no duty attached.
 NEWS_KINDS = {NotificationKind.REPLY_RECEIVED, NotificationKind.AGENDA_DISTRIBUTED, NotificationKind.AGENDA_REVISED}
+#: Kinds about one's own account, with no meeting and no ToR deadline (accounts' tests cover them).
+ACCOUNT_KINDS = {NotificationKind.ENROLMENT_LINK}
 
 
 def test_every_kind_of_email_is_classified_as_setting_a_duty_or_not():
-    assert set(DUTY_KINDS) | NEWS_KINDS == set(NotificationKind.values)
+    assert set(DUTY_KINDS) | NEWS_KINDS | ACCOUNT_KINDS == set(NotificationKind.values)
     assert not set(DUTY_KINDS) & NEWS_KINDS
 
 

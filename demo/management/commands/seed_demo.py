@@ -4,12 +4,11 @@ import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.enums import Role
 from accounts.models import User
-from accounts.services import create_user
+from accounts.services import create_user, grant_directly
 from agendas import services as agenda_services
 from demo.personas import PERSONAS, backup_codes_for, password_for, totp_key_hex
 from dief import clock
@@ -18,6 +17,7 @@ from meetings.enums import HostSession
 from meetings.models import ChairAppointment, Meeting
 from presentations import services as presentation_services
 from states.models import State
+from twofactor.services import store_backup_codes
 
 
 class Command(BaseCommand):
@@ -42,24 +42,27 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             state = State.objects.get(iso3=iso3) if iso3 else None
+            # Roles that open confidential content are confirmed grants, made here directly as
+            # the command-line bootstrap of the first Secretariat officer does.
+            administrator = role == Role.ADMINISTRATOR
             user = create_user(
                 username,
                 password_for(username),
-                role=role,
-                state=state,
-                participant_role=participant_role,
+                role=role if administrator else Role.NONE,
                 first_name=first,
                 last_name=last,
                 email=f"{username}@example.org",
                 language=language,
                 time_zone=tz,
-                is_staff=role == Role.ADMINISTRATOR,
-                is_superuser=role == Role.ADMINISTRATOR,
+                is_staff=administrator,
+                is_superuser=administrator,
             )
+            if not administrator:
+                grant_directly(user, role=role, state=state, participant_role=participant_role)
+                user.refresh_from_db()
         if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             TOTPDevice.objects.create(user=user, name="authenticator", key=totp_key_hex(username), confirmed=True)
-            device = StaticDevice.objects.create(user=user, name="backup codes", confirmed=True)
-            StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in backup_codes_for(username))
+            store_backup_codes(user, backup_codes_for(username))
         return user
 
     def _chair(self, users):
@@ -71,6 +74,8 @@ class Command(BaseCommand):
                 appointed_on=today - datetime.timedelta(days=90),
                 term_ends_with="the following CSP",
                 term_ends_on=today + datetime.timedelta(days=300),
+                confirmed_by=users["secretariat"],
+                confirmed_at=clock.now(),
             )
 
     def _meetings(self, users):
