@@ -46,13 +46,17 @@ def meetings_for_user(user):
     Secretariat staff and delegates of a State eligible today see the meetings whose view
     permission was granted to their group (django-guardian, direct foreign-key tables; no
     global permission and no superuser shortcut count). The CSP President and the Chair in
-    office see every meeting. Everybody else sees none, not even that a meeting exists
-    (ToR rules 6, 14).
+    office see every meeting. A non-state expert sees the meetings whose view permission went
+    to its own user (granted when it acknowledged the confidentiality obligation, ToR rule
+    15) until the meeting's last day ends in its procedural time zone, and nothing after.
+    Everybody else sees none, not even that a meeting exists (ToR rules 6, 14).
     """
     if not is_verified(user) or user.is_superuser or user.role == Role.ADMINISTRATOR:
         return Meeting.objects.none()
     if user.role == Role.CSP_PRESIDENT or is_chair_in_office(user):
         return Meeting.objects.all()
+    if user.role == Role.EXPERT:
+        return expert_meetings(user)
     if user.role in (Role.SECRETARIAT, Role.DELEGATE):
         if user.role == Role.DELEGATE and not (user.state_id and user.state.is_eligible(procedural_today())):
             return Meeting.objects.none()
@@ -66,6 +70,23 @@ def meetings_for_user(user):
             accept_global_perms=False,
         )
     return Meeting.objects.none()
+
+
+def expert_meetings(user):
+    """ToR rules 8, 15: the meetings granted to expert ``user`` itself (direct foreign-key user
+    permissions, no group), during the meeting only: from the day after its last day
+    (procedural time zone) nothing."""
+    granted = get_objects_for_user(
+        user,
+        VIEW_MEETING,
+        klass=Meeting.objects.all(),
+        use_groups=False,
+        any_perm=False,
+        with_superuser=False,
+        accept_global_perms=False,
+    )
+    current = [m.pk for m in granted if clock.today_in(m.procedural_time_zone) <= m.end_date]
+    return Meeting.objects.filter(pk__in=current)
 
 
 def released_items_for_user(user):

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.enums import Role
 from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
@@ -25,8 +26,13 @@ from .queries import (
 )
 
 
-def _meeting_for(request, pk):
-    """The meeting ``pk`` if the user may see it, else 404 (never 403: existence is confidential)."""
+def _meeting_for(request, pk, *, practical_details=False):
+    """The meeting ``pk`` if the user may see it, else 404 (never 403: existence is confidential).
+
+    A non-state expert sees a meeting's practical details (its page) and nothing else of it:
+    no agenda, delegations, invitation or calendar page (ToR rules 8, 15)."""
+    if request.user.role == Role.EXPERT and not practical_details:
+        raise Http404
     return get_object_or_404(meetings_for_user(request.user).select_related("tor_version", "invitation"), pk=pk)
 
 
@@ -80,7 +86,7 @@ def _calendar_rows(meeting, viewer_tz):
 
 
 def meeting_detail(request, pk):
-    meeting = _meeting_for(request, pk)
+    meeting = _meeting_for(request, pk, practical_details=True)
     chair_in_office = ChairAppointment.objects.in_office_on(meeting.start_date).exists()
     return render(
         request,

@@ -16,8 +16,10 @@ def presentations_for_user(user):
     Secretariat staff and the Chair in office see every presentation of the meetings they
     see. A delegate sees those whose view permission went to its State's group: the
     presenting State, the involved States and the States registered to take part in that
-    meeting (django-guardian, direct foreign keys, no superuser or global shortcut). The CSP
-    President, national authority users and everybody else see none.
+    meeting (django-guardian, direct foreign keys, no superuser or global shortcut). A
+    non-state expert sees the one presentation granted to its own user, while it sees that
+    meeting (ToR rules 8, 15). The CSP President, national authority users and everybody
+    else see none.
     """
     meetings = meetings_for_user(user)
     if user.is_authenticated and user.is_superuser:
@@ -30,6 +32,17 @@ def presentations_for_user(user):
             VIEW_PRESENTATION,
             klass=Presentation.objects.all(),
             use_groups=True,
+            any_perm=False,
+            with_superuser=False,
+            accept_global_perms=False,
+        )
+        return granted.filter(meeting__in=meetings)
+    if user.is_authenticated and user.role == Role.EXPERT:
+        granted = get_objects_for_user(
+            user,
+            VIEW_PRESENTATION,
+            klass=Presentation.objects.all(),
+            use_groups=False,
             any_perm=False,
             with_superuser=False,
             accept_global_perms=False,
