@@ -131,7 +131,8 @@ def object_view(request, pk):
                 messages.success(
                     request,
                     _(
-                        "Your State's objection is recorded; the proposing State is told and you can consult (ToR rule 8)."
+                        "Your State's objection is recorded; the proposing State is told and you can consult "
+                        "(ToR rule 8)."
                     ),
                 )
             return redirect("experts:detail", pk=proposal.pk)
