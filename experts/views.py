@@ -81,6 +81,8 @@ def propose(request, presentation_pk):
 
 
 def proposal_list(request, meeting_pk):
+    if request.user.role == Role.EXPERT:  # an expert sees its presentation and nothing else (ToR rule 15)
+        raise Http404
     meeting = get_object_or_404(meetings_for_user(request.user), pk=meeting_pk)
     proposals = (
         proposals_for_user(request.user)
