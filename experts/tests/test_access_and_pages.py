@@ -12,8 +12,8 @@ from documents.queries import documents_for_user
 from enforcement.services import sweep
 from experts import services
 from experts.enums import ProposalStatus
-from experts.queries import proposals_for_user
 from experts.models import ConfidentialityAcknowledgement, ExpertProposal, Objection
+from experts.queries import proposals_for_user
 from meetings.queries import meetings_for_user
 from presentations import services as presentation_services
 from presentations.queries import presentations_for_user
