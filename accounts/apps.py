@@ -12,3 +12,9 @@ class AccountsConfig(AppConfig):
         from .middleware import mark_session_start
 
         user_logged_in.connect(mark_session_start, dispatch_uid="dief_session_start")
+
+        from notifications.services import register_context_provider
+
+        from .enrolment import NOTIFICATION_KIND, email_context
+
+        register_context_provider(NOTIFICATION_KIND, email_context)

@@ -1,17 +1,23 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from dief.errors import RuleViolation
+
+from . import enrolment
 from .forms import ProfileForm
 from .models import User
 
@@ -73,3 +79,28 @@ def switch_language(request):
             nxt = "/"
         return redirect(nxt)
     return response
+
+
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+def enrolment_link(request, link_id: int, token: str):
+    """The single-use enrolment link: choose one's own password, then enrol the second factor.
+
+    A used, replaced or expired link is refused with a message saying why (status 410).
+    """
+    try:
+        link = enrolment.check_link(link_id, token)
+    except RuleViolation as exc:
+        return render(request, "accounts/enrolment_link.html", {"refusal": exc.message}, status=410)
+    form = SetPasswordForm(link.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = enrolment.set_password_with_link(link_id, token, form.cleaned_data["new_password1"])
+        except RuleViolation as exc:
+            return render(request, "accounts/enrolment_link.html", {"refusal": exc.message}, status=410)
+        if request.user.is_authenticated:
+            logout(request)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        enrolment.open_enrolment(request, link)
+        return redirect("twofactor:enrol")
+    return render(request, "accounts/enrolment_link.html", {"form": form, "account": link.user})

@@ -145,8 +145,9 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 # django-axes: password login throttling.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-# Locked per account (from any address) and per address (for any account).
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked per (user name, address) pair: wrong passwords for one name, real or not, never lock
+# out another person behind the same address (a delegation's shared office or conference NAT).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -279,6 +280,8 @@ LOGGING = {
 # DIEF_REMINDER_DAYS='{"default": [14, 7, 2], "invitation": [21, 14, 7, 2]}'
 DIEF_REMINDER_DAYS = env.json("DIEF_REMINDER_DAYS", default={"default": [14, 7, 2]})
 DIEF_MAX_UPLOAD_BYTES = env.int("DIEF_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# How long a new account's single-use enrolment link works (accounts.enrolment).
+DIEF_ENROLMENT_LINK_HOURS = env.int("DIEF_ENROLMENT_LINK_HOURS", default=72)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CSRF_FAILURE_VIEW = "dief.views.csrf_failure"
 DATA_UPLOAD_MAX_NUMBER_FILES = 5

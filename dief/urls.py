@@ -9,6 +9,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/enrol/<int:link_id>/<str:token>/", account_views.enrolment_link, name="enrolment_link"),
     path("accounts/profile/", account_views.profile, name="profile"),
     path(
         "accounts/password-reset/",

@@ -20,3 +20,4 @@ class NotificationKind(models.TextChoices):
     EXPERT_REFERRED = "expert_referred", _("expert proposal referred for a procedural decision")
     EXPERT_NOT_APPROVED = "expert_not_approved", _("expert proposal not approved")
     EXPERT_CONFIDENTIALITY = "expert_confidentiality", _("inform the expert of the confidentiality obligation")
+    ENROLMENT_LINK = "enrolment_link", _("enrolment link for a new account")

@@ -18,6 +18,16 @@ from .models import Notification
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
+#: Per notification kind, a function taking the stored context (dict) and returning extra
+#: template context computed when the email is sent (a secret link is never stored in the
+#: outbox). Filled by the owning app's ``AppConfig.ready`` through :func:`register_context_provider`.
+CONTEXT_PROVIDERS: dict = {}
+
+
+def register_context_provider(kind: str, provider) -> None:
+    """Let ``provider(context: dict) -> dict`` add send-time context to emails of ``kind``."""
+    CONTEXT_PROVIDERS[kind] = provider
+
 
 def queue(event: str, recipients, kind: str, *, meeting=None, context: dict | None = None) -> int:
     """Write one outbox row per recipient for ``event`` and ``kind``; existing rows are kept.
@@ -64,6 +74,8 @@ def render(notification: Notification) -> EmailMultiAlternatives:
         ctx["presentation_url"] = ctx["site_url"] + reverse("presentations:detail", args=[ctx["presentation_id"]])
     if ctx.get("path"):
         ctx["url"] = ctx["site_url"] + ctx["path"]
+    if notification.kind in CONTEXT_PROVIDERS:
+        ctx.update(CONTEXT_PROVIDERS[notification.kind](notification.context))
     if ctx.get("due_at"):
         due_at = datetime.datetime.fromisoformat(ctx["due_at"])
         procedural = ctx.get("procedural_time_zone") or settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE

@@ -22,6 +22,7 @@ OPEN_PAGES = {
     "set_language",
     "twofactor:verify",
     "twofactor:enrol",
+    "enrolment_link",
 }
 
 

@@ -7,10 +7,11 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dief.testing import login_verified
+from twofactor.models import BackupCode
+from twofactor.services import store_backup_codes
 
 PASSWORD = "correct horse battery staple"
 
@@ -22,9 +23,7 @@ def code(device):
 @pytest.fixture
 def enrolled(delegate_party):
     device = TOTPDevice.objects.create(user=delegate_party, name="authenticator", confirmed=True)
-    backup = StaticDevice.objects.create(user=delegate_party, name="backup codes", confirmed=True)
-    StaticToken.objects.create(device=backup, token="backup0001")
-    StaticToken.objects.create(device=backup, token="backup0002")
+    store_backup_codes(delegate_party, ["backup0001", "backup0002"])
     return device
 
 
@@ -65,7 +64,7 @@ def test_backup_code_works_once(client, delegate_party, enrolled):
     password_login(client, delegate_party)
     response = client.post(reverse("twofactor:verify"), {"method": "backup", "token": "backup0001"})
     assert response.status_code == 200
-    assert StaticToken.objects.filter(token="backup0001").count() == 0
+    assert BackupCode.objects.filter(device__user=delegate_party).count() == 1
 
 
 def test_failed_backup_code_does_not_throttle_the_authenticator(client, delegate_party, enrolled):
@@ -81,20 +80,12 @@ def test_totp_code_is_checked_only_against_the_chosen_device(client, delegate_pa
     assert response.status_code == 200
 
 
-def test_user_without_device_must_enrol_and_gets_backup_codes(client, delegate_party, meeting):
+def test_user_without_device_is_sent_to_enrolment_which_needs_the_link(client, delegate_party, meeting):
     response = password_login(client, delegate_party)
     response = client.get(response.url)
     assert response.status_code == 302 and response.url.startswith(reverse("twofactor:enrol"))
-    page = client.get(response.url)
-    assert b"data:image/svg+xml" in page.content
-    device = TOTPDevice.objects.get(user=delegate_party, confirmed=False)
+    assert client.get(response.url).status_code == 403
     assert client.get(reverse("meetings:list")).status_code == 302
-    response = client.post(reverse("twofactor:enrol"), {"token": code(device)})
-    assert response.status_code == 200
-    assert len(response.context["codes"]) == 10
-    device.refresh_from_db()
-    assert device.confirmed
-    assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200
 
 
 def test_enrolment_is_closed_to_a_user_who_already_has_a_device(client, delegate_party, enrolled):
@@ -129,7 +120,54 @@ def test_removing_the_second_factor_needs_the_password_again(client, delegate_pa
     assert TOTPDevice.objects.filter(user=delegate_party).exists()
     response = client.post(reverse("twofactor:remove_devices"), {"password": PASSWORD})
     assert not TOTPDevice.objects.filter(user=delegate_party).exists()
-    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302 and response.url == reverse("twofactor:enrol")
+    assert client.get(reverse("meetings:list")).status_code == 302
+
+
+def test_removing_the_second_factor_ends_every_other_session(client, delegate_party):
+    from django.test import Client
+
+    other = Client()
+    login_verified(other, delegate_party)
+    login_verified(client, delegate_party)
+    assert other.get(reverse("meetings:list")).status_code == 200
+    client.post(reverse("twofactor:remove_devices"), {"password": PASSWORD})
+    response = other.get(reverse("twofactor:enrol"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert other.get(reverse("meetings:list")).status_code == 302
+    # The session that removed it enrols a new authenticator, with the password again.
+    page = client.get(reverse("twofactor:enrol"))
+    assert page.status_code == 200
+    form = page.context["form"]
+    secret = form.initial["secret"]
+    key = form.__class__(delegate_party, {"secret": secret}).posted_key()
+    response = client.post(
+        reverse("twofactor:enrol"), {"token": f"{totp(bytes.fromhex(key)):06d}", "password": PASSWORD, "secret": secret}
+    )
+    assert response.status_code == 200 and len(response.context["codes"]) == 10
+    assert client.get(reverse("meetings:list")).status_code == 200
+
+
+def test_enrolling_a_device_ends_every_other_session(client, delegate_party):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(delegate_party)
+    login_verified(client, delegate_party)
+    TOTPDevice.objects.filter(user=delegate_party).delete()
+    session = client.session
+    session["dief_reenrol"] = delegate_party.pk
+    session.save()
+    page = client.get(reverse("twofactor:enrol"))
+    form = page.context["form"]
+    secret = form.initial["secret"]
+    key = form.__class__(delegate_party, {"secret": secret}).posted_key()
+    client.post(
+        reverse("twofactor:enrol"), {"token": f"{totp(bytes.fromhex(key)):06d}", "password": PASSWORD, "secret": secret}
+    )
+    assert TOTPDevice.objects.filter(user=delegate_party, confirmed=True).exists()
+    response = other.get(reverse("twofactor:verify"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
 def test_removing_the_second_factor_needs_a_verified_session(client, delegate_party, enrolled):
@@ -181,3 +219,12 @@ def test_repeated_wrong_passwords_lock_the_login(client, delegate_party, enrolle
     response = password_login(client, delegate_party)
     assert response.status_code in (403, 429)
     assert "_auth_user_id" not in client.session
+
+
+def test_wrong_passwords_for_another_name_do_not_lock_out_a_delegate_at_the_same_address(
+    client, delegate_party, enrolled, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "no-such-user", "password": "wrong password"})
+    response = password_login(client, delegate_party)
+    assert response.status_code == 302 and response.url.startswith(reverse("twofactor:verify"))

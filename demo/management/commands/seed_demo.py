@@ -4,7 +4,6 @@ import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.enums import Role
@@ -18,6 +17,7 @@ from meetings.enums import HostSession
 from meetings.models import ChairAppointment, Meeting
 from presentations import services as presentation_services
 from states.models import State
+from twofactor.services import store_backup_codes
 
 
 class Command(BaseCommand):
@@ -58,8 +58,7 @@ class Command(BaseCommand):
             )
         if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             TOTPDevice.objects.create(user=user, name="authenticator", key=totp_key_hex(username), confirmed=True)
-            device = StaticDevice.objects.create(user=user, name="backup codes", confirmed=True)
-            StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in backup_codes_for(username))
+            store_backup_codes(user, backup_codes_for(username))
         return user
 
     def _chair(self, users):
