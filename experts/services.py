@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
+from accounts.enrolment import send_enrolment_link
 from accounts.enums import Role
 from accounts.models import User
+from accounts.services import create_user
 from dief import clock
 from dief.errors import RuleViolation
 from enforcement.registry import on_deadline_passed, transition
@@ -397,9 +399,6 @@ def _open_expert_account(proposal: ExpertProposal) -> None:
     """The expert's account: an existing expert account with that email, or a new one with
     no usable password; an enrolment link goes to the expert's email (no password set by
     anyone else). Access comes only with the acknowledgement (ToR rule 15)."""
-    from accounts.enrolment import send_enrolment_link
-    from accounts.services import create_user
-
     user = User.objects.filter(role=Role.EXPERT, email__iexact=proposal.expert_email).first()
     if user is None:
         user = create_user(

@@ -55,19 +55,3 @@ def proposal(presentation, delegate_party):
 
     with at(EARLY):
         return propose_expert(by=delegate_party, presentation=presentation, **EXPERT)
-
-
-@pytest.fixture(autouse=True)
-def _enrolment_links(monkeypatch):
-    """TEMPORARY until accounts.enrolment is merged: records the links asked for."""
-    import sys
-    import types
-
-    sent = []
-    try:
-        import accounts.enrolment  # noqa: F401
-    except ImportError:
-        module = types.ModuleType("accounts.enrolment")
-        module.send_enrolment_link = lambda user, *, by: sent.append((user, by))
-        monkeypatch.setitem(sys.modules, "accounts.enrolment", module)
-    return sent

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from accounts.models import EnrolmentLink
 from dief.errors import RuleViolation
 from enforcement.services import schedule_meeting, sweep
 from experts import services
@@ -314,7 +315,7 @@ def test_the_chair_records_the_procedural_decision_at_the_meeting_only(
 
 
 def test_an_approving_procedural_decision_opens_the_experts_account(
-    delegate_party, delegate_other_party, chair, proposal, _enrolment_links
+    delegate_party, delegate_other_party, chair, proposal
 ):
     _objected(delegate_other_party, proposal)
     sweep(T20_END + TICK)
@@ -326,6 +327,7 @@ def test_an_approving_procedural_decision_opens_the_experts_account(
     assert decided.status == ProposalStatus.APPROVED
     assert decided.approved_how == ApprovedHow.PROCEDURAL_DECISION
     assert decided.expert_user.email == "ada@example.net"
+    assert EnrolmentLink.objects.filter(user=decided.expert_user, used_at__isnull=True).count() == 1
 
 
 @pytest.mark.parametrize("status", [s for s in ProposalStatus.values if s not in ("in_silence", "in_consultation")])

@@ -117,7 +117,8 @@ def test_no_objection_approves_at_the_first_sweep_after_the_end(delegate_party, 
     assert {"delegate_party", "delegate_fra", "secretariat"} <= told
     assert Notification.objects.filter(kind=NotificationKind.EXPERT_CONFIDENTIALITY, recipient=delegate_party).exists()
     assert approved.expert_user is not None and approved.expert_user.role == "expert"
-    assert not approved.expert_user.has_usable_password()
+    assert not approved.expert_user.has_usable_password()  # nobody sets a password for the expert
+    assert Notification.objects.filter(kind="enrolment_link", recipient=approved.expert_user).count() == 1
     sweep(SILENCE_END + datetime.timedelta(hours=1))
     assert Notification.objects.filter(kind=NotificationKind.EXPERT_APPROVED).count() == len(told)
 
