@@ -10,7 +10,7 @@ from enforcement.services import schedule_meeting, sweep
 from experts import services
 from experts.enums import ApprovedHow, ProposalStatus
 from experts.models import ConsultationMessage, ExpertProposal, Objection
-from meetings import agenda as agenda_services
+from agendas import services as agenda_services
 from meetings.models import Meeting
 from notifications.enums import NotificationKind
 from notifications.models import Notification
