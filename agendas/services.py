@@ -18,7 +18,7 @@ from presentations.services import can_be_scheduled
 from states.queries import eligible_states
 
 from .enums import AgendaStatus
-from .models import Agenda, AgendaItem, AgendaVersion
+from .models import EXPERT_DECISION, Agenda, AgendaItem, AgendaVersion
 
 
 def _require_secretariat(user) -> None:
@@ -44,7 +44,7 @@ def _snapshot(agenda: Agenda) -> list[dict]:
             "position": i.position,
             "title": i.title,
             "presentation_id": i.presentation_id,
-            "kind": i.presentation.kind if i.presentation_id else "",
+            "kind": EXPERT_DECISION if i.expert_proposal_id else (i.presentation.kind if i.presentation_id else ""),
         }
         for i in agenda.items.select_related("presentation").order_by("position", "pk")
     ]
@@ -65,7 +65,7 @@ def _require_consents(agenda: Agenda) -> None:
             )
 
 
-def _after_change(agenda: Agenda, by: User, changes: str) -> None:
+def _after_change(agenda: Agenda, by: User | None, changes: str) -> None:
     """Before distribution an edit needs a new approval; after it, a new numbered version."""
     if agenda.is_adopted:
         raise RuleViolation(_("The agenda is adopted and can no longer change (ToR rule 11)."), "11")
@@ -133,6 +133,10 @@ def remove_item(*, by: User, item: AgendaItem, changes: str = "") -> None:
     agenda = _locked(item.agenda.meeting)
     if AgendaItem.objects.filter(pk=item.pk, released_at__isnull=False).exists():
         raise RuleViolation(_("This item was released by the participants and stays on record (ToR rule 14)."), "14")
+    if AgendaItem.objects.filter(pk=item.pk, expert_proposal__status="referred").exists():
+        raise RuleViolation(
+            _("The participating States Parties must take this procedural decision at the meeting (ToR rule 8)."), "8"
+        )
     AgendaItem.objects.filter(pk=item.pk, agenda=agenda).delete()
     _after_change(agenda, by, changes)
 
@@ -217,4 +221,31 @@ def release_item(*, by: User, item: AgendaItem, decision: str) -> AgendaItem:
         item.release_decision = decision.strip()
         item.released_by = by
         item.save(update_fields=["released_at", "release_decision", "released_by"])
+    return item
+
+
+def add_referral_item(proposal, now) -> AgendaItem | None:
+    """ToR rule 8: an expert proposal still objected to at T-20 is referred to the States
+    Parties participating in the meeting; its procedural decision becomes an agenda item.
+
+    Runs inside the referral's transaction (hook :data:`experts.registry.ON_REFERRED`). A
+    distributed agenda gets a new numbered version saying what changed (ToR rule 10); an
+    approved draft goes back to the Chair. The item names no expert (its title is the kind of
+    item, in each reader's language). Adding it twice changes nothing. Returns the item, or
+    None when the agenda is already adopted (the Chair then takes the decision all the same).
+    """
+    agenda = _locked(proposal.meeting)
+    existing = agenda.items.filter(expert_proposal=proposal).first()
+    if existing is not None:
+        return existing
+    if agenda.is_adopted:
+        return None
+    position = (agenda.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    item = AgendaItem.objects.create(agenda=agenda, position=position, title="", expert_proposal=proposal)
+    _after_change(
+        agenda,
+        None,
+        _("Item %(n)s added: procedural decision on a non-state expert proposal referred under ToR rule 8.")
+        % {"n": position},
+    )
     return item

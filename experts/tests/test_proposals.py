@@ -5,12 +5,12 @@ import datetime
 import pytest
 
 from accounts.models import EnrolmentLink
+from agendas import services as agenda_services
 from dief.errors import RuleViolation
 from enforcement.services import schedule_meeting, sweep
 from experts import services
 from experts.enums import ApprovedHow, ProposalStatus
 from experts.models import ConsultationMessage, ExpertProposal, Objection
-from agendas import services as agenda_services
 from meetings.models import Meeting
 from notifications.enums import NotificationKind
 from notifications.models import Notification
