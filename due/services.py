@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from dief import clock
-from meetings.deadlines import Deadline, meeting_calendar
+from meetings.deadlines import Deadline, meeting_calendar, meeting_deadline
 from meetings.enums import DeadlineKey
 from meetings.queries import is_chair_in_office, meetings_for_user
 
@@ -20,6 +20,12 @@ SECRETARIAT_ACTIONS = {
 CHAIR_APPROVAL = _("Approve the draft agenda")
 REPLY_ACTION = _("Respond to a presentation that involves your State")
 NOTICE_WINDOW = _("Notify the States your presentation involves")
+PROPOSE_WINDOW = _("Propose non-state experts for your presentations")
+OBJECT_WINDOW = _("Object to a non-state expert proposal during its silence procedure")
+RESOLVE_OBJECTION = _("Resolve the objection to a non-state expert proposal, or it is referred to the meeting")
+PROPOSE_WINDOW = _("Propose non-state experts for your presentations")
+OBJECT_WINDOW = _("Object to a non-state expert proposal during its silence procedure")
+RESOLVE_OBJECTION = _("Resolve the objection to a non-state expert proposal, or it is referred to the meeting")
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,78 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
                         reverse("presentations:list") + f"?meeting={meeting.pk}",
                     )
                 )
+    items.extend(_expert_items(user, meetings, now))
     return sorted(items, key=lambda i: (i.deadline.due_at, i.meeting.pk))
+
+
+def _expert_items(user, meetings, now) -> list[DueItem]:
+    """ToR rule 8 for a delegate: propose experts until T-30 (if its State presents); object to
+    a proposal during its silence procedure (States Parties, if they wish); resolve an
+    objection by T-20 (the proposing and the objecting State)."""
+    from experts.enums import ProposalStatus
+    from experts.queries import proposals_for_user
+    from experts.services import silence_deadline
+    from presentations.models import Presentation
+
+    if not (user.role == Role.DELEGATE and user.state_id and meetings):
+        return []
+    by_id = {m.pk: m for m in meetings}
+    items = []
+    presenting = set(
+        Presentation.objects.filter(
+            presenting_state_id=user.state_id, meeting_id__in=by_id, status="registered"
+        ).values_list("meeting_id", flat=True)
+    )
+    for meeting_id in presenting:
+        meeting = by_id[meeting_id]
+        cutoff = meeting_deadline(meeting, DeadlineKey.EXPERT_PROPOSAL)
+        if not cutoff.has_passed(now):
+            url = reverse("presentations:list") + f"?meeting={meeting_id}"
+            items.append(DueItem(meeting, cutoff, PROPOSE_WINDOW, False, False, url))
+    is_party = user.state.is_party(clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE))
+    proposals = (
+        proposals_for_user(user)
+        .filter(
+            meeting_id__in=by_id,
+            status__in=(ProposalStatus.IN_SILENCE, ProposalStatus.IN_CONSULTATION),
+        )
+        .prefetch_related("objections")
+    )
+    for proposal in proposals:
+        proposal.meeting = by_id[proposal.meeting_id]
+        url = reverse("experts:detail", args=[proposal.pk])
+        objecting = {o.state_id for o in proposal.objections.all() if o.withdrawn_at is None}
+        objected_ever = {o.state_id for o in proposal.objections.all()}
+        if (
+            is_party
+            and proposal.proposing_state_id != user.state_id
+            and user.state_id not in objected_ever
+            and now <= proposal.silence_ends_at
+        ):
+            items.append(DueItem(proposal.meeting, silence_deadline(proposal), OBJECT_WINDOW, False, False, url))
+        if objecting and (user.state_id in objecting or user.state_id == proposal.proposing_state_id):
+            resolution = meeting_deadline(proposal.meeting, DeadlineKey.EXPERT_OBJECTION_RESOLUTION)
+            items.append(
+                DueItem(proposal.meeting, resolution, RESOLVE_OBJECTION, resolution.has_passed(now), True, url)
+            )
+    return items
+
+
+def silence_deadlines_for_user(user, meetings) -> dict:
+    """The silence procedures (ToR rule 8) still running in ``meetings`` that ``user`` sees, as
+    {meeting id: [Deadline, ...]}, for the timelines."""
+    from experts.enums import ProposalStatus
+    from experts.queries import proposals_for_user
+    from meetings.deadlines import silence_procedure_deadline
+
+    by_id = {m.pk: m for m in meetings}
+    found = {}
+    for proposal in proposals_for_user(user).filter(
+        meeting_id__in=by_id, status__in=(ProposalStatus.IN_SILENCE, ProposalStatus.IN_CONSULTATION)
+    ):
+        meeting = by_id[proposal.meeting_id]
+        found.setdefault(meeting.pk, []).append(silence_procedure_deadline(meeting, proposal.distributed_at))
+    return found
 
 
 STACK_OFFSETS = (35, 13, 57, 79)
@@ -136,11 +213,12 @@ class TimelineMark:
     number: int
 
 
-def timeline(meeting, now: datetime.datetime | None = None, width: int = 640) -> dict:
+def timeline(meeting, now: datetime.datetime | None = None, width: int = 640, extra=()) -> dict:
     """Positions (in SVG user units) of a meeting's deadlines, today and the meeting itself
-    on a horizontal axis from the earliest deadline to the start of the meeting."""
+    on a horizontal axis from the earliest deadline to the start of the meeting. ``extra``
+    adds deadlines that are not counted back from the meeting (a silence procedure's end)."""
     now = now or clock.now()
-    deadlines = meeting_calendar(meeting)
+    deadlines = sorted([*meeting_calendar(meeting), *extra], key=lambda d: (d.due_at, d.key))
     first = min(d.due_date for d in deadlines) - datetime.timedelta(days=3)
     last = meeting.start_date
     span = max((last - first).days, 1)

@@ -1,6 +1,7 @@
 """What is due, the meeting timeline and the authenticated .ics download."""
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -11,15 +12,16 @@ from icalendar import Calendar, Event
 from dief import clock
 from meetings.queries import meetings_for_user
 
-from .services import due_items_for_user, timeline
+from .services import due_items_for_user, silence_deadlines_for_user, timeline
 
 
 def due_list(request):
     now = clock.now()
     items = due_items_for_user(request.user, now)
     today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
-    upcoming = meetings_for_user(request.user).filter(end_date__gte=today).select_related("tor_version")
-    timelines = [(m, timeline(m, now)) for m in upcoming]
+    upcoming = list(meetings_for_user(request.user).filter(end_date__gte=today).select_related("tor_version"))
+    silences = silence_deadlines_for_user(request.user, upcoming)
+    timelines = [(m, timeline(m, now, extra=silences.get(m.pk, ()))) for m in upcoming]
     return render(request, "due/due_list.html", {"items": items, "timelines": timelines, "now": now})
 
 
@@ -40,10 +42,18 @@ def calendar_ics(request):
         event.add("dtend", meeting.end_date + datetime.timedelta(days=1))
         event.add("location", meeting.venue)
         cal.add_component(event)
+    seen = set()
     for item in due_items_for_user(request.user, now):
         d = item.deadline
         event = Event()
-        event.add("uid", f"dief-deadline-{item.meeting.pk}-{d.key}@dief")
+        # One event per deadline and action: a second one of the same deadline (two silence
+        # procedures of one meeting, two replies due) gets a uid of its own.
+        uid = f"dief-deadline-{item.meeting.pk}-{d.key}@dief"
+        if uid in seen:
+            digest = hashlib.sha256(f"{item.action}|{item.url}|{d.due_at.isoformat()}".encode()).hexdigest()[:12]
+            uid = f"dief-deadline-{item.meeting.pk}-{d.key}-{digest}@dief"
+        seen.add(uid)
+        event.add("uid", uid)
         event.add("dtstamp", now)
         event.add(
             "summary",
@@ -55,7 +65,14 @@ def calendar_ics(request):
         event.add(
             "description",
             _("Ends at %(when)s (%(tz)s).")
-            % {"when": d.due_at_procedural.strftime("%Y-%m-%d %H:%M"), "tz": d.time_zone},
+            % {"when": d.due_at_procedural.strftime("%Y-%m-%d %H:%M"), "tz": d.time_zone}
+            + " "
+            + _("Your time: %(when)s (%(tz)s). ToR rule %(rule)s.")
+            % {
+                "when": d.due_at_in(request.user.time_zone).strftime("%Y-%m-%d %H:%M"),
+                "tz": request.user.time_zone,
+                "rule": d.rule,
+            },
         )
         cal.add_component(event)
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")

@@ -64,11 +64,16 @@ def meeting_create(request):
     return render(request, "meetings/meeting_form.html", {"form": form, "short_notice": short_notice})
 
 
-def _calendar_rows(meeting, viewer_tz):
+def _calendar_rows(meeting, viewer_tz, *, with_summaries=True):
     from enforcement.registry import DUTIES
 
     now = clock.now()
     done = {key: duty.done_at(meeting) for key, duty in DUTIES.items() if duty.escalate}
+    summaries = (
+        {key: duty.summary(meeting) for key, duty in DUTIES.items() if duty.summary is not None}
+        if with_summaries
+        else {}
+    )
     rows = []
     for d in meeting_calendar(meeting):
         status = deadline_status(d, done.get(d.key), now)
@@ -79,6 +84,7 @@ def _calendar_rows(meeting, viewer_tz):
                 "status_label": DeadlineStatus(status).label,
                 "procedural": d.due_at_procedural,
                 "viewer": d.due_at_in(viewer_tz),
+                "summary": summaries.get(d.key, ""),
             }
         )
     return rows
@@ -93,7 +99,9 @@ def meeting_detail(request, pk):
         {
             "meeting": meeting,
             "invitation": meeting.invitation,
-            "calendar": _calendar_rows(meeting, request.user.time_zone),
+            "calendar": _calendar_rows(
+                meeting, request.user.time_zone, with_summaries=request.user.role != Role.EXPERT
+            ),
             "can_manage": can_manage_meetings(request.user),
             "sees_draft": can_manage_meetings(request.user)
             or is_chair_in_office(request.user)
