@@ -137,6 +137,7 @@ def test_distribution_reaches_every_state_party_and_the_proposer_once_without_th
         assert "Small Arms Institute" not in message.body
         assert "Rifles" not in message.body
     french = next(m for m in mail.outbox if m.to == [delegate_other_party.email])
+    assert "procédure d'approbation tacite" in french.subject  # the recipient's language
     assert "Europe/Paris" in french.body  # the recipient's own zone
     assert "Europe/Zurich" in french.body  # and the procedural one
     assert len(mail.outbox) == len({m.to[0] for m in mail.outbox})
