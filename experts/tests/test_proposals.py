@@ -351,3 +351,30 @@ def test_a_second_proposal_for_another_presentation_is_independent(delegate_part
         )
         second = propose(delegate_party, other)
     assert second.pk != proposal.pk
+
+
+def test_a_silence_ending_after_t20_is_not_cut_short_and_an_objection_then_is_referred_at_its_end(
+    delegate_party, delegate_other_party, presentation, meeting
+):
+    """A ToR version whose T-20 falls inside a silence procedure (here T-28 for objections):
+    the silence runs its full five days, and an objection still standing at its end is referred
+    by the silence-end transition itself."""
+    from meetings.models import ToRVersion
+
+    base = meeting.tor_version
+    numbers = {f.name: getattr(base, f.name) for f in ToRVersion._meta.fields if f.name.endswith("_days")}
+    numbers["max_meetings_per_year"] = base.max_meetings_per_year
+    numbers["expert_objection_resolution_days"] = 28  # 20 Feb 2099
+    Meeting.objects.filter(pk=meeting.pk).update(
+        tor_version=ToRVersion.objects.create(name="test", in_force_from=datetime.date(2098, 1, 1), **numbers)
+    )
+    presentation.meeting.refresh_from_db()
+    with at(T30_END):  # 18 Feb: the silence ends at the end of 23 Feb, after T-28 (20 Feb)
+        proposal = propose(delegate_party, presentation)
+    assert proposal.silence_ends_at == datetime.datetime(2099, 2, 23, 23, 59, 59, 999999, tzinfo=ZURICH)
+    with at(datetime.datetime(2099, 2, 22, 12, 0, tzinfo=ZURICH)):  # after T-28, still in silence
+        object_(delegate_other_party, proposal)
+    sweep(datetime.datetime(2099, 2, 22, 13, 0, tzinfo=ZURICH))
+    assert fresh(proposal).status == ProposalStatus.IN_CONSULTATION
+    sweep(proposal.silence_ends_at + TICK)
+    assert fresh(proposal).status == ProposalStatus.REFERRED
