@@ -14,7 +14,7 @@ module; the longest matching entry places a module.
 #: From the lowest layer to the highest.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # Project core: the clock, errors, the action pattern, safe form fields. No app below.
-    ("core", ("dief.clock", "dief.errors", "dief.actions", "dief.forms", "dief.formats")),
+    ("core", ("dief.clock", "dief.errors", "dief.actions", "dief.forms", "dief.formats", "dief.crypto")),
     # Who: States, users and their second factor, the outbox (it knows recipients, not meetings).
     ("people", ("states", "accounts", "twofactor", "notifications")),
     # Meetings, their ToR deadlines, and the one sweep that enforces those deadlines (the sweep
@@ -26,6 +26,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # The agenda puts presentations on the meeting's order of business (ToR rules 10, 11, 14).
     ("agenda", ("agendas",)),
     ("briefings", ("briefings",)),
+    # Backups read every app's stored documents through the documents storage.
+    ("operations", ("backups",)),
     # Each user's open actions across every app (reads the agenda's state too).
     ("overview", ("due",)),
     # Entry points that wire everything: the package (it loads the Celery app), the URL map,
@@ -41,6 +43,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "dief.asgi",
             "dief.wsgi",
             "dief.views",
+            "dief.health",
             "dief.testing",
             "demo",
         ),

@@ -9,7 +9,8 @@ from django.urls.exceptions import Resolver404
 from django.utils.cache import patch_cache_control
 
 # URL names reachable without a verified session: logging in, the second factor itself,
-# password reset (which never logs in), the enrolment link, the language switch.
+# password reset (which never logs in), the enrolment link, the language switch, the health
+# check (no content).
 OPEN_URL_NAMES = {
     "login",
     "logout",
@@ -21,6 +22,7 @@ OPEN_URL_NAMES = {
     "password_reset_complete",
     "set_language",
     "enrolment_link",
+    "health",
 }
 
 
