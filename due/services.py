@@ -22,6 +22,7 @@ REPLY_ACTION = _("Respond to a presentation that involves your State")
 NOTICE_WINDOW = _("Notify the States your presentation involves")
 PROPOSE_WINDOW = _("Propose non-state experts for your presentations")
 OBJECT_WINDOW = _("Object to a non-state expert proposal during its silence procedure")
+DECIDE_REFERRAL = _("Record the procedural decision on a referred non-state expert proposal, at the meeting")
 RESOLVE_OBJECTION = _("Resolve the objection to a non-state expert proposal, or it is referred to the meeting")
 PROPOSE_WINDOW = _("Propose non-state experts for your presentations")
 OBJECT_WINDOW = _("Object to a non-state expert proposal during its silence procedure")
@@ -134,7 +135,8 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
 def _expert_items(user, meetings, now) -> list[DueItem]:
     """ToR rule 8 for a delegate: propose experts until T-30 (if its State presents); object to
     a proposal during its silence procedure (States Parties, if they wish); resolve an
-    objection by T-20 (the proposing and the objecting State)."""
+    objection by T-20 (the proposing and the objecting State); for the Chair in office, record
+    the procedural decision on a referred proposal at the meeting."""
     from experts.enums import ProposalStatus
     from experts.queries import proposals_for_user
     from experts.services import silence_deadline
@@ -144,6 +146,12 @@ def _expert_items(user, meetings, now) -> list[DueItem]:
         return []
     by_id = {m.pk: m for m in meetings}
     items = []
+    if is_chair_in_office(user):
+        for proposal in proposals_for_user(user).filter(meeting_id__in=by_id, status=ProposalStatus.REFERRED):
+            meeting = by_id[proposal.meeting_id]
+            resolution = meeting_deadline(meeting, DeadlineKey.EXPERT_OBJECTION_RESOLUTION)
+            url = reverse("experts:detail", args=[proposal.pk])
+            items.append(DueItem(meeting, resolution, DECIDE_REFERRAL, False, True, url))
     presenting = set(
         Presentation.objects.filter(
             presenting_state_id=user.state_id, meeting_id__in=by_id, status="registered"

@@ -290,6 +290,12 @@ def test_the_chair_records_the_procedural_decision_at_the_meeting_only(
     _objected(delegate_other_party, proposal)
     sweep(T20_END + TICK)
     version = fresh(proposal).version
+    from due.services import due_items_for_user
+
+    chair.is_verified = lambda: True  # as after a second factor
+    with at(T20_END + datetime.timedelta(days=1)):
+        decide = [i for i in due_items_for_user(chair) if i.url == f"/experts/{proposal.pk}/"]
+    assert len(decide) == 1 and not decide[0].overdue
     before = datetime.datetime(2099, 3, 19, 23, 0, tzinfo=ZURICH)
     with pytest.raises(RuleViolation) as refused, at(before):
         services.record_procedural_decision(by=chair, proposal=proposal, decision="approved", version=version)
