@@ -384,3 +384,50 @@ def test_a_silence_ending_after_t20_is_not_cut_short_and_an_objection_then_is_re
     assert fresh(proposal).status == ProposalStatus.IN_CONSULTATION
     sweep(proposal.silence_ends_at + TICK)
     assert fresh(proposal).status == ProposalStatus.REFERRED
+
+
+@pytest.mark.parametrize("status", ["referred", "approved", "not_approved"])
+def test_no_withdrawal_once_referred_or_decided(delegate_party, delegate_other_party, proposal, status):
+    with at(DURING):
+        objection = object_(delegate_other_party, proposal)
+    ExpertProposal.objects.filter(pk=proposal.pk).update(status=status)
+    with pytest.raises(RuleViolation), at(AFTER_SILENCE):
+        services.withdraw_objection(by=delegate_other_party, objection=objection)
+    assert Objection.objects.get().withdrawn_at is None
+
+
+@pytest.mark.parametrize("status", ["approved", "not_approved"])
+def test_no_consultation_message_once_decided(delegate_party, delegate_other_party, proposal, status):
+    with at(DURING):
+        objection = object_(delegate_other_party, proposal)
+    ExpertProposal.objects.filter(pk=proposal.pk).update(status=status)
+    with pytest.raises(RuleViolation), at(AFTER_SILENCE):
+        services.post_consultation_message(by=delegate_party, objection=objection, text="Hello")
+    assert not ConsultationMessage.objects.exists()
+
+
+@pytest.mark.parametrize("status", [s for s in ProposalStatus.values if s != "approved"])
+def test_no_acknowledgement_unless_approved(delegate_party, proposal, status):
+    from dief.testing import UserFactory
+
+    expert = UserFactory(username="expert", role="expert", state=delegate_party.state, participant_role="")
+    ExpertProposal.objects.filter(pk=proposal.pk).update(status=status, expert_user=expert)
+    with pytest.raises(RuleViolation), at(AFTER_SILENCE):
+        services.acknowledge_confidentiality(
+            by=expert, proposal=fresh(proposal), text_version=services.CONFIDENTIALITY_TEXT_VERSION
+        )
+
+
+def test_an_acknowledgement_of_an_outdated_text_is_refused(delegate_party, proposal):
+    sweep(SILENCE_END + TICK)
+    approved = fresh(proposal)
+    with pytest.raises(RuleViolation), at(AFTER_SILENCE):
+        services.acknowledge_confidentiality(by=approved.expert_user, proposal=approved, text_version="1999-1")
+    with at(AFTER_SILENCE):
+        first = services.acknowledge_confidentiality(
+            by=approved.expert_user, proposal=approved, text_version=services.CONFIDENTIALITY_TEXT_VERSION
+        )
+        again = services.acknowledge_confidentiality(
+            by=approved.expert_user, proposal=approved, text_version=services.CONFIDENTIALITY_TEXT_VERSION
+        )
+    assert first.pk == again.pk and first.acknowledged_at == AFTER_SILENCE
