@@ -13,8 +13,10 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(mark_session_start, dispatch_uid="dief_session_start")
 
+        from notifications.registry import entitlement
         from notifications.services import register_context_provider
 
-        from .enrolment import NOTIFICATION_KIND, email_context
+        from .enrolment import NOTIFICATION_KIND, email_context, still_enrolling
 
         register_context_provider(NOTIFICATION_KIND, email_context)
+        entitlement(NOTIFICATION_KIND)(still_enrolling)

@@ -159,3 +159,12 @@ def finish_enrolment(request) -> None:
     link_id = request.session.pop(ENROLMENT_SESSION_KEY, None)
     if link_id:
         EnrolmentLink.objects.filter(pk=link_id, enrolled_at__isnull=True).update(enrolled_at=clock.now())
+
+
+def still_enrolling(notification) -> bool:
+    """Entitlement of the enrolment email at sending: the link it names is still the account's
+    current, unused one (notifications.registry)."""
+    link_id = notification.context.get("enrolment_link_id")
+    return EnrolmentLink.objects.filter(
+        pk=link_id, user_id=notification.recipient_id, used_at__isnull=True, revoked_at__isnull=True
+    ).exists()

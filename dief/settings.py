@@ -226,18 +226,18 @@ if not _document_keys and PRODUCTION:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("DIEF_DOCUMENT_KEYS must be set in production (id:base64key).")
-DIEF_DOCUMENT_KEYS = _crypto.parse_keys(_document_keys) if _document_keys else {
-    "local": _crypto.derive_key(SECRET_KEY, "documents")
-}
+DIEF_DOCUMENT_KEYS = (
+    _crypto.parse_keys(_document_keys) if _document_keys else {"local": _crypto.derive_key(SECRET_KEY, "documents")}
+)
 # Backups: a separate key, so a backup can be kept away from the running system's keys.
 _backup_keys = env.str("DIEF_BACKUP_KEYS", default="")
 if not _backup_keys and PRODUCTION:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("DIEF_BACKUP_KEYS must be set in production (id:base64key).")
-DIEF_BACKUP_KEYS = _crypto.parse_keys(_backup_keys) if _backup_keys else {
-    "local": _crypto.derive_key(SECRET_KEY, "backups")
-}
+DIEF_BACKUP_KEYS = (
+    _crypto.parse_keys(_backup_keys) if _backup_keys else {"local": _crypto.derive_key(SECRET_KEY, "backups")}
+)
 
 # Email
 EMAIL_BACKEND = env.str(

@@ -37,6 +37,9 @@ class DueItem:
     overdue: bool
     obligation: bool
     url: str = ""
+    #: What, besides the meeting and the deadline, the action is about ("presentation-12"):
+    #: two actions before the same deadline of one meeting differ by it (calendar UIDs).
+    subject: str = ""
 
 
 def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueItem]:
@@ -102,7 +105,13 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
             ):
                 items.append(
                     DueItem(
-                        meeting, deadline, CHAIR_APPROVAL, passed, True, reverse("meetings:agenda", args=[meeting.pk])
+                        meeting,
+                        deadline,
+                        CHAIR_APPROVAL,
+                        passed,
+                        True,
+                        reverse("meetings:agenda", args=[meeting.pk]),
+                        "chair-approval",
                     )
                 )
             if key == DeadlineKey.INVOLVED_STATE_RESPONSE:
@@ -115,6 +124,7 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
                             passed,
                             True,
                             reverse("presentations:detail", args=[presentation.pk]),
+                            f"presentation-{presentation.pk}",
                         )
                     )
             if key == DeadlineKey.INVOLVED_STATE_NOTICE and meeting.pk in presenting and not passed:
@@ -151,7 +161,11 @@ def _expert_items(user, meetings, now) -> list[DueItem]:
             meeting = by_id[proposal.meeting_id]
             resolution = meeting_deadline(meeting, DeadlineKey.EXPERT_OBJECTION_RESOLUTION)
             url = reverse("experts:detail", args=[proposal.pk])
-            items.append(DueItem(meeting, resolution, DECIDE_REFERRAL, False, True, url))
+            items.append(
+                DueItem(
+                    meeting, resolution, DECIDE_REFERRAL, False, True, url, subject=f"expert-proposal-{proposal.pk}"
+                )
+            )
     presenting = set(
         Presentation.objects.filter(
             presenting_state_id=user.state_id, meeting_id__in=by_id, status="registered"
@@ -183,11 +197,29 @@ def _expert_items(user, meetings, now) -> list[DueItem]:
             and user.state_id not in objected_ever
             and now <= proposal.silence_ends_at
         ):
-            items.append(DueItem(proposal.meeting, silence_deadline(proposal), OBJECT_WINDOW, False, False, url))
+            items.append(
+                DueItem(
+                    proposal.meeting,
+                    silence_deadline(proposal),
+                    OBJECT_WINDOW,
+                    False,
+                    False,
+                    url,
+                    subject=f"expert-proposal-{proposal.pk}",
+                )
+            )
         if objecting and (user.state_id in objecting or user.state_id == proposal.proposing_state_id):
             resolution = meeting_deadline(proposal.meeting, DeadlineKey.EXPERT_OBJECTION_RESOLUTION)
             items.append(
-                DueItem(proposal.meeting, resolution, RESOLVE_OBJECTION, resolution.has_passed(now), True, url)
+                DueItem(
+                    proposal.meeting,
+                    resolution,
+                    RESOLVE_OBJECTION,
+                    resolution.has_passed(now),
+                    True,
+                    url,
+                    subject=f"expert-proposal-{proposal.pk}",
+                )
             )
     return items
 

@@ -1,7 +1,6 @@
 """What is due, the meeting timeline and the authenticated .ics download."""
 
 import datetime
-import hashlib
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -25,6 +24,13 @@ def due_list(request):
     return render(request, "due/due_list.html", {"items": items, "timelines": timelines, "now": now})
 
 
+def deadline_uid(item) -> str:
+    """The iCalendar UID of an open action (RFC 5545): unique per meeting, deadline and what
+    the action is about (one per involved presentation), and the same at every download."""
+    subject = f"-{item.subject}" if item.subject else ""
+    return f"dief-deadline-{item.meeting.pk}-{item.deadline.key}{subject}@dief"
+
+
 def calendar_ics(request):
     """The user's meetings and open deadlines as iCalendar (authenticated: meeting dates are
     confidential, ToR rule 14; there is no open feed)."""
@@ -42,18 +48,10 @@ def calendar_ics(request):
         event.add("dtend", meeting.end_date + datetime.timedelta(days=1))
         event.add("location", meeting.venue)
         cal.add_component(event)
-    seen = set()
     for item in due_items_for_user(request.user, now):
         d = item.deadline
         event = Event()
-        # One event per deadline and action: a second one of the same deadline (two silence
-        # procedures of one meeting, two replies due) gets a uid of its own.
-        uid = f"dief-deadline-{item.meeting.pk}-{d.key}@dief"
-        if uid in seen:
-            digest = hashlib.sha256(f"{item.action}|{item.url}|{d.due_at.isoformat()}".encode()).hexdigest()[:12]
-            uid = f"dief-deadline-{item.meeting.pk}-{d.key}-{digest}@dief"
-        seen.add(uid)
-        event.add("uid", uid)
+        event.add("uid", deadline_uid(item))
         event.add("dtstamp", now)
         event.add(
             "summary",

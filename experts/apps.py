@@ -7,6 +7,7 @@ class ExpertsConfig(AppConfig):
     verbose_name = _("Non-state experts")
 
     def ready(self):
-        from . import duties, services  # noqa: F401 (registers the sweep handlers and deadline duties)
+        from . import duties, notices, services  # noqa: F401 (registers the sweep handlers and deadline duties)
 
         duties.register()
+        notices.register()

@@ -207,6 +207,7 @@ def propose_expert(
         _everyone_concerned(proposal),
         NotificationKind.EXPERT_PROPOSAL,
         meeting=meeting,
+        subject_id=proposal.pk,
         context=_context(proposal, silence),
     )
     return proposal
@@ -274,6 +275,7 @@ def object_to_proposal(*, by: User, proposal: ExpertProposal, reason: str) -> Ob
             list(_delegates([proposal.proposing_state_id, by.state_id])) + list(_secretariat()),
             NotificationKind.EXPERT_OBJECTION,
             meeting=proposal.meeting,
+            subject_id=proposal.pk,
             context=_context(proposal, resolution),
         )
         return objection
@@ -360,11 +362,13 @@ def post_consultation_message(*, by: User, objection: Objection, text: str) -> C
     )
     ctx = _context(objection.proposal)
     ctx["path"] = reverse("experts:consultation", args=[objection.pk])
+    ctx["objection_id"] = objection.pk
     queue(
         f"expert:{objection.proposal_id}:consultation:{message.pk}",
         others,
         NotificationKind.EXPERT_CONSULTATION,
         meeting=objection.proposal.meeting,
+        subject_id=objection.proposal.pk,
         context=ctx,
     )
     return message
@@ -383,6 +387,7 @@ def _approve(proposal: ExpertProposal, now: datetime.datetime, how: str) -> None
         _everyone_concerned(proposal),
         NotificationKind.EXPERT_APPROVED,
         meeting=proposal.meeting,
+        subject_id=proposal.pk,
         context=_context(proposal),
     )
     queue(
@@ -390,6 +395,7 @@ def _approve(proposal: ExpertProposal, now: datetime.datetime, how: str) -> None
         _delegates([proposal.proposing_state_id]),
         NotificationKind.EXPERT_CONFIDENTIALITY,
         meeting=proposal.meeting,
+        subject_id=proposal.pk,
         context=_context(proposal),
     )
     _open_expert_account(proposal)
@@ -431,6 +437,7 @@ def _refer(proposal: ExpertProposal, now: datetime.datetime) -> None:
         list(recipients.distinct()) + list(_secretariat()) + chair,
         NotificationKind.EXPERT_REFERRED,
         meeting=proposal.meeting,
+        subject_id=proposal.pk,
         context=_context(proposal),
     )
 
@@ -527,6 +534,7 @@ def record_procedural_decision(*, by: User, proposal: ExpertProposal, decision: 
             _everyone_concerned(proposal),
             NotificationKind.EXPERT_NOT_APPROVED,
             meeting=proposal.meeting,
+            subject_id=proposal.pk,
             context=_context(proposal),
         )
     return proposal

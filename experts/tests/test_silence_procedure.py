@@ -140,4 +140,8 @@ def test_distribution_reaches_every_state_party_and_the_proposer_once_without_th
     assert "procédure d'approbation tacite" in french.subject  # the recipient's language
     assert "Europe/Paris" in french.body  # the recipient's own zone
     assert "Europe/Zurich" in french.body  # and the procedural one
+    assert "règle 8" in french.body  # the deadline with its rule
+    english = next(m for m in mail.outbox if m.to == [delegate_party.email])
+    assert "End of the silence procedure on an expert proposal" in english.body
+    assert "10 January 2099" in english.body or "Jan. 10, 2099" in english.body
     assert len(mail.outbox) == len({m.to[0] for m in mail.outbox})
