@@ -119,6 +119,9 @@ def test_no_objection_approves_at_the_first_sweep_after_the_end(delegate_party, 
     assert approved.expert_user is not None and approved.expert_user.role == "expert"
     assert not approved.expert_user.has_usable_password()  # nobody sets a password for the expert
     assert Notification.objects.filter(kind="enrolment_link", recipient=approved.expert_user).count() == 1
+    with at(SILENCE_END + TICK):
+        send_pending()
+    assert len([m for m in mail.outbox if m.to == ["ada@example.net"]]) == 1  # the enrolment link, sent once
     sweep(SILENCE_END + datetime.timedelta(hours=1))
     assert Notification.objects.filter(kind=NotificationKind.EXPERT_APPROVED).count() == len(told)
 
