@@ -1,6 +1,8 @@
 """The one way to reach meetings: every view, list, export and task asks here (ToR rules 6, 14)."""
 
 from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from accounts.access import granted_to_user, granted_to_user_groups
 from accounts.enums import Role
@@ -89,3 +91,14 @@ def expert_meetings(user):
 def can_manage_meetings(user) -> bool:
     """Secretariat staff (ToR rules 5, 9, 10) with a verified session."""
     return is_verified(user) and user.role == Role.SECRETARIAT
+
+
+def meeting_for_user_or_404(user, pk, *, practical_details=False):
+    """The meeting ``pk`` if ``user`` may see it (:func:`meetings_for_user`), else Http404
+    (never 403: a meeting's existence is confidential). For the views of every app.
+
+    A non-state expert reaches a meeting's practical details (its page, ``practical_details``)
+    and nothing else of it: no agenda, delegations, invitation or calendar page (ToR rules 8, 15)."""
+    if user.is_authenticated and user.role == Role.EXPERT and not practical_details:
+        raise Http404
+    return get_object_or_404(meetings_for_user(user).select_related("tor_version", "invitation"), pk=pk)

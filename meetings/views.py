@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,18 +21,14 @@ from .queries import (
     can_manage_meetings,
     current_chair_appointment,
     is_chair_in_office,
+    meeting_for_user_or_404,
     meetings_for_user,
 )
 
 
 def _meeting_for(request, pk, *, practical_details=False):
-    """The meeting ``pk`` if the user may see it, else 404 (never 403: existence is confidential).
-
-    A non-state expert sees a meeting's practical details (its page) and nothing else of it:
-    no agenda, delegations, invitation or calendar page (ToR rules 8, 15)."""
-    if request.user.role == Role.EXPERT and not practical_details:
-        raise Http404
-    return get_object_or_404(meetings_for_user(request.user).select_related("tor_version", "invitation"), pk=pk)
+    """The meeting ``pk`` if the user may see it, else 404 (never 403: existence is confidential)."""
+    return meeting_for_user_or_404(request.user, pk, practical_details=practical_details)
 
 
 def _require_manager(request):

@@ -55,8 +55,8 @@ def test_a_referral_to_a_distributed_agenda_adds_an_item_in_a_new_revision(
 ):
     with at(EARLY):
         agenda_services.add_item(by=secretariat, meeting=meeting, title="Opening")
-        agenda_services.approve(by=chair, meeting=meeting)
-        agenda_services.distribute(by=secretariat, meeting=meeting)
+        agenda_services.approve(by=chair, meeting=meeting, seen=agenda_services.current_edition(meeting))
+        agenda_services.distribute(by=secretariat, meeting=meeting, seen=agenda_services.current_edition(meeting))
     sweep(T20_END + TICK)
     item = AgendaItem.objects.get(expert_proposal=objected)
     assert "non-state expert" in str(item.display_title) and "Ada" not in str(item.display_title)
@@ -72,7 +72,7 @@ def test_a_referral_to_a_distributed_agenda_adds_an_item_in_a_new_revision(
         html = client.get(reverse("meetings:agenda", args=[meeting.pk])).content.decode()
     assert reverse("experts:detail", args=[objected.pk]) in html
     with pytest.raises(RuleViolation), at(T20_END + datetime.timedelta(days=1)):
-        agenda_services.remove_item(by=secretariat, item=item, changes="drop it")
+        agenda_services.remove_item(by=secretariat, meeting=meeting, item_pk=item.pk, changes="drop it")
 
 
 def test_a_referral_to_a_draft_agenda_adds_the_item_and_sends_it_back_to_the_chair(
@@ -80,7 +80,7 @@ def test_a_referral_to_a_draft_agenda_adds_the_item_and_sends_it_back_to_the_cha
 ):
     with at(EARLY):
         agenda_services.add_item(by=secretariat, meeting=meeting, title="Opening")
-        agenda_services.approve(by=chair, meeting=meeting)
+        agenda_services.approve(by=chair, meeting=meeting, seen=agenda_services.current_edition(meeting))
     sweep(T20_END + TICK)
     assert AgendaItem.objects.filter(expert_proposal=objected).exists()
     assert meeting.agenda.__class__.objects.get(meeting=meeting).status == "draft"

@@ -80,10 +80,10 @@ def test_only_the_presenting_states_delegates_propose(presentation, persona, req
 def test_a_proposal_is_refused_once_the_agenda_is_adopted(presentation, delegate_party, meeting, secretariat, chair):
     with at(EARLY):
         agenda_services.add_item(by=secretariat, meeting=meeting, title="Opening")
-        agenda_services.approve(by=chair, meeting=meeting)
-        agenda_services.distribute(by=secretariat, meeting=meeting)
+        agenda_services.approve(by=chair, meeting=meeting, seen=agenda_services.current_edition(meeting))
+        agenda_services.distribute(by=secretariat, meeting=meeting, seen=agenda_services.current_edition(meeting))
     with at(datetime.datetime(2099, 3, 20, 9, 0, tzinfo=ZURICH)):
-        agenda_services.adopt(by=chair, meeting=meeting)
+        agenda_services.adopt(by=chair, meeting=meeting, seen=agenda_services.current_edition(meeting))
     meeting.refresh_from_db()
     with pytest.raises(RuleViolation) as refused, at(datetime.datetime(2099, 3, 20, 10, 0, tzinfo=ZURICH)):
         propose(delegate_party, presentation)
