@@ -18,3 +18,15 @@ def granted_to_user_groups(queryset: QuerySet, group_permission_model, codename:
         content_object=OuterRef("pk"), permission__codename=codename, group_id__in=groups
     )
     return queryset.filter(Exists(grants))
+
+
+def granted_to_user(queryset: QuerySet, user_permission_model, codename: str, user) -> QuerySet:
+    """``queryset`` narrowed to the objects whose ``codename`` permission was granted to ``user``
+    itself in ``user_permission_model`` (a direct foreign-key table, django-guardian's
+    ``UserObjectPermissionBase``): how individual non-state experts are given access
+    (ToR rules 8, 15). One indexed EXISTS; groups, global permissions and superuser status
+    never count."""
+    grants = user_permission_model.objects.filter(
+        content_object=OuterRef("pk"), permission__codename=codename, user_id=user.pk
+    )
+    return queryset.filter(Exists(grants))

@@ -7,6 +7,9 @@ class AgendasConfig(AppConfig):
     verbose_name = _("Agendas")
 
     def ready(self):
-        from . import duties
+        from experts.registry import on_referred
+
+        from . import duties, services
 
         duties.register()
+        on_referred(services.add_referral_item)

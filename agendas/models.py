@@ -64,6 +64,14 @@ class AgendaItem(models.Model):
     presentation = models.ForeignKey(
         "presentations.Presentation", null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items"
     )
+    expert_proposal = models.OneToOneField(
+        "experts.ExpertProposal",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_item",
+        help_text=_("A proposal referred to the participating States Parties for a procedural decision (ToR rule 8)."),
+    )
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
     release_decision = models.CharField(_("participants' decision to release (rule 14)"), max_length=300, blank=True)
     released_by = models.ForeignKey(
@@ -84,10 +92,18 @@ class AgendaItem(models.Model):
     def display_title(self):
         """The item's own title, or for a presentation without one the kind of presentation,
         in the reader's language (the presentation's title is confidential)."""
+        if self.expert_proposal_id:
+            return kind_label(EXPERT_DECISION)
         return self.title or kind_label(self.presentation.kind if self.presentation_id else "")
 
 
+#: The kind of an item that is a procedural decision on a referred expert proposal (ToR rule 8).
+EXPERT_DECISION = "expert_decision"
+
+
 def kind_label(kind: str):
+    if kind == EXPERT_DECISION:
+        return _("Procedural decision on the participation of a non-state expert (ToR rule 8)")
     return PresentationKind(kind).label if kind in PresentationKind.values else _("Presentation")
 
 
@@ -97,7 +113,14 @@ class AgendaVersion(models.Model):
     agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for a version the product made itself (a ToR rule 8 referral)."),
+    )
     changes = models.TextField(_("what changed"), blank=True)
     items = models.JSONField(default=list)
 
@@ -134,7 +157,14 @@ class AgendaChange(models.Model):
     title = models.CharField(max_length=200, blank=True)
     presentation_kind = models.CharField(max_length=16, blank=True)
     made_at = models.DateTimeField()
-    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for a change the product made itself (a ToR rule 8 referral)."),
+    )
 
     class Meta:
         ordering = ["agenda", "edition"]

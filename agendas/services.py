@@ -29,7 +29,15 @@ from presentations.services import mark_on_adopted_agenda, scheduling_verdict
 from states.queries import eligible_states
 
 from .enums import AgendaStatus
-from .models import Agenda, AgendaChange, AgendaChangeKind, AgendaConsultation, AgendaItem, AgendaVersion
+from .models import (
+    EXPERT_DECISION,
+    Agenda,
+    AgendaChange,
+    AgendaChangeKind,
+    AgendaConsultation,
+    AgendaItem,
+    AgendaVersion,
+)
 
 UP, DOWN = "up", "down"
 
@@ -215,7 +223,7 @@ def _snapshot(agenda: Agenda) -> list[dict]:
             "position": i.position,
             "title": i.title,
             "presentation_id": i.presentation_id,
-            "kind": i.presentation.kind if i.presentation_id else "",
+            "kind": EXPERT_DECISION if i.expert_proposal_id else (i.presentation.kind if i.presentation_id else ""),
         }
         for i in agenda.items.select_related("presentation").order_by("position", "pk")
     ]
@@ -227,7 +235,7 @@ def _renumber(agenda: Agenda) -> None:
             AgendaItem.objects.filter(pk=item.pk).update(position=position)
 
 
-def _record_change(agenda: Agenda, by: User, kind: str, item: AgendaItem, changes: str) -> None:
+def _record_change(agenda: Agenda, by: User | None, kind: str, item: AgendaItem, changes: str) -> None:
     """One change of the items: a new edition, logged; before distribution the approval lapses,
     after it a new numbered version (ToR rule 10)."""
     _renumber(agenda)
@@ -238,7 +246,9 @@ def _record_change(agenda: Agenda, by: User, kind: str, item: AgendaItem, change
         edition=agenda.edition,
         kind=kind,
         title=item.title,
-        presentation_kind=item.presentation.kind if item.presentation_id else "",
+        presentation_kind=EXPERT_DECISION
+        if item.expert_proposal_id
+        else (item.presentation.kind if item.presentation_id else ""),
         made_at=clock.now(),
         made_by=by,
     )
@@ -311,6 +321,10 @@ def remove_item(*, by: User, meeting: Meeting, item_pk: int, changes: str = "") 
         return False
     if item.released_at is not None:
         raise RuleViolation(_("This item was released by the participants and stays on record (ToR rule 14)."), "14")
+    if item.expert_proposal_id and item.expert_proposal.status == "referred":
+        raise RuleViolation(
+            _("The participating States Parties must take this procedural decision at the meeting (ToR rule 8)."), "8"
+        )
     item.delete()
     _record_change(agenda, by, AgendaChangeKind.REMOVED, item, changes)
     return True
@@ -463,3 +477,32 @@ def record_consultation(
         recorded_at=clock.now(),
         recorded_by=by,
     )
+
+
+def add_referral_item(proposal, now) -> AgendaItem | None:
+    """ToR rule 8: an expert proposal still objected to at T-20 is referred to the States
+    Parties participating in the meeting; its procedural decision becomes an agenda item.
+
+    Runs inside the referral's transaction (hook :data:`experts.registry.ON_REFERRED`). A
+    distributed agenda gets a new numbered version saying what changed (ToR rule 10); an
+    approved draft goes back to the Chair. The item names no expert (its title is the kind of
+    item, in each reader's language). Adding it twice changes nothing. Returns the item, or
+    None when the agenda is already adopted (the Chair then takes the decision all the same).
+    """
+    agenda = _locked(proposal.meeting, create=True)
+    existing = agenda.items.filter(expert_proposal=proposal).first()
+    if existing is not None:
+        return existing
+    if agenda.is_adopted:
+        return None
+    position = (agenda.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    item = AgendaItem.objects.create(agenda=agenda, position=position, title="", expert_proposal=proposal)
+    _record_change(
+        agenda,
+        None,
+        AgendaChangeKind.ADDED,
+        item,
+        _("Item %(n)s added: procedural decision on a non-state expert proposal referred under ToR rule 8.")
+        % {"n": position},
+    )
+    return item

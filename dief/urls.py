@@ -54,5 +54,6 @@ urlpatterns = [
     path("due/", include("due.urls")),
     path("presentations/", include("presentations.urls")),
     path("documents/", include("documents.urls")),
+    path("experts/", include("experts.urls")),
     path(settings.DIEF_ADMIN_URL, admin.site.urls),
 ]

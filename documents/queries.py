@@ -14,8 +14,11 @@ def documents_for_user(user):
 
     A presentation's documents: whoever sees the presentation (Secretariat, Chair, presenting,
     involved and participating States). An agenda's documents: the Secretariat and the Chair
-    always, eligible States once the agenda is distributed.
+    always, eligible States once the agenda is distributed. A non-state expert: only the
+    documents of its own presentation (ToR rules 8, 15).
     """
+    if user.is_authenticated and user.role == Role.EXPERT:
+        return Document.objects.filter(presentation__in=presentations_for_user(user))
     meetings = meetings_for_user(user)
     agenda_docs = Q(agenda__meeting__in=meetings)
     if not (user.is_authenticated and (user.role == Role.SECRETARIAT or is_chair_in_office(user))):

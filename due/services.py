@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from dief import clock
-from meetings.deadlines import Deadline, deadline_status, meeting_calendar
+from meetings.deadlines import Deadline, deadline_status, meeting_calendar, meeting_deadline
 from meetings.enums import DeadlineKey, DeadlineStatus
 from meetings.queries import is_chair_in_office, meetings_for_user
 
@@ -24,6 +24,10 @@ NOTICE_WINDOW = _("Notify the States your presentation involves")
 CONVENING_ACTION = _("Record your decision to convene the meeting (ToR rule 3)")
 CONSULTATION_ACTION = _("Record your consultation on the draft invitation (ToR rule 9)")
 CONSENT_ACTION = _("Give or withhold your State's consent to a presentation (ToR rule 12)")
+PROPOSE_WINDOW = _("Propose non-state experts for your presentations")
+OBJECT_WINDOW = _("Object to a non-state expert proposal during its silence procedure")
+DECIDE_REFERRAL = _("Record the procedural decision on a referred non-state expert proposal, at the meeting")
+RESOLVE_OBJECTION = _("Resolve the objection to a non-state expert proposal, or it is referred to the meeting")
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,107 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
                         reverse("presentations:list") + f"?meeting={meeting.pk}",
                     )
                 )
+    items.extend(_expert_items(user, meetings, now))
     return sorted(items, key=lambda i: (i.deadline.due_at, i.meeting.pk))
+
+
+def _expert_items(user, meetings, now) -> list[DueItem]:
+    """ToR rule 8 for a delegate: propose experts until T-30 (if its State presents); object to
+    a proposal during its silence procedure (States Parties, if they wish); resolve an
+    objection by T-20 (the proposing and the objecting State); for the Chair in office, record
+    the procedural decision on a referred proposal at the meeting."""
+    from experts.enums import ProposalStatus
+    from experts.queries import proposals_for_user
+    from experts.services import silence_deadline
+    from presentations.models import Presentation
+
+    if not (user.role == Role.DELEGATE and user.state_id and meetings):
+        return []
+    by_id = {m.pk: m for m in meetings}
+    items = []
+    if is_chair_in_office(user):
+        for proposal in proposals_for_user(user).filter(meeting_id__in=by_id, status=ProposalStatus.REFERRED):
+            meeting = by_id[proposal.meeting_id]
+            resolution = meeting_deadline(meeting, DeadlineKey.EXPERT_OBJECTION_RESOLUTION)
+            url = reverse("experts:detail", args=[proposal.pk])
+            items.append(
+                DueItem(
+                    meeting, resolution, DECIDE_REFERRAL, False, True, url, subject=f"expert-proposal-{proposal.pk}"
+                )
+            )
+    presenting = set(
+        Presentation.objects.filter(
+            presenting_state_id=user.state_id, meeting_id__in=by_id, status="registered"
+        ).values_list("meeting_id", flat=True)
+    )
+    for meeting_id in presenting:
+        meeting = by_id[meeting_id]
+        cutoff = meeting_deadline(meeting, DeadlineKey.EXPERT_PROPOSAL)
+        if not cutoff.has_passed(now):
+            url = reverse("presentations:list") + f"?meeting={meeting_id}"
+            items.append(DueItem(meeting, cutoff, PROPOSE_WINDOW, False, False, url))
+    is_party = user.state.is_party(clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE))
+    proposals = (
+        proposals_for_user(user)
+        .filter(
+            meeting_id__in=by_id,
+            status__in=(ProposalStatus.IN_SILENCE, ProposalStatus.IN_CONSULTATION),
+        )
+        .prefetch_related("objections")
+    )
+    for proposal in proposals:
+        proposal.meeting = by_id[proposal.meeting_id]
+        url = reverse("experts:detail", args=[proposal.pk])
+        objecting = {o.state_id for o in proposal.objections.all() if o.withdrawn_at is None}
+        objected_ever = {o.state_id for o in proposal.objections.all()}
+        if (
+            is_party
+            and proposal.proposing_state_id != user.state_id
+            and user.state_id not in objected_ever
+            and now <= proposal.silence_ends_at
+        ):
+            items.append(
+                DueItem(
+                    proposal.meeting,
+                    silence_deadline(proposal),
+                    OBJECT_WINDOW,
+                    False,
+                    False,
+                    url,
+                    subject=f"expert-proposal-{proposal.pk}",
+                )
+            )
+        if objecting and (user.state_id in objecting or user.state_id == proposal.proposing_state_id):
+            resolution = meeting_deadline(proposal.meeting, DeadlineKey.EXPERT_OBJECTION_RESOLUTION)
+            items.append(
+                DueItem(
+                    proposal.meeting,
+                    resolution,
+                    RESOLVE_OBJECTION,
+                    resolution.has_passed(now),
+                    True,
+                    url,
+                    subject=f"expert-proposal-{proposal.pk}",
+                )
+            )
+    return items
+
+
+def silence_deadlines_for_user(user, meetings) -> dict:
+    """The silence procedures (ToR rule 8) still running in ``meetings`` that ``user`` sees, as
+    {meeting id: [Deadline, ...]}, for the timelines."""
+    from experts.enums import ProposalStatus
+    from experts.queries import proposals_for_user
+    from meetings.deadlines import silence_procedure_deadline
+
+    by_id = {m.pk: m for m in meetings}
+    found = {}
+    for proposal in proposals_for_user(user).filter(
+        meeting_id__in=by_id, status__in=(ProposalStatus.IN_SILENCE, ProposalStatus.IN_CONSULTATION)
+    ):
+        meeting = by_id[proposal.meeting_id]
+        found.setdefault(meeting.pk, []).append(silence_procedure_deadline(meeting, proposal.distributed_at))
+    return found
 
 
 #: How each deadline status is drawn: a shape (so the picture needs no colour) and a CSS class.
@@ -235,17 +339,20 @@ def deadline_statuses(meeting, deadlines, now: datetime.datetime) -> dict[str, s
     return {d.key: deadline_status(d, done.get(d.key), now) for d in deadlines}
 
 
-def timeline(meeting, now: datetime.datetime | None = None) -> Timeline:
+def timeline(meeting, now: datetime.datetime | None = None, extra=()) -> Timeline:
     """The picture of ``meeting``'s ToR deadlines (rules 8, 9, 10, 12) at the aware instant ``now``.
 
     The axis runs from a few days before the first deadline to just after the meeting's start,
     widened to take in today when today is at most ``MAX_EXTENSION_DAYS`` earlier (or later);
     dates are days in the procedural time zone. Each deadline is drawn with the shape of its
-    status; marks closer than ``MARK_GAP`` stack upwards. Returns a :class:`Timeline`.
+    status; marks closer than ``MARK_GAP`` stack upwards. ``extra`` adds deadlines that are not
+    counted back from the meeting (the end of a silence procedure, ToR rule 8). Returns a
+    :class:`Timeline`.
     """
     now = now or clock.now()
-    deadlines = meeting_calendar(meeting)
-    statuses = deadline_statuses(meeting, deadlines, now)
+    calendar = meeting_calendar(meeting)
+    statuses = deadline_statuses(meeting, calendar, now)
+    deadlines = [*calendar, *extra]
     today = now.astimezone(ZoneInfo(meeting.procedural_time_zone)).date()
     first = min(d.due_date for d in deadlines) - datetime.timedelta(days=LEAD_DAYS)
     last = max(meeting.start_date, meeting.end_date) + datetime.timedelta(days=TAIL_DAYS)
@@ -267,7 +374,7 @@ def timeline(meeting, now: datetime.datetime | None = None) -> Timeline:
             len(LEVELS) - 1,
         )
         placed.append((mx, level))
-        status = statuses[d.key]
+        status = statuses[d.key] if number <= len(calendar) else deadline_status(d, None, now)
         marks.append(
             TimelineMark(
                 mx,

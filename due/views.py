@@ -11,19 +11,20 @@ from icalendar import Calendar, Event
 from dief import clock
 from meetings.queries import meetings_for_user
 
-from .services import due_items_for_user, timeline
+from .services import due_items_for_user, silence_deadlines_for_user, timeline
 
 
 def due_list(request):
     now = clock.now()
     items = due_items_for_user(request.user, now)
     today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
-    upcoming = (
+    upcoming = list(
         meetings_for_user(request.user)
         .filter(end_date__gte=today)
         .select_related("tor_version", "invitation", "agenda")
     )
-    timelines = [(m, timeline(m, now)) for m in upcoming]
+    silences = silence_deadlines_for_user(request.user, upcoming)
+    timelines = [(m, timeline(m, now, extra=silences.get(m.pk, ()))) for m in upcoming]
     return render(request, "due/due_list.html", {"items": items, "timelines": timelines, "now": now})
 
 
@@ -66,7 +67,14 @@ def calendar_ics(request):
         event.add(
             "description",
             _("Ends at %(when)s (%(tz)s).")
-            % {"when": d.due_at_procedural.strftime("%Y-%m-%d %H:%M"), "tz": d.time_zone},
+            % {"when": d.due_at_procedural.strftime("%Y-%m-%d %H:%M"), "tz": d.time_zone}
+            + " "
+            + _("Your time: %(when)s (%(tz)s). ToR rule %(rule)s.")
+            % {
+                "when": d.due_at_in(request.user.time_zone).strftime("%Y-%m-%d %H:%M"),
+                "tz": request.user.time_zone,
+                "rule": d.rule,
+            },
         )
         cal.add_component(event)
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")

@@ -32,6 +32,7 @@ class Duty:
     who: Callable[..., Iterable]
     done_at: Callable[..., object]
     escalate: bool = True
+    summary: Callable[..., str] | None = None
 
 
 def transition(action: str):
@@ -42,8 +43,10 @@ def transition(action: str):
     return register
 
 
-def deadline_duty(key: str, *, who, done_at, escalate: bool = True) -> None:
-    DUTIES[str(key)] = Duty(who=who, done_at=done_at, escalate=escalate)
+def deadline_duty(key: str, *, who, done_at, escalate: bool = True, summary=None) -> None:
+    """Register the duty of deadline ``key``; ``summary(meeting) -> str`` (optional) says in a
+    few words what is still open (e.g. "2 proposals still objected to"), for the calendar."""
+    DUTIES[str(key)] = Duty(who=who, done_at=done_at, escalate=escalate, summary=summary)
 
 
 def schedule_provider(func):

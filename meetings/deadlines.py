@@ -36,6 +36,7 @@ WHO_ACTS = {
     DeadlineKey.INVOLVED_STATE_NOTICE: _("presenting States"),
     DeadlineKey.EXPERT_OBJECTION_RESOLUTION: _("proposing and objecting States"),
     DeadlineKey.INVOLVED_STATE_RESPONSE: _("involved States"),
+    DeadlineKey.SILENCE_PROCEDURE: _("States Parties wishing to object"),
 }
 
 
@@ -177,6 +178,28 @@ def silence_procedure_ends_at(distributed_at: datetime.datetime, time_zone: str,
     """
     day = distributed_at.astimezone(ZoneInfo(time_zone)).date()
     return end_of_day(day + datetime.timedelta(days=tor_version.silence_procedure_days), time_zone)
+
+
+def silence_procedure_deadline(meeting, distributed_at: datetime.datetime) -> Deadline:
+    """ToR rule 8: the end of the silence procedure on a proposal distributed at the aware
+    ``distributed_at`` for ``meeting``, as a :class:`Deadline` (key ``silence_procedure``), so
+    pages, "What is due", the timeline and the calendar show it like the others.
+
+    Its instant is :func:`silence_procedure_ends_at` in the meeting's procedural time zone;
+    it is never cut short by T-20 (a proposal distributed late still gets its full days).
+    """
+    time_zone = meeting.procedural_time_zone
+    due_at = silence_procedure_ends_at(distributed_at, time_zone, meeting.tor_version)
+    due_date = due_at.astimezone(ZoneInfo(time_zone)).date()
+    return Deadline(
+        DeadlineKey.SILENCE_PROCEDURE,
+        "8",
+        (meeting.start_date - due_date).days,
+        due_date,
+        due_at,
+        time_zone,
+        False,
+    )
 
 
 def deadline_status(deadline: Deadline, done_at: datetime.datetime | None, now: datetime.datetime) -> str:

@@ -23,6 +23,8 @@ class DeadlineKey(models.TextChoices):
     INVOLVED_STATE_NOTICE = "involved_state_notice", _("Notice to involved States")
     EXPERT_OBJECTION_RESOLUTION = "expert_objection_resolution", _("Resolution of objections to experts")
     INVOLVED_STATE_RESPONSE = "involved_state_response", _("Responses of involved States")
+    #: Not counted back from the meeting: five days after an expert proposal's distribution.
+    SILENCE_PROCEDURE = "silence_procedure", _("End of the silence procedure on an expert proposal")
 
 
 class DeadlineStatus(models.TextChoices):

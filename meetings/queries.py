@@ -3,16 +3,17 @@
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.access import granted_to_user_groups
+from accounts.access import granted_to_user, granted_to_user_groups
 from accounts.enums import Role
 from accounts.security import object_for_user_or_404
 from dief import clock
 from dief.permits import ALLOWED, Verdict, refuse
 
-from .models import ChairAppointment, Meeting, MeetingGroupObjectPermission
+from .models import ChairAppointment, Meeting, MeetingGroupObjectPermission, MeetingUserObjectPermission
 
 VIEW_MEETING = "meetings.view_meeting"
 
@@ -92,18 +93,31 @@ def meetings_for_user(user):
     Secretariat staff and delegates of a State eligible today see the meetings whose view
     permission was granted to their group (django-guardian, direct foreign-key tables; no
     global permission and no superuser shortcut count). The CSP President and the Chair in
-    office see every meeting. Everybody else sees none, not even that a meeting exists
-    (ToR rules 6, 14).
+    office see every meeting. A non-state expert sees the meetings whose view permission went
+    to its own user (granted when it acknowledged the confidentiality obligation, ToR rule
+    15) until the meeting's last day ends in its procedural time zone, and nothing after.
+    Everybody else sees none, not even that a meeting exists (ToR rules 6, 14).
     """
     if not is_verified(user) or user.is_superuser or user.role == Role.ADMINISTRATOR:
         return Meeting.objects.none()
     if user.role == Role.CSP_PRESIDENT or is_chair_in_office(user):
         return Meeting.objects.all()
+    if user.role == Role.EXPERT:
+        return expert_meetings(user)
     if user.role in (Role.SECRETARIAT, Role.DELEGATE):
         if user.role == Role.DELEGATE and not (user.state_id and user.state.is_eligible(procedural_today())):
             return Meeting.objects.none()
         return granted_to_user_groups(Meeting.objects.all(), MeetingGroupObjectPermission, "view_meeting", user)
     return Meeting.objects.none()
+
+
+def expert_meetings(user):
+    """ToR rules 8, 15: the meetings granted to expert ``user`` itself (direct foreign-key user
+    permissions, no group), during the meeting only: from the day after its last day
+    (procedural time zone) nothing."""
+    granted = granted_to_user(Meeting.objects.all(), MeetingUserObjectPermission, "view_meeting", user)
+    current = [m.pk for m in granted if clock.today_in(m.procedural_time_zone) <= m.end_date]
+    return Meeting.objects.filter(pk__in=current)
 
 
 def can_manage_meetings(user) -> bool:
@@ -131,7 +145,12 @@ def in_list_order(queryset, prefix: str = ""):
     ).order_by("_past", F("_upcoming_start").asc(nulls_last=True), F("_past_start").desc(nulls_last=True), "pk")
 
 
-def meeting_for_user_or_404(user, pk):
+def meeting_for_user_or_404(user, pk, *, practical_details=False):
     """The meeting ``pk`` if ``user`` may see it (:func:`meetings_for_user`), else Http404
-    (never 403: a meeting's existence is confidential). For the views of every app."""
+    (never 403: a meeting's existence is confidential). For the views of every app.
+
+    A non-state expert reaches a meeting's practical details (its page, ``practical_details``)
+    and nothing else of it: no agenda, delegations, invitation or calendar page (ToR rules 8, 15)."""
+    if user.is_authenticated and user.role == Role.EXPERT and not practical_details:
+        raise Http404
     return object_for_user_or_404(meetings_for_user(user).select_related("tor_version", "invitation"), pk=pk)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.enums import Role
 from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
@@ -36,9 +37,9 @@ from .queries import (
 )
 
 
-def _meeting_for(request, pk):
+def _meeting_for(request, pk, *, practical_details=False):
     """The meeting ``pk`` if the user may see it, else 404 (never 403: existence is confidential)."""
-    return meeting_for_user_or_404(request.user, pk)
+    return meeting_for_user_or_404(request.user, pk, practical_details=practical_details)
 
 
 def _require_manager(request):
@@ -71,11 +72,16 @@ def meeting_create(request):
     return render(request, "meetings/meeting_form.html", {"form": form, "short_notice": short_notice})
 
 
-def _calendar_rows(meeting, viewer_tz):
+def _calendar_rows(meeting, viewer_tz, *, with_summaries=True):
     from enforcement.registry import DUTIES
 
     now = clock.now()
     done = {key: duty.done_at(meeting) for key, duty in DUTIES.items() if duty.escalate}
+    summaries = (
+        {key: duty.summary(meeting) for key, duty in DUTIES.items() if duty.summary is not None}
+        if with_summaries
+        else {}
+    )
     rows = []
     for d in meeting_calendar(meeting):
         status = deadline_status(d, done.get(d.key), now)
@@ -86,13 +92,14 @@ def _calendar_rows(meeting, viewer_tz):
                 "status_label": DeadlineStatus(status).label,
                 "procedural": d.due_at_procedural,
                 "viewer": d.due_at_in(viewer_tz),
+                "summary": summaries.get(d.key, ""),
             }
         )
     return rows
 
 
 def meeting_detail(request, pk):
-    meeting = _meeting_for(request, pk)
+    meeting = _meeting_for(request, pk, practical_details=True)
     chair_in_office = ChairAppointment.objects.in_office_on(meeting.start_date).exists()
     user = request.user
     return render(
@@ -101,7 +108,9 @@ def meeting_detail(request, pk):
         {
             "meeting": meeting,
             "invitation": meeting.invitation,
-            "calendar": _calendar_rows(meeting, request.user.time_zone),
+            "calendar": _calendar_rows(
+                meeting, request.user.time_zone, with_summaries=request.user.role != Role.EXPERT
+            ),
             "can_manage": can_manage_meetings(request.user),
             "sees_draft": can_manage_meetings(request.user)
             or is_chair_in_office(request.user)

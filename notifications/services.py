@@ -146,6 +146,8 @@ def render(notification: Notification) -> EmailMultiAlternatives:
         ctx["meeting_url"] = ctx["site_url"] + reverse("meetings:agenda", args=[notification.meeting.pk])
     if ctx.get("presentation_id"):
         ctx["presentation_url"] = ctx["site_url"] + reverse("presentations:detail", args=[ctx["presentation_id"]])
+    if ctx.get("path"):
+        ctx["url"] = ctx["site_url"] + ctx["path"]
     if ctx.get("due_at"):
         due_at = datetime.datetime.fromisoformat(ctx["due_at"])
         procedural = ctx.get("procedural_time_zone") or settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE

@@ -1,10 +1,10 @@
 """The one way to reach presentations, their replies and documents (ToR rules 12, 14)."""
 
-from accounts.access import granted_to_user_groups
+from accounts.access import granted_to_user, granted_to_user_groups
 from accounts.enums import Role
 from meetings.queries import is_chair_in_office, meetings_for_user
 
-from .models import Presentation, PresentationGroupObjectPermission
+from .models import Presentation, PresentationGroupObjectPermission, PresentationUserObjectPermission
 
 VIEW_PRESENTATION = "presentations.view_presentation"
 
@@ -15,8 +15,10 @@ def presentations_for_user(user):
     Secretariat staff and the Chair in office see every presentation of the meetings they
     see. A delegate sees those whose view permission went to its State's group: the
     presenting State, the involved States and the States registered to take part in that
-    meeting (django-guardian, direct foreign keys, no superuser or global shortcut). The CSP
-    President, national authority users and everybody else see none.
+    meeting (django-guardian, direct foreign keys, no superuser or global shortcut). A
+    non-state expert sees the one presentation granted to its own user, while it sees that
+    meeting (ToR rules 8, 15). The CSP President, national authority users and everybody
+    else see none.
     """
     meetings = meetings_for_user(user)
     if user.is_authenticated and user.is_superuser:
@@ -26,6 +28,11 @@ def presentations_for_user(user):
     if user.is_authenticated and user.role == Role.DELEGATE:
         granted = granted_to_user_groups(
             Presentation.objects.all(), PresentationGroupObjectPermission, "view_presentation", user
+        )
+        return granted.filter(meeting__in=meetings)
+    if user.is_authenticated and user.role == Role.EXPERT:
+        granted = granted_to_user(
+            Presentation.objects.all(), PresentationUserObjectPermission, "view_presentation", user
         )
         return granted.filter(meeting__in=meetings)
     return Presentation.objects.none()

@@ -55,7 +55,10 @@ def test_delegates_see_their_replies_due_and_their_notice_window(
         by=delegate_party, meeting=meeting, kind="case", title="T", summary="S"
     )
     items = client.get(reverse("due:list")).context["items"]
-    assert [(i.deadline.key, i.obligation) for i in items] == [("involved_state_notice", False)]
+    assert [(i.deadline.key, i.obligation) for i in items] == [
+        ("involved_state_notice", False),
+        ("expert_proposal", False),  # ToR rule 8: the presenting State may propose experts until T-30
+    ]
     services.notify_involved_states(by=delegate_party, presentation=presentation, states=[other_party])
     login_verified(client, delegate_other_party)
     items = client.get(reverse("due:list")).context["items"]

@@ -86,13 +86,47 @@ def confidential_objects(meeting):
     from presentations.services import sync_presentation_access
 
     sync_presentation_access(presentation)
-    return {"presentation": presentation, "involved": involved, "item": item, "document": document}
+    from experts.models import ExpertProposal, Objection
+
+    proposal = ExpertProposal.objects.create(
+        meeting=meeting,
+        presentation=presentation,
+        proposing_state=presenter.state,
+        proposed_by=presenter,
+        expert_name="Secret expert",
+        expert_affiliation="Secret institute",
+        expert_email="secret@example.net",
+        expertise=["investigating"],
+        purpose="Secret purpose",
+        distributed_at=meeting.created_at,
+        silence_ends_at=meeting.created_at,
+    )
+    objection = Objection.objects.create(
+        proposal=proposal,
+        state=involved_state,
+        reason="Secret reason",
+        objected_by=presenter,
+        objected_at=meeting.created_at,
+    )
+    return {
+        "presentation": presentation,
+        "involved": involved,
+        "item": item,
+        "document": document,
+        "proposal": proposal,
+        "objection": objection,
+    }
 
 
 def url_for(name, pattern, meeting, objects):
     keys = list(pattern.pattern.regex.groupindex)
+    expert_pk = objects["objection"].pk if name in ("experts:withdraw", "experts:consultation") else None
     ids = {
-        "pk": objects["presentation"].pk if name.startswith("presentations:") else meeting.pk,
+        "pk": objects["presentation"].pk
+        if name.startswith("presentations:")
+        else expert_pk or (objects["proposal"].pk if name.startswith("experts:") else meeting.pk),
+        "meeting_pk": meeting.pk,
+        "presentation_pk": objects["presentation"].pk,
         "item_pk": objects["item"].pk,
         "involved_pk": objects["involved"].pk,
         "token": objects["document"].token,
@@ -107,7 +141,16 @@ def meeting_urls(meeting, objects=None):
     return [(n, url_for(n, p, meeting, objects)) for n, p in all_url_names() if n not in OPEN_PAGES]
 
 
-SECRETS = ("Secret case title", "Secret summary", "Secret reply", "Secret item", "secret.pdf")
+SECRETS = (
+    "Secret case title",
+    "Secret summary",
+    "Secret reply",
+    "Secret item",
+    "secret.pdf",
+    "Secret expert",
+    "Secret purpose",
+    "Secret reason",
+)
 
 
 def test_every_url_pattern_is_walked(meeting):
@@ -121,6 +164,8 @@ def test_every_url_pattern_is_walked(meeting):
         "home",
         "profile",
         "twofactor:devices",
+        "experts:detail",
+        "experts:consultation",
     } <= names
 
 

@@ -34,15 +34,28 @@ DUTY_KINDS = {
     NotificationKind.REMINDER: (DeadlineKey.INVITATION,),
     NotificationKind.DEADLINE_MISSED: (DeadlineKey.INVITATION,),
     NotificationKind.INVOLVED_STATE_NOTICE: (DeadlineKey.INVOLVED_STATE_RESPONSE,),
+    NotificationKind.EXPERT_OBJECTION: (DeadlineKey.EXPERT_OBJECTION_RESOLUTION,),
 }
+#: Kinds whose duty runs to a deadline of their own, not counted back from the meeting (the
+#: end of a silence procedure): experts/tests/test_silence_procedure.py checks their emails.
+OWN_DEADLINE_KINDS = {NotificationKind.EXPERT_PROPOSAL}
 #: Kinds that only tell of something done, with no duty attached.
-NEWS_KINDS = {NotificationKind.REPLY_RECEIVED, NotificationKind.AGENDA_DISTRIBUTED, NotificationKind.AGENDA_REVISED}
+NEWS_KINDS = {
+    NotificationKind.REPLY_RECEIVED,
+    NotificationKind.AGENDA_DISTRIBUTED,
+    NotificationKind.AGENDA_REVISED,
+    NotificationKind.EXPERT_CONSULTATION,
+    NotificationKind.EXPERT_APPROVED,
+    NotificationKind.EXPERT_REFERRED,
+    NotificationKind.EXPERT_NOT_APPROVED,
+    NotificationKind.EXPERT_CONFIDENTIALITY,
+}
 #: Kinds about one's own account, with no meeting and no ToR deadline (accounts' tests cover them).
 ACCOUNT_KINDS = {NotificationKind.ENROLMENT_LINK}
 
 
 def test_every_kind_of_email_is_classified_as_setting_a_duty_or_not():
-    assert set(DUTY_KINDS) | NEWS_KINDS | ACCOUNT_KINDS == set(NotificationKind.values)
+    assert set(DUTY_KINDS) | NEWS_KINDS | OWN_DEADLINE_KINDS | ACCOUNT_KINDS == set(NotificationKind.values)
     assert not set(DUTY_KINDS) & NEWS_KINDS
 
 
@@ -55,6 +68,8 @@ def _row(meeting, user, kind):
             **deadline_context(meeting_deadline(meeting, DeadlineKey.INVOLVED_STATE_RESPONSE)),
             "presentation_id": 1,
         }
+    if kind == NotificationKind.EXPERT_OBJECTION:
+        context = deadline_context(meeting_deadline(meeting, DeadlineKey.EXPERT_OBJECTION_RESOLUTION))
     if kind == NotificationKind.REPLY_RECEIVED:
         context = {"presentation_id": 1}
     services.queue(f"test:{kind}", [user], kind, meeting=meeting, context=context)
@@ -87,7 +102,7 @@ def test_an_email_that_sets_or_recalls_a_duty_names_each_deadline_in_both_zones(
         assert re.search(r"\b11\b", body)  # registration closes at adoption (ToR rule 11)
 
 
-@pytest.mark.parametrize("kind", sorted(NEWS_KINDS))
+@pytest.mark.parametrize("kind", sorted(NEWS_KINDS - {"enrolment_link"}))  # its link: accounts/tests
 def test_an_email_without_a_duty_renders_in_every_language(meeting, delegate_party, kind):
     for language in LANGUAGES:
         delegate_party.language = language

@@ -12,6 +12,7 @@ from accounts.services import create_user, grant_directly
 from agendas import services as agenda_services
 from demo.personas import PERSONAS, backup_codes_for, password_for, totp_key_hex
 from dief import clock
+from experts import services as expert_services
 from meetings import services as meeting_services
 from meetings.enums import HostSession
 from meetings.models import ChairAppointment, Meeting
@@ -122,6 +123,17 @@ class Command(BaseCommand):
         )
         agenda_services.add_item(by=users["secretariat"], meeting=meeting, title="Opening of the meeting")
         agenda_services.add_item(by=users["secretariat"], meeting=meeting, title="", presentation=presentation)
+        # ToR rule 8: France proposes a non-state expert; the proposal is distributed now and
+        # its silence procedure runs for five days.
+        expert_services.propose_expert(
+            by=users["delegate_fra"],
+            presentation=presentation,
+            expert_name="Dr Jeanne Exemple",
+            expert_affiliation="Institut d'études des armes légères (fictitious)",
+            expert_email="jeanne.exemple@example.org",
+            expertise=["investigating", "identifying"],
+            purpose="Explain how the serial numbers of the diverted rifles were traced.",
+        )
 
     def _print_logins(self):
         url = settings.SITE_URL.rstrip("/")
