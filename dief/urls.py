@@ -42,5 +42,6 @@ urlpatterns = [
     path("due/", include("due.urls")),
     path("presentations/", include("presentations.urls")),
     path("documents/", include("documents.urls")),
+    path("briefings/", include("briefings.urls")),
     path(settings.DIEF_ADMIN_URL, admin.site.urls),
 ]

@@ -88,6 +88,14 @@ DELEGATE_KINDS = {
     "reply_received",
     "agenda_distributed",
     "agenda_revised",
+    "briefing_drafted",
+    "briefing_revised",
+    "briefing_decision_period",
+    "briefing_agreed",
+    "briefing_vetoed",
+    "briefing_delivered",
+    "arrangement_recorded",
+    "sponsorship_updated",
 }
 
 
