@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "documents",
     "experts",
     "briefings",
+    "participation",
     "demo",
 ]
 

@@ -43,5 +43,6 @@ urlpatterns = [
     path("presentations/", include("presentations.urls")),
     path("documents/", include("documents.urls")),
     path("briefings/", include("briefings.urls")),
+    path("participation/", include("participation.urls")),
     path(settings.DIEF_ADMIN_URL, admin.site.urls),
 ]
