@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "experts",
     "briefings",
     "participation",
+    "sponsorship",
     "demo",
 ]
 

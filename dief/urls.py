@@ -44,5 +44,6 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("briefings/", include("briefings.urls")),
     path("participation/", include("participation.urls")),
+    path("sponsorship/", include("sponsorship.urls")),
     path(settings.DIEF_ADMIN_URL, admin.site.urls),
 ]
