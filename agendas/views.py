@@ -9,7 +9,7 @@ from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
 from documents import services as document_services
-from documents.views import uploaded_file
+from documents.views import language_version_fields, uploaded_file
 from meetings.queries import can_manage_meetings, is_chair_in_office
 from meetings.views import _meeting_for
 from presentations.forms import DocumentForm
@@ -40,7 +40,7 @@ def agenda_detail(request, pk):
             "agenda": agenda,
             "items": agenda.items.select_related("presentation"),
             "versions": agenda.versions.order_by("-number"),
-            "documents": agenda.documents.order_by("uploaded_at"),
+            "documents": document_services.for_reader(agenda.documents.all(), request.LANGUAGE_CODE),
             "visible_presentation_ids": set(visible_presentations.values_list("pk", flat=True)),
             "can_manage": can_manage_meetings(request.user),
             "is_chair": is_chair_in_office(request.user),
@@ -48,7 +48,7 @@ def agenda_detail(request, pk):
             "item_form": AgendaItemForm(presentations=meeting.presentations.filter(status="registered")),
             "changes_form": ChangesForm(),
             "release_form": ReleaseForm(),
-            "document_form": DocumentForm(),
+            "document_form": DocumentForm(originals=agenda.documents.filter(version_of__isnull=True)),
         },
     )
 
@@ -139,7 +139,10 @@ def agenda_release_item(request, pk, item_pk):
 def agenda_upload(request, pk):
     def action(meeting):
         document_services.upload(
-            by=request.user, uploaded=uploaded_file(request), agenda=agenda_services.agenda_of(meeting)
+            by=request.user,
+            uploaded=uploaded_file(request),
+            agenda=agenda_services.agenda_of(meeting),
+            **language_version_fields(request),
         )
         return _("Document added.")
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from dief.actions import perform
 from dief.errors import RuleViolation
 from documents import services as document_services
-from documents.views import uploaded_file
+from documents.views import language_version_fields, uploaded_file
 from meetings.deadlines import meeting_deadline
 from meetings.enums import DeadlineKey
 from meetings.queries import is_chair_in_office, meetings_for_user, procedural_today
@@ -86,7 +86,7 @@ def presentation_detail(request, pk):
         "meeting": presentation.meeting,
         "involved": involved,
         "replies": replies,
-        "documents": presentation.documents.order_by("uploaded_at"),
+        "documents": document_services.for_reader(presentation.documents.all(), request.LANGUAGE_CODE),
         "is_presenting": is_presenting,
         "can_reply": is_involved and user.state_id not in replied_ids,
         "is_involved": is_involved,
@@ -96,7 +96,7 @@ def presentation_detail(request, pk):
         "notify_form": InvolvedStatesForm(states=candidates),
         "reply_form": ReplyForm(),
         "ror_form": RightOfReplyForm(),
-        "document_form": DocumentForm(),
+        "document_form": DocumentForm(originals=presentation.documents.filter(version_of__isnull=True)),
         "notice_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_NOTICE),
         "response_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_RESPONSE),
         "consent_pending": presentation.consent_legally_required and any(i.consent != Consent.GIVEN for i in involved),
@@ -167,7 +167,12 @@ def right_of_reply(request, pk, involved_pk):
 @require_POST
 def upload(request, pk):
     def action(presentation):
-        document_services.upload(by=request.user, uploaded=uploaded_file(request), presentation=presentation)
+        document_services.upload(
+            by=request.user,
+            uploaded=uploaded_file(request),
+            presentation=presentation,
+            **language_version_fields(request),
+        )
         return _("Document added.")
 
     return _act(request, pk, action)
