@@ -100,6 +100,9 @@ def briefing_edit(request, pk):
     briefing = _briefing_for(request, pk)
     if not is_chair_in_office(request.user):
         raise Http404
+    if briefing.status != BriefingStatus.DRAFT:
+        messages.error(request, _("Only a draft outline can be edited (ToR rule 22)."))
+        return redirect("briefings:detail", pk=briefing.pk)
     initial = {
         "text": briefing.text,
         "presentations": list(briefing.presentations.all()),

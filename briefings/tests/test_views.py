@@ -91,7 +91,7 @@ def test_participant_decides_through_the_page(client, briefing, participants):
     response = client.post(
         reverse("briefings:decide", args=[briefing.pk]), {"decision": "bogus", "version": "x"}, follow=True
     )
-    assert response.status_code == 200 and "ToR rule 22" in response.content.decode()
+    assert response.status_code == 200 and "(règle 22 des ToR)" in response.content.decode()  # in French
 
 
 def test_chair_page_says_why_agreement_cannot_be_recorded(client, briefing, chair):

@@ -84,13 +84,55 @@ def confidential_objects(meeting):
     from presentations.services import sync_presentation_access
 
     sync_presentation_access(presentation)
-    return {"presentation": presentation, "involved": involved, "item": item, "document": document}
+    from briefings.models import Briefing, FollowUpArrangement
+    from sponsorship.models import SponsorshipRequest
+
+    briefing = Briefing.objects.create(
+        meeting=meeting,
+        text="Secret outline",
+        drafted_by=presenter,
+        drafted_at=meeting.created_at,
+        edited_at=meeting.created_at,
+    )
+    arrangement = FollowUpArrangement.objects.create(
+        meeting=meeting,
+        what="Secret arrangement",
+        contact_route="Secret route",
+        created_by=presenter,
+        created_at=meeting.created_at,
+        updated_at=meeting.created_at,
+        secretariat_added_at=meeting.created_at,
+    )
+    arrangement.states.set([presenter.state, involved_state])
+    sponsorship = SponsorshipRequest.objects.create(
+        meeting=meeting, state=presenter.state, requested_by=presenter, requested_at=meeting.created_at
+    )
+    return {
+        "presentation": presentation,
+        "involved": involved,
+        "item": item,
+        "document": document,
+        "briefing": briefing,
+        "arrangement": arrangement,
+        "sponsorship": sponsorship,
+    }
 
 
 def url_for(name, pattern, meeting, objects):
     keys = list(pattern.pattern.regex.groupindex)
+    if name.startswith("briefings:arrangement"):
+        pk = objects["arrangement"].pk
+    elif name.startswith("briefings:"):
+        pk = objects["briefing"].pk
+    elif name.startswith("sponsorship:"):
+        pk = objects["sponsorship"].pk
+    elif name.startswith("presentations:"):
+        pk = objects["presentation"].pk
+    else:
+        pk = meeting.pk
     ids = {
-        "pk": objects["presentation"].pk if name.startswith("presentations:") else meeting.pk,
+        "pk": pk,
+        "meeting_pk": meeting.pk,
         "item_pk": objects["item"].pk,
         "involved_pk": objects["involved"].pk,
         "token": objects["document"].token,
@@ -103,7 +145,15 @@ def meeting_urls(meeting, objects=None):
     return [(n, url_for(n, p, meeting, objects)) for n, p in all_url_names() if n not in OPEN_PAGES]
 
 
-SECRETS = ("Secret case title", "Secret summary", "Secret reply", "Secret item", "secret.pdf")
+SECRETS = (
+    "Secret case title",
+    "Secret summary",
+    "Secret reply",
+    "Secret item",
+    "secret.pdf",
+    "Secret outline",
+    "Secret arrangement",
+)
 
 
 def test_every_url_pattern_is_walked(meeting):
@@ -158,11 +208,18 @@ def test_users_outside_eligible_states_get_404_from_every_meeting_url(client, me
             "meetings:released",
             "presentations:list",
             "presentations:create",
-        ) or not (name.startswith(("meetings:", "presentations:", "documents:"))):
+        ) or not (
+            name.startswith(
+                ("meetings:", "presentations:", "documents:", "briefings:", "participation:", "sponsorship:")
+            )
+        ):
             continue
         missing_url = (
             url.replace(f"/{meeting.pk}/", "/987654/")
             .replace(f"/{objects['presentation'].pk}/", "/987654/")
+            .replace(f"/{objects['briefing'].pk}/", "/987654/")
+            .replace(f"/{objects['arrangement'].pk}/", "/987654/")
+            .replace(f"/{objects['sponsorship'].pk}/", "/987654/")
             .replace(str(objects["document"].token), "0" * 32)
         )
         for method in ("get", "post"):

@@ -43,7 +43,7 @@ def test_request_is_visible_only_to_its_state_and_the_secretariat(
     services.request_sponsorship(by=delegate_other_party, meeting=meeting, note="Two officers from customs")
     login_verified(client, delegate_other_party)
     assert "Two officers" not in client.get(reverse("sponsorship:list")).content.decode()  # the note stays internal
-    assert "received" in client.get(reverse("sponsorship:list")).content.decode()
+    assert "<td>reçue</td>" in client.get(reverse("sponsorship:list")).content.decode()  # French interface
     for user in (delegate_party, chair):
         client.logout()
         login_verified(client, user)
@@ -69,7 +69,7 @@ def test_secretariat_grants_through_the_page_and_the_delegate_sees_it(
     assert r.status == SponsorshipStatus.GRANTED
     client.logout()
     login_verified(client, delegate_other_party)
-    assert "granted" in client.get(reverse("sponsorship:list")).content.decode()
+    assert "<td>accordée</td>" in client.get(reverse("sponsorship:list")).content.decode()
     assert (
         client.post(reverse("sponsorship:decide", args=[r.pk]), {"status": "declined", "reason": "x"}).status_code
         == 302
