@@ -122,3 +122,77 @@ def test_briefing_list_query_count_is_flat(client, chair, past_meeting, particip
     assert response.status_code == 200
     assert response.content.decode().count("Outline") >= 5
     assert BriefingStatus.DRAFT
+
+
+def test_every_briefing_email_renders_without_content(client, briefing, participants, chair, past_meeting, mailoutbox):
+    import datetime
+
+    import time_machine
+
+    from notifications.models import Notification
+    from notifications.services import send_pending
+
+    che, fra, bgd = participants
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
+        services.open_decision_period(by=chair, briefing=briefing, last_day=datetime.date(2026, 12, 5))
+        services.edit_briefing(by=chair, briefing=briefing, text="Lessons on brokers.", seen_version=1)
+        services.decide(by=fra, briefing=briefing, decision=Decision.OBJECT, version=2, reason="Secret reason")
+        services.decide(by=fra, briefing=briefing, decision=Decision.AGREE, version=2)
+        for d in (che, bgd):
+            services.decide(by=d, briefing=briefing, decision=Decision.AGREE, version=2)
+        briefing = services.record_agreement(by=chair, briefing=briefing)
+        services.record_delivery(
+            by=chair, briefing=briefing, body="wgeti", delivered_on=datetime.date(2026, 12, 1), delivered_by="Chair"
+        )
+        other = services.draft_briefing(by=chair, meeting=past_meeting, text="Another outline.", presentations=[])
+        services.record_arrangement(
+            by=che, meeting=past_meeting, other_states=[bgd.state], what="Secret plan", contact_route="x"
+        )
+        send_pending()
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+    assert not Notification.objects.exclude(last_error="").exists()
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert {
+        "briefing_drafted",
+        "briefing_decision_period",
+        "briefing_revised",
+        "briefing_objection",
+        "briefing_objection_withdrawn",
+        "briefing_agreed",
+        "briefing_delivered",
+        "arrangement_recorded",
+    } <= kinds
+    for message in mailoutbox:
+        for secret in ("brokers", "Secret reason", "Secret plan", "France", "Bangladesh", "Diverted rifles"):
+            assert secret not in message.body and secret not in message.subject
+    period = [m for m in mailoutbox if "decision period" in m.subject]
+    assert period and "Europe/Zurich" in period[0].body
+    assert other.pk
+
+
+def test_chair_opens_a_decision_period_through_the_page(client, briefing, chair):
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
+        login_verified(client, chair)
+        client.post(reverse("briefings:open_period", args=[briefing.pk]), {"last_day": "2026-12-09"})
+        body = client.get(reverse("briefings:detail", args=[briefing.pk])).content.decode()
+    briefing.refresh_from_db()
+    assert briefing.decision_period_last_day == datetime.date(2026, 12, 9)
+    assert "Europe/Zurich, procedural time" in body
+    assert "Their silence counts as agreement when the decision period ends" in body
+    assert reverse("briefings:open_period", args=[briefing.pk]) not in body
+
+
+def test_veto_through_the_page_needs_confirmation(client, briefing, participants):
+    fra = participants[1]
+    login_verified(client, fra)
+    assert "Opposer un veto à la synthèse" in client.get(reverse("briefings:detail", args=[briefing.pk])).content.decode()
+    client.post(reverse("briefings:veto", args=[briefing.pk]), {})
+    briefing.refresh_from_db()
+    assert briefing.status == BriefingStatus.DRAFT
+    client.post(reverse("briefings:veto", args=[briefing.pk]), {"confirm": "yes"})
+    briefing.refresh_from_db()
+    assert briefing.status == BriefingStatus.VETOED
