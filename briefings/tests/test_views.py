@@ -189,7 +189,8 @@ def test_chair_opens_a_decision_period_through_the_page(client, briefing, chair)
 def test_veto_through_the_page_needs_confirmation(client, briefing, participants):
     fra = participants[1]
     login_verified(client, fra)
-    assert "Opposer un veto à la synthèse" in client.get(reverse("briefings:detail", args=[briefing.pk])).content.decode()
+    page = client.get(reverse("briefings:detail", args=[briefing.pk])).content.decode()
+    assert "Opposer un veto à la synthèse" in page  # French interface
     client.post(reverse("briefings:veto", args=[briefing.pk]), {})
     briefing.refresh_from_db()
     assert briefing.status == BriefingStatus.DRAFT
