@@ -71,6 +71,7 @@ def _notify(briefing: Briefing, step: str, recipients, kind: str, **context) -> 
         recipients,
         kind,
         meeting=briefing.meeting,
+        subject_id=briefing.pk,
         context={"path": reverse("briefings:detail", args=[briefing.pk]), **context},
     )
 
@@ -503,6 +504,7 @@ def record_arrangement(
         _delegates([s.pk for s in others]),
         NotificationKind.ARRANGEMENT_RECORDED,
         meeting=meeting,
+        subject_id=arrangement.pk,
         context={"path": reverse("briefings:arrangement", args=[arrangement.pk])},
     )
     return arrangement

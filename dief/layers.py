@@ -3,8 +3,8 @@
 Imports point one way, from a higher layer to a lower one or within a layer; never upward,
 not even inside a function. A lower app that must react to a higher one exposes a hook the
 higher one fills in its ``AppConfig.ready`` (``enforcement.registry``, ``states.registry``,
-``notifications.services.DEADLINE_LABELS``) or reads a field the higher one writes in its own
-transaction (``Meeting.agenda_adopted_at``, written by ``agendas.services.adopt``).
+``notifications.services.DEADLINE_LABELS``, ``notifications.registry``) or reads a field
+the higher one writes in its own transaction (``Meeting.agenda_adopted_at``, written by ``agendas.services.adopt``).
 
 ``dief/tests/test_layers.py`` checks every .py file of every app against this table. A new
 app is added by one line: its name in the layer it belongs to. An entry is an app or a dotted
@@ -13,8 +13,12 @@ module; the longest matching entry places a module.
 
 #: From the lowest layer to the highest.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    # Project core: the clock, errors, the action pattern, safe form fields. No app below.
-    ("core", ("dief.clock", "dief.errors", "dief.actions", "dief.forms", "dief.formats")),
+    # Project core: the clock, errors, the action pattern, safe form fields, the time zones
+    # offered. No app below.
+    (
+        "core",
+        ("dief.clock", "dief.errors", "dief.actions", "dief.forms", "dief.formats", "dief.crypto", "dief.timezones"),
+    ),
     # Who: States, users and their second factor, the outbox (it knows recipients, not meetings).
     ("people", ("states", "accounts", "twofactor", "notifications")),
     # Meetings, their ToR deadlines, and the one sweep that enforces those deadlines (the sweep
@@ -29,6 +33,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # After a meeting: the Chair's briefing and follow-up arrangements (ToR rules 21, 22), and the
     # participation figures (rule 7), which read delegations and presentations.
     ("briefings", ("briefings", "participation")),
+    # Backups read every app's stored documents through the documents storage.
+    ("operations", ("backups",)),
     # Each user's open actions across every app (reads the agenda's state too).
     ("overview", ("due",)),
     # Entry points that wire everything: the package (it loads the Celery app), the URL map,
@@ -44,6 +50,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "dief.asgi",
             "dief.wsgi",
             "dief.views",
+            "dief.health",
             "dief.testing",
             "demo",
         ),

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from agendas import urls as agenda_urls
+from dief.health import health
 from meetings import urls as meeting_urls
 from presentations.delegation_views import meeting_urlpatterns as delegation_urlpatterns
 
@@ -44,6 +45,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("health/", health, name="health"),
     path("i18n/setlang/", account_views.switch_language, name="set_language"),
     path("twofactor/", include("twofactor.urls")),
     path("meetings/", include((meeting_pages, "meetings"))),

@@ -30,6 +30,9 @@ class DueItem:
     overdue: bool
     obligation: bool
     url: str = ""
+    #: What, besides the meeting and the deadline, the action is about ("presentation-12"):
+    #: two actions before the same deadline of one meeting differ by it (calendar UIDs).
+    subject: str = ""
 
 
 def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueItem]:
@@ -95,7 +98,13 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
             ):
                 items.append(
                     DueItem(
-                        meeting, deadline, CHAIR_APPROVAL, passed, True, reverse("meetings:agenda", args=[meeting.pk])
+                        meeting,
+                        deadline,
+                        CHAIR_APPROVAL,
+                        passed,
+                        True,
+                        reverse("meetings:agenda", args=[meeting.pk]),
+                        "chair-approval",
                     )
                 )
             if key == DeadlineKey.INVOLVED_STATE_RESPONSE:
@@ -108,6 +117,7 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
                             passed,
                             True,
                             reverse("presentations:detail", args=[presentation.pk]),
+                            f"presentation-{presentation.pk}",
                         )
                     )
             if key == DeadlineKey.INVOLVED_STATE_NOTICE and meeting.pk in presenting and not passed:

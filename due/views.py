@@ -23,6 +23,13 @@ def due_list(request):
     return render(request, "due/due_list.html", {"items": items, "timelines": timelines, "now": now})
 
 
+def deadline_uid(item) -> str:
+    """The iCalendar UID of an open action (RFC 5545): unique per meeting, deadline and what
+    the action is about (one per involved presentation), and the same at every download."""
+    subject = f"-{item.subject}" if item.subject else ""
+    return f"dief-deadline-{item.meeting.pk}-{item.deadline.key}{subject}@dief"
+
+
 def calendar_ics(request):
     """The user's meetings and open deadlines as iCalendar (authenticated: meeting dates are
     confidential, ToR rule 14; there is no open feed)."""
@@ -43,7 +50,7 @@ def calendar_ics(request):
     for item in due_items_for_user(request.user, now):
         d = item.deadline
         event = Event()
-        event.add("uid", f"dief-deadline-{item.meeting.pk}-{d.key}@dief")
+        event.add("uid", deadline_uid(item))
         event.add("dtstamp", now)
         event.add(
             "summary",

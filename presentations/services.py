@@ -181,6 +181,7 @@ def notify_involved_states(*, by: User, presentation: Presentation, states) -> l
             User.objects.filter(is_active=True, role=Role.DELEGATE, state__in=[i.state for i in created]),
             NotificationKind.INVOLVED_STATE_NOTICE,
             meeting=presentation.meeting,
+            subject_id=presentation.pk,
             context={
                 "due_at": response.due_at.isoformat(),
                 "procedural_time_zone": response.time_zone,
@@ -234,6 +235,7 @@ def submit_reply(*, by: User, presentation: Presentation, text: str, consent: bo
                 User.objects.filter(is_active=True, role=Role.DELEGATE, state_id=presentation.presenting_state_id),
                 NotificationKind.REPLY_RECEIVED,
                 meeting=involved.presentation.meeting,
+                subject_id=presentation.pk,
                 context={"presentation_id": presentation.pk},
             )
             return reply

@@ -83,6 +83,7 @@ def decide_sponsorship(*, by: User, request: SponsorshipRequest, status: str, re
         User.objects.filter(is_active=True, role=Role.DELEGATE, state_id=request.state_id),
         NotificationKind.SPONSORSHIP_UPDATED,
         meeting=request.meeting,
+        subject_id=request.pk,
         context={"path": reverse("sponsorship:list")},
     )
     return request

@@ -120,3 +120,45 @@ def test_due_page_query_count_does_not_grow_with_meetings(
         meeting_factory(start_date=datetime.date(year, 5, 1), created_by=secretariat, convened_by=president)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("due:list"))
+
+
+def _valid_calendar(content: bytes) -> list:
+    """Parse with icalendar's own RFC 5545 parser and check what the RFC requires; returns the VEVENTs."""
+    cal = Calendar.from_ical(content)
+    assert cal.name == "VCALENDAR" and "PRODID" in cal and cal["VERSION"] == "2.0"
+    for component in cal.walk():
+        assert component.errors == [], (component.name, component.errors)
+    events = list(cal.walk("VEVENT"))
+    for event in events:
+        for required in ("DTSTAMP", "UID", "DTSTART"):
+            assert required in event, (required, event.get("SUMMARY"))
+        assert event.decoded("DTEND") > event.decoded("DTSTART")
+    uids = [str(e["UID"]) for e in events]
+    assert len(uids) == len(set(uids)), uids
+    return events
+
+
+def test_two_reply_deadlines_of_one_meeting_get_distinct_uids_that_are_stable_across_downloads(
+    client, meeting, delegate_party, other_party, delegate_other_party
+):
+    from presentations import services
+
+    for title in ("First case", "Second case"):
+        presentation = services.register_presentation(
+            by=delegate_party, meeting=meeting, kind="case", title=title, summary="S"
+        )
+        services.notify_involved_states(by=delegate_party, presentation=presentation, states=[other_party])
+    login_verified(client, delegate_other_party)
+    first = _valid_calendar(client.get(reverse("due:ics")).content)
+    replies = [e for e in first if "involved_state_response" in str(e["UID"])]
+    assert len(replies) == 2
+    with time_machine.travel(NOW + datetime.timedelta(minutes=20), tick=False):
+        second = _valid_calendar(client.get(reverse("due:ics")).content)
+    assert sorted(str(e["UID"]) for e in first) == sorted(str(e["UID"]) for e in second)
+
+
+@pytest.mark.parametrize("who", ["secretariat", "chair", "delegate_party"])
+def test_every_users_calendar_is_valid_rfc_5545_with_unique_uids(client, meeting, secretariat, chair, who, request):
+    login_verified(client, request.getfixturevalue(who))
+    events = _valid_calendar(client.get(reverse("due:ics")).content)
+    assert events
