@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dief.forms import SafeModelMultipleChoiceField
+from dief.forms import IsoDateField, SafeModelMultipleChoiceField
 
 from .enums import ArrangementStatus, BriefingBody, Decision
 
@@ -50,16 +50,15 @@ class DecisionForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    last_day = forms.DateField(
+    last_day = IsoDateField(
         label=_("Last day of the decision period"),
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The period ends at the end of this day in the meeting's procedural time zone."),
     )
 
 
 class DeliveryForm(forms.Form):
     body = forms.ChoiceField(label=_("Delivered to"), choices=BriefingBody.choices)
-    delivered_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    delivered_on = IsoDateField(label=_("Date"))
     delivered_by = forms.CharField(label=_("Delivered by"), max_length=200, required=False)
 
 
