@@ -136,7 +136,18 @@ def blockers(briefing: Briefing, *, silence_counts: bool = False) -> list[str]:
                 % {"states": names}
             )
     consented = {s for s, d in decisions.items() if d.decision == Decision.AGREE and d.consents_to_attribution}
-    missing = briefing.identified_state_ids() - consented
+    identified = briefing.identified_state_ids()
+    unreachable = identified - participants - case_presenting_state_ids(briefing)
+    if unreachable:
+        names = ", ".join(State.objects.filter(pk__in=unreachable).order_by("name").values_list("name", flat=True))
+        reasons.append(
+            _(
+                "The outline could identify %(states)s, which did not take part in the meeting and cannot consent "
+                "in the Forum: remove what identifies them (ToR rule 22)."
+            )
+            % {"states": names}
+        )
+    missing = identified - consented - unreachable
     if missing:
         names = ", ".join(State.objects.filter(pk__in=missing).order_by("name").values_list("name", flat=True))
         reasons.append(

@@ -187,10 +187,12 @@ def test_chair_marked_state_must_consent(chair, past_meeting, participants, sign
 
 
 def test_a_named_state_that_cannot_consent_blocks_agreement(chair, past_meeting, participants, mexico):
-    b = services.draft_briefing(by=chair, meeting=past_meeting, text="Shipments through Narnia and Mexique.")
+    b = services.draft_briefing(by=chair, meeting=past_meeting, text="Shipments through Nauru and Mexique.")
+    assert b.unknown_names() == ["Nauru"]
     agree_all(b, participants)
-    with pytest.raises(RuleViolation, match="Mexico"):
+    with pytest.raises(RuleViolation, match="Mexico, which did not take part") as refused:
         services.record_agreement(by=chair, briefing=b)
+    assert "Nauru" in refused.value.message
 
 
 @pytest.mark.parametrize("name", ["France", "la France"])
