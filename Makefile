@@ -2,8 +2,10 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# Port of the web server: `PORT=8001 make run` (honcho hands it to the web process as $PORT).
+PORT   ?= 8000
 
-.PHONY: run test deps dev-deps lint messages
+.PHONY: run test bench deps dev-deps lint messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +19,10 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.deps $@
 
+$(VENV)/.bench-deps: requirements.txt requirements-dev.txt requirements-bench.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $(VENV)/.deps $(VENV)/.dev-deps $@
+
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
 
@@ -25,13 +31,18 @@ run: deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_states
 	$(BIN)/python manage.py seed_demo
-	@echo "Starting web (http://127.0.0.1:8000/), Celery worker and Celery beat. Ctrl-C stops all three."
-	$(BIN)/honcho -f Procfile.dev start
+	@echo "Starting web (http://127.0.0.1:$(PORT)/), Celery worker and Celery beat. Ctrl-C stops all three."
+	$(BIN)/honcho -f Procfile.dev start --port $(PORT)
 
 ## The whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set).
 test: dev-deps
 	$(BIN)/python scripts/ensure_browser.py
 	$(BIN)/pytest
+
+## The benchmark at ten times the ATT's scale, on PostgreSQL (BENCH_DATABASE_URL, default the local
+## diefbench database); prints the figures and writes benchmarks/results/latest.md. BENCH_ARGS=--quick
+bench: $(VENV)/.bench-deps
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 lint: dev-deps
 	$(BIN)/ruff check .

@@ -18,7 +18,11 @@ def due_list(request):
     now = clock.now()
     items = due_items_for_user(request.user, now)
     today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
-    upcoming = meetings_for_user(request.user).filter(end_date__gte=today).select_related("tor_version")
+    upcoming = (
+        meetings_for_user(request.user)
+        .filter(end_date__gte=today)
+        .select_related("tor_version", "invitation", "agenda")
+    )
     timelines = [(m, timeline(m, now)) for m in upcoming]
     return render(request, "due/due_list.html", {"items": items, "timelines": timelines, "now": now})
 

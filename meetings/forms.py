@@ -5,6 +5,7 @@ from accounts.enums import Role
 from accounts.models import User
 from dief.forms import IsoDateField, SafeModelMultipleChoiceField
 from dief.timezones import time_zone_choices
+from states.names import collation_key, state_name
 
 from .enums import HostSession
 from .models import Meeting, ToRVersion
@@ -152,10 +153,16 @@ class ChairAppointmentForm(forms.Form):
 
         from .queries import procedural_today
 
-        self.fields["chair"].queryset = self.fields["chair"].queryset.filter(
-            state__in=eligible_states(procedural_today())
-        )
-        self.fields["chair"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.state})"
+        field = self.fields["chair"]
+        field.queryset = field.queryset.filter(state__in=eligible_states(procedural_today()))
+
+        def label(user):
+            return f"{user.get_full_name() or user.username} ({user.state})"
+
+        field.label_from_instance = label
+        # By State name in the viewer's language, then family name.
+        ordered = sorted(field.queryset, key=lambda u: (collation_key(state_name(u.state)), collation_key(u.last_name)))
+        field.choices = [("", field.empty_label), *((u.pk, label(u)) for u in ordered)]
 
 
 def _bounded(value):

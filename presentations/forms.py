@@ -1,10 +1,8 @@
-import unicodedata
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from dief.forms import SafeModelMultipleChoiceField
+from states.forms import StatePickerField
 
 from .enums import PresentationKind, RightOfReply
 
@@ -33,20 +31,14 @@ class PresentationForm(forms.Form):
 
 
 class InvolvedStatesForm(forms.Form):
-    states = SafeModelMultipleChoiceField(
+    states = StatePickerField(
         label=_("Involved States"),
-        queryset=None,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("Hold Ctrl (Cmd on a Mac) to choose several."),
+        help_text=_("Tick every State your presentation may involve; the States are grouped by region."),
     )
 
     def __init__(self, *args, states, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["states"]
-        field.queryset = states
-        # "Côte d'Ivoire" next to "Costa Rica", "Türkiye" next to "Turkmenistan".
-        ordered = sorted(states, key=lambda s: unicodedata.normalize("NFKD", s.name).encode("ascii", "ignore").lower())
-        field.choices = [(s.pk, s.name) for s in ordered]
+        self.fields["states"].set_states(states)
 
 
 class ReplyForm(forms.Form):

@@ -161,7 +161,7 @@ def notify_involved_states(*, by: User, presentation: Presentation, states) -> l
                     "%(state)s is not a State Party or signatory State; only they can be involved States "
                     "(ToR rules 6, 12)."
                 )
-                % {"state": state.name},
+                % {"state": state.local_name},
                 "12",
             )
     already = set(presentation.involved_states.values_list("state_id", flat=True))
