@@ -19,6 +19,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from briefings.models import Briefing
 from browser_tests.helpers import (
     ARTIFACTS,
     CHROMIUM,
@@ -29,7 +30,6 @@ from browser_tests.helpers import (
 )
 from demo.personas import password_for
 from dief import clock
-from briefings.models import Briefing
 from meetings.models import Meeting
 from presentations.models import InvolvedState, Presentation
 

@@ -1,5 +1,7 @@
 """Thin views over presentations.services and presentations.queries."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -58,7 +60,12 @@ def presentation_list(request):
 def presentation_create(request):
     if not services.can_register_somewhere(request.user):
         raise PermissionDenied
-    meetings = meetings_for_user(request.user).filter(agenda_adopted_at__isnull=True)
+    # Registration closes at adoption and with the meeting's end (ToR rule 11): neither is offered.
+    meetings = meetings_for_user(request.user).filter(
+        agenda_adopted_at__isnull=True, end_date__gte=procedural_today() - datetime.timedelta(days=1)
+    )
+    meetings = [m.pk for m in meetings if not services.meeting_has_ended(m)]
+    meetings = meetings_for_user(request.user).filter(pk__in=meetings).order_by("start_date")
     form = PresentationForm(request.POST or None, meetings=meetings, initial={"meeting": request.GET.get("meeting")})
     if request.method == "POST" and form.is_valid():
         try:
