@@ -27,10 +27,12 @@ deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
 
 ## Web server, Celery worker and Celery beat together on SQLite and an on-disk broker (Ctrl-C stops all).
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_states
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py sweep
 	@echo "Starting web (http://127.0.0.1:$(PORT)/), Celery worker and Celery beat. Ctrl-C stops all three."
 	$(BIN)/honcho -f Procfile.dev start --port $(PORT)
 

@@ -1,6 +1,7 @@
 """The one way to reach meetings: every view, list, export and task asks here (ToR rules 6, 14)."""
 
 from django.conf import settings
+from django.shortcuts import get_object_or_404
 
 from accounts.access import granted_to_user_groups
 from accounts.enums import Role
@@ -76,3 +77,9 @@ def meetings_for_user(user):
 def can_manage_meetings(user) -> bool:
     """Secretariat staff (ToR rules 5, 9, 10) with a verified session."""
     return is_verified(user) and user.role == Role.SECRETARIAT
+
+
+def meeting_for_user_or_404(user, pk):
+    """The meeting ``pk`` if ``user`` may see it (:func:`meetings_for_user`), else Http404
+    (never 403: a meeting's existence is confidential). For the views of every app."""
+    return get_object_or_404(meetings_for_user(user).select_related("tor_version", "invitation"), pk=pk)

@@ -30,6 +30,9 @@ class Presentation(models.Model):
         _("status"), max_length=12, choices=PresentationStatus.choices, default=PresentationStatus.REGISTERED
     )
     involved_states_notified_at = models.DateTimeField(_("involved States notified at"), null=True, blank=True)
+    # ToR rules 11, 12: set, through services.mark_on_adopted_agenda, by the adoption of an agenda
+    # that lists the presentation: it is given at the meeting, so the right of reply exists.
+    on_adopted_agenda_at = models.DateTimeField(_("on the adopted agenda since"), null=True, blank=True)
 
     class Meta:
         ordering = ["registered_at", "pk"]

@@ -103,6 +103,7 @@ def presentation_detail(request, pk):
         "notify_form": InvolvedStatesForm(states=candidates),
         "reply_form": ReplyForm(),
         "ror_form": RightOfReplyForm(),
+        "ror_refusal": services.right_of_reply_refusal(presentation),
         "document_form": DocumentForm(originals=presentation.documents.filter(version_of__isnull=True)),
         "notice_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_NOTICE),
         "response_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_RESPONSE),
