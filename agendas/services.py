@@ -25,7 +25,7 @@ from meetings.models import ChairAppointment, Meeting
 from meetings.queries import current_chair_appointment, is_chair_in_office, procedural_today
 from notifications.enums import NotificationKind
 from notifications.services import queue
-from presentations.services import can_be_scheduled, mark_on_adopted_agenda
+from presentations.services import mark_on_adopted_agenda, scheduling_verdict
 from states.queries import eligible_states
 
 from .enums import AgendaStatus
@@ -73,13 +73,11 @@ def _consent_refusal(agenda: Agenda) -> RuleViolation | None:
     """ToR rule 12: no step of the agenda goes ahead with a presentation that still lacks a
     legally required consent."""
     for item in agenda.items.exclude(presentation=None).select_related("presentation"):
-        if not can_be_scheduled(item.presentation):
+        verdict = scheduling_verdict(item.presentation)
+        if not verdict:
             return RuleViolation(
-                _(
-                    "Item %(n)s is a presentation that every involved State has not yet consented to; "
-                    "remove it or wait for the consents (ToR rule 12)."
-                )
-                % {"n": item.position},
+                _("Item %(n)s cannot go ahead; remove it or wait. %(reason)s")
+                % {"n": item.position, "reason": verdict.reason},
                 "12",
             )
     return None
@@ -277,19 +275,16 @@ def _notify_states(agenda: Agenda, event: str, kind: str) -> None:
 @transaction.atomic
 def add_item(*, by: User, meeting: Meeting, title: str, presentation=None, changes: str = "") -> AgendaItem:
     """Add an item at the end (ToR rule 10); a presentation whose consent is legally required
-    needs every involved State's consent first (rule 12). The same item added twice (a double
-    click, a retry) is added once. Returns the item. Raises RuleViolation."""
+    needs an involved State named and every involved State's consent first (rule 12). The same
+    item added twice (a double click, a retry) is added once. Returns the item. Raises
+    RuleViolation."""
     _raise(edit_refusal(by, None))
     agenda = _locked(meeting, create=True)
     _raise(edit_refusal(by, agenda))
     if presentation is not None:
         if presentation.meeting_id != meeting.pk:
             raise RuleViolation(_("That presentation belongs to another meeting."))
-        if not can_be_scheduled(presentation):
-            raise RuleViolation(
-                _("This presentation cannot be scheduled until every involved State has consented (ToR rule 12)."),
-                "12",
-            )
+        scheduling_verdict(presentation).enforce()
         # The presentation's own title is confidential to the States that see it: an item with
         # no title of its own is named, in each reader's language, by the kind of presentation.
         title = title.strip()

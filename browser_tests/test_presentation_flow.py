@@ -146,7 +146,7 @@ def test_presentation_registered_notified_replied_and_put_on_approved_agenda(liv
         assert (presentation.meeting, presentation.presenting_state) == (meeting, delegate_a.state)
         assert presentation.kind == PresentationKind.INFORMATION and not presentation.consent_legally_required
         expect(a.get_by_role("heading", level=1)).to_have_text(TITLE)
-        expect(a.get_by_text("No involved State is named.")).to_be_visible()
+        expect(a.get_by_text("No involved State is named yet.")).to_be_visible()
 
         # 2. Before the notice, delegate B sees neither the presentation nor that it exists (rule 14).
         b = person("delegate_b")

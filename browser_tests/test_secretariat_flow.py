@@ -148,6 +148,7 @@ def test_secretariat_logs_in_creates_meeting_and_sends_invitation(live_server, p
         assert page.url.endswith(f"/meetings/{meeting.pk}/")
         assert (meeting.start_date, meeting.short_notice_reason) == (start, "")
         assert meeting.convened_by == president and meeting.consulted_chair and meeting.consulted_secretariat
+        assert meeting.convening_on_paper and meeting.convening_recorded_by == officer
         expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
         # 3. The calendar page: ToR rule 9 and its T-50 date.
@@ -163,9 +164,11 @@ def test_secretariat_logs_in_creates_meeting_and_sends_invitation(live_server, p
         # 4. The invitation: consult the Chair, then send it.
         page.goto(f"{live_server.url}/meetings/{meeting.pk}/invitation/")
         send = page.get_by_role("button", name="Send to every eligible State")
-        expect(send).to_be_disabled()
+        expect(send).to_have_count(0)  # not offered: the page says why instead (ToR rule 9)
+        expect(page.locator("p.refusal")).to_contain_text("Record the consultation of the Chair")
         page.get_by_role("button", name="Record the Chair's consultation").click()
         expect(page.get_by_role("status")).to_contain_text("The Chair's consultation is recorded")
+        expect(page.locator("p.consultation")).to_contain_text("recorded by")
         expect(send).to_be_enabled()
         page.get_by_label("I have checked the invitation", exact=False).check()
         send.click()
@@ -173,7 +176,8 @@ def test_secretariat_logs_in_creates_meeting_and_sends_invitation(live_server, p
             "Invitation sent to the delegates of every eligible State (ToR rule 9)."
         )
         expect(page.get_by_text(re.compile(r"^Sent on "))).to_be_visible()
-        expect(page.get_by_role("heading", name="States invited")).to_be_visible()
+        expect(page.get_by_role("heading", name="Who receives the invitation (ToR rule 9)")).to_be_visible()
+        expect(page.locator("section.reach")).to_contain_text("1 State invited.")
     except Exception:
         page.screenshot(path=str(ARTIFACTS / "failure.png"), full_page=True)
         raise

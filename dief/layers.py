@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, str]] = [
 PLACES: dict[str, str] = {
     "dief.clock": "core",
     "dief.errors": "core",
+    "dief.permits": "core",  # the Verdict of can_... predicates
     "dief.actions": "core",
     "dief.forms": "core",
     "dief.formats": "core",

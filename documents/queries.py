@@ -21,3 +21,32 @@ def documents_for_user(user):
     if not (user.is_authenticated and (user.role == Role.SECRETARIAT or is_chair_in_office(user))):
         agenda_docs &= Q(agenda__distributed_at__isnull=False)
     return Document.objects.filter(Q(presentation__in=presentations_for_user(user)) | agenda_docs)
+
+
+def sees_download_log(user, document) -> bool:
+    """ToR rules 14-15: the download log of a document is for its provider (the delegates of
+    the State whose delegate uploaded it) and the Secretariat; nobody else."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.SECRETARIAT:
+        return True
+    uploader_state = document.uploaded_by.state_id
+    return bool(user.role == Role.DELEGATE and user.state_id and uploader_state == user.state_id)
+
+
+def download_log_for_user(user, documents) -> dict:
+    """For each of ``documents`` (reached through :func:`documents_for_user`) whose log
+    ``user`` may see (:func:`sees_download_log`), its accesses, latest first: ``{document id:
+    [DocumentAccess with user and user.state]}``. One query for all documents."""
+    from .models import DocumentAccess
+
+    visible = [d.pk for d in documents if sees_download_log(user, d)]
+    logs = {pk: [] for pk in visible}
+    if visible:
+        for access in (
+            DocumentAccess.objects.filter(document_id__in=visible)
+            .select_related("user__state")
+            .order_by("-accessed_at", "-pk")
+        ):
+            logs[access.document_id].append(access)
+    return logs

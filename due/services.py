@@ -21,6 +21,9 @@ SECRETARIAT_ACTIONS = {
 CHAIR_APPROVAL = _("Approve the draft agenda")
 REPLY_ACTION = _("Respond to a presentation that involves your State")
 NOTICE_WINDOW = _("Notify the States your presentation involves")
+CONVENING_ACTION = _("Record your decision to convene the meeting (ToR rule 3)")
+CONSULTATION_ACTION = _("Record your consultation on the draft invitation (ToR rule 9)")
+CONSENT_ACTION = _("Give or withhold your State's consent to a presentation (ToR rule 12)")
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
     ids = [m.pk for m in meetings]
     is_chair = is_chair_in_office(user)
     agendas = {a.meeting_id: a for a in Agenda.objects.filter(meeting_id__in=ids).prefetch_related("items")}
-    to_reply, presenting = {}, set()
+    to_reply, presenting, to_consent = {}, set(), {}
     if user.role == Role.DELEGATE and user.state_id:
         replied = set(
             Reply.objects.filter(state_id=user.state_id, presentation__meeting_id__in=ids).values_list(
@@ -67,6 +70,8 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
         ).select_related("presentation"):
             if involved.presentation_id not in replied:
                 to_reply.setdefault(involved.presentation.meeting_id, []).append(involved.presentation)
+            if involved.consent == "pending":
+                to_consent.setdefault(involved.presentation.meeting_id, []).append(involved.presentation)
         presenting = set(
             Presentation.objects.filter(
                 presenting_state_id=user.state_id, meeting_id__in=ids, status="registered"
@@ -108,7 +113,17 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
                         "chair-approval",
                     )
                 )
+            if key == DeadlineKey.INVITATION and not meeting.invitation.is_sent:
+                if user.role == Role.CSP_PRESIDENT and not meeting.is_convened:
+                    url = reverse("meetings:detail", args=[meeting.pk])
+                    items.append(DueItem(meeting, deadline, CONVENING_ACTION, passed, True, url))
+                if is_chair and meeting.invitation.chair_consulted_at is None:
+                    url = reverse("meetings:invitation", args=[meeting.pk])
+                    items.append(DueItem(meeting, deadline, CONSULTATION_ACTION, passed, True, url))
             if key == DeadlineKey.INVOLVED_STATE_RESPONSE:
+                for presentation in to_consent.get(meeting.pk, []):
+                    url = reverse("presentations:detail", args=[presentation.pk]) + "#consent"
+                    items.append(DueItem(meeting, deadline, CONSENT_ACTION, False, False, url))
                 for presentation in to_reply.get(meeting.pk, []):
                     items.append(
                         DueItem(

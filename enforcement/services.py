@@ -162,9 +162,7 @@ def _apply_batch(rows: list[ScheduledTransition], now: datetime.datetime, *, car
     # applied in one statement; on a database without row locks (SQLite) the transaction itself
     # is exclusive. A row another sweep applied meanwhile is not among those claimed.
     ids = [row.pk for row in rows]
-    claimed = set(
-        ScheduledTransition.objects.filter(pk__in=ids, applied_at__isnull=True).values_list("pk", flat=True)
-    )
+    claimed = set(ScheduledTransition.objects.filter(pk__in=ids, applied_at__isnull=True).values_list("pk", flat=True))
     ScheduledTransition.objects.filter(pk__in=claimed).update(applied_at=now)
     _remember_latest_due_reminders(rows, now)
     done, failed = [], []

@@ -9,6 +9,7 @@ from states.names import collation_key, state_name
 
 from .enums import HostSession
 from .models import Meeting, ToRVersion
+from .queries import procedural_today
 
 TIME_ZONE_CHOICES = time_zone_choices()
 
@@ -29,10 +30,17 @@ class MeetingForm(forms.Form):
         help_text=_("Deadlines end at midnight in this zone. Geneva is Europe/Zurich."),
     )
     convened_by = forms.ModelChoiceField(
-        label=_("CSP President who decided to convene it (ToR rule 3)"),
+        label=_("Decision taken on paper by (CSP President, ToR rule 3)"),
         queryset=User.objects.filter(role=Role.CSP_PRESIDENT, is_active=True),
+        required=False,
+        help_text=_(
+            "Leave empty and the President records the decision in the application. Fill in only for a decision "
+            "taken on paper: it is shown as recorded by you."
+        ),
     )
-    convened_on = IsoDateField(label=_("Date of the President's decision"), validators=[lambda v: _bounded(v)])
+    convened_on = IsoDateField(
+        label=_("Date of the President's decision"), validators=[lambda v: _bounded(v)], required=False
+    )
     consulted_chair = forms.BooleanField(label=_("The President consulted the Chair"), required=False)
     consulted_secretariat = forms.BooleanField(
         label=_("The President consulted the Secretariat"), required=False, initial=True
@@ -54,13 +62,15 @@ class MeetingForm(forms.Form):
         data = super().clean()
         if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
             self.add_error("end_date", _("The meeting cannot end before it starts."))
+        if data.get("convened_by") and not data.get("convened_on"):
+            self.add_error("convened_on", _("Give the date of the President's decision (ToR rule 3)."))
         if (
             data.get("start_date")
-            and data.get("convened_on")
             and data.get("procedural_time_zone")
             and not (data.get("short_notice_reason") or "").strip()
         ):
-            version = ToRVersion.in_force_on(data["convened_on"])
+            # Without a decision yet, the version in force today (the President's decision sets it).
+            version = ToRVersion.in_force_on(data.get("convened_on") or procedural_today())
             if version is not None:
                 _require_reason_if_short(self, data["start_date"], data["procedural_time_zone"], version)
         return data
@@ -95,6 +105,21 @@ class ChairConsultationForm(forms.Form):
     note = forms.CharField(
         label=_("Note on the consultation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ChairCommentsForm(forms.Form):
+    note = forms.CharField(
+        label=_("Your comments on the invitation"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ConveningDecisionForm(forms.Form):
+    consulted_chair = forms.BooleanField(label=_("I consulted the Chair"), required=False)
+    consulted_secretariat = forms.BooleanField(label=_("I consulted the Secretariat"), required=False, initial=True)
+
+
+class PointOfContactForm(forms.Form):
+    email = forms.EmailField(label=_("Email of the national point of contact"), required=False)
 
 
 class MeetingDatesForm(forms.Form):
@@ -146,12 +171,15 @@ class ChairAppointmentForm(forms.Form):
         label=_("Term ends with the conclusion of"), max_length=40, help_text=_("e.g. CSP12")
     )
     term_ends_on = IsoDateField(label=_("Last day of the term"), validators=[lambda v: _bounded(v)])
+    succeed_current = forms.BooleanField(
+        label=_("Successor: end the current Chair's term on the day before the appointment"),
+        required=False,
+        help_text=_("Both happen in one step, so that one Chair is in office on any day (ToR rule 4)."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from states.queries import eligible_states
-
-        from .queries import procedural_today
 
         field = self.fields["chair"]
         field.queryset = field.queryset.filter(state__in=eligible_states(procedural_today()))
@@ -163,6 +191,10 @@ class ChairAppointmentForm(forms.Form):
         # By State name in the viewer's language, then family name.
         ordered = sorted(field.queryset, key=lambda u: (collation_key(state_name(u.state)), collation_key(u.last_name)))
         field.choices = [("", field.empty_label), *((u.pk, label(u)) for u in ordered)]
+        from .models import ChairAppointment
+
+        if not ChairAppointment.objects.filter(term_ends_on__gte=procedural_today()).exists():
+            del self.fields["succeed_current"]  # nobody to succeed: the plain appointment is all there is
 
 
 def _bounded(value):

@@ -50,7 +50,10 @@ class ChairAppointmentQuerySet(models.QuerySet):
 
 
 class ChairAppointment(models.Model):
-    """ToR rule 4: the CSP President appoints the Chair until the conclusion of the following CSP."""
+    """ToR rule 4: the CSP President appoints the Chair until the conclusion of the following CSP.
+
+    A term ends early only when the President appoints a successor in the same step
+    (``ended_early_at``/``ended_early_by`` say so); terms never overlap."""
 
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("Chair"), on_delete=models.PROTECT, related_name="chair_appointments"
@@ -66,6 +69,10 @@ class ChairAppointment(models.Model):
     appointed_on = models.DateField(_("appointed on"))
     term_ends_with = models.CharField(_("term ends with the conclusion of"), max_length=40, help_text=_("e.g. CSP12"))
     term_ends_on = models.DateField(_("last day of term"))
+    ended_early_at = models.DateTimeField(_("term ended early at"), null=True, blank=True)
+    ended_early_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = ChairAppointmentQuerySet.as_manager()
 
@@ -106,8 +113,23 @@ class Meeting(models.Model):
         verbose_name=_("convened by (CSP President)"),
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty until the CSP President's decision to convene is recorded (ToR rule 3)."),
     )
-    convened_on = models.DateField(_("date of the President's decision"))
+    convened_on = models.DateField(_("date of the President's decision"), null=True, blank=True)
+    convening_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decision recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    convening_on_paper = models.BooleanField(
+        _("decision taken on paper and recorded by the Secretariat"),
+        default=False,
+    )
     consulted_chair = models.BooleanField(_("the Chair was consulted"), default=False)
     consulted_secretariat = models.BooleanField(_("the Secretariat was consulted"), default=True)
     short_notice_reason = models.TextField(_("reason for short notice (rule 9)"), blank=True)
@@ -129,6 +151,11 @@ class Meeting(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_convened(self) -> bool:
+        """True once the CSP President's decision to convene is recorded (ToR rule 3)."""
+        return self.convened_by_id is not None and self.convened_on is not None
 
 
 class MeetingUserObjectPermission(UserObjectPermissionBase):
@@ -157,6 +184,9 @@ class Invitation(models.Model):
     chair_consultation_note = models.TextField(_("consultation note"), blank=True)
     chair_consultation_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    chair_consultation_on_paper = models.BooleanField(
+        _("consultation held outside the application and recorded by the Secretariat"), default=False
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     sent_by = models.ForeignKey(

@@ -65,7 +65,7 @@ def deadline_facts(notification, ctx: dict) -> None:
     deadlines as they stand when it is sent (in the procedural zone and the recipient's)."""
     meeting = notification.meeting
     if notification.kind in CALL_FOR_CASES_NOTICES and meeting is not None:
-        zone = notification.recipient.time_zone
+        zone = ctx["recipient_time_zone"]  # the recipient's, or the procedural zone for a point of contact
         ctx["deadlines"] = [
             DeadlineLine(str(d.label), d.rule, d.due_at_procedural, d.time_zone, d.due_at_in(zone), zone)
             for d in meeting_calendar(meeting)

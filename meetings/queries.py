@@ -1,11 +1,16 @@
 """The one way to reach meetings: every view, list, export and task asks here (ToR rules 6, 14)."""
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.access import granted_to_user_groups
 from accounts.enums import Role
 from dief import clock
+from dief.permits import ALLOWED, Verdict, refuse
 
 from .models import ChairAppointment, Meeting, MeetingGroupObjectPermission
 
@@ -54,6 +59,33 @@ def _is_chair_in_office(user, today) -> bool:
     )
 
 
+def meeting_has_ended(meeting: Meeting) -> bool:
+    """True once the meeting's last day is over in its procedural time zone."""
+    return clock.today_in(meeting.procedural_time_zone) > meeting.end_date
+
+
+def agenda_adopted(meeting: Meeting) -> bool:
+    """ToR rule 11: True once the meeting's agenda is adopted (``Meeting.agenda_adopted_at``,
+    written by agendas.services.adopt; meetings does not import agendas)."""
+    return meeting.agenda_adopted_at is not None
+
+
+def registration_closed_reason(meeting: Meeting) -> Verdict:
+    """ToR rule 11: why registrations for ``meeting`` are closed (agenda adopted, or the
+    meeting is over), or ALLOWED while they are open."""
+    if meeting.agenda_adopted_at is not None:
+        return refuse(
+            _("The agenda of this meeting was adopted on %(date)s: registrations are closed (ToR rule 11).")
+            % {
+                "date": date_format(meeting.agenda_adopted_at.astimezone(ZoneInfo(meeting.procedural_time_zone)).date())
+            },
+            "11",
+        )
+    if meeting_has_ended(meeting):
+        return refuse(_("This meeting has ended: registrations are closed (ToR rule 11)."), "11")
+    return ALLOWED
+
+
 def meetings_for_user(user):
     """Meetings ``user`` may see, as a queryset; empty for anyone not verified by a second factor.
 
@@ -77,6 +109,26 @@ def meetings_for_user(user):
 def can_manage_meetings(user) -> bool:
     """Secretariat staff (ToR rules 5, 9, 10) with a verified session."""
     return is_verified(user) and user.role == Role.SECRETARIAT
+
+
+#: The one order of every list of meetings (and of what belongs to meetings): upcoming and
+#: ongoing meetings first, soonest first, because they are the ones to act on; then past
+#: meetings, latest first. Each list page states it (:data:`LIST_ORDER_NOTE`).
+def in_list_order(queryset, prefix: str = ""):
+    """``queryset`` (of meetings, or of rows with a foreign key path ``prefix`` to a meeting,
+    e.g. ``"meeting__"``) in the one list order: meetings not yet ended first by start date
+    ascending, then ended meetings by start date descending; ties by primary key."""
+    from django.db.models import Case, DateField, F, IntegerField, Value, When
+
+    today = procedural_today()
+    start = f"{prefix}start_date"
+    return queryset.annotate(
+        _past=Case(
+            When(**{f"{prefix}end_date__lt": today}, then=Value(1)), default=Value(0), output_field=IntegerField()
+        ),
+        _upcoming_start=Case(When(_past=0, then=F(start)), default=Value(None), output_field=DateField()),
+        _past_start=Case(When(_past=1, then=F(start)), default=Value(None), output_field=DateField()),
+    ).order_by("_past", F("_upcoming_start").asc(nulls_last=True), F("_past_start").desc(nulls_last=True), "pk")
 
 
 def meeting_for_user_or_404(user, pk):

@@ -11,8 +11,14 @@ urlpatterns = [
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/calendar/", views.meeting_calendar_view, name="calendar"),
     path("<int:pk>/dates/", views.meeting_change_dates, name="change_dates"),
+    path("<int:pk>/convene/", views.meeting_convene, name="convene"),
     path("<int:pk>/invitation/", views.invitation_detail, name="invitation"),
     path("<int:pk>/invitation/text/", views.invitation_update, name="invitation_update"),
     path("<int:pk>/invitation/consult/", views.invitation_consult, name="invitation_consult"),
     path("<int:pk>/invitation/send/", views.invitation_send, name="invitation_send"),
+    path(
+        "<int:pk>/invitation/contact/<int:state_pk>/",
+        views.invitation_point_of_contact,
+        name="invitation_point_of_contact",
+    ),
 ]

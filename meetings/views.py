@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,14 +14,25 @@ from dief.errors import RuleViolation
 from . import services
 from .deadlines import deadline_status, meeting_calendar
 from .enums import DeadlineKey, DeadlineStatus
-from .forms import ChairAppointmentForm, ChairConsultationForm, InvitationTextForm, MeetingDatesForm, MeetingForm
+from .forms import (
+    ChairAppointmentForm,
+    ChairCommentsForm,
+    ChairConsultationForm,
+    ConveningDecisionForm,
+    InvitationTextForm,
+    MeetingDatesForm,
+    MeetingForm,
+    PointOfContactForm,
+)
 from .models import ChairAppointment
 from .queries import (
     can_manage_meetings,
     current_chair_appointment,
+    in_list_order,
     is_chair_in_office,
     meeting_for_user_or_404,
     meetings_for_user,
+    registration_closed_reason,
 )
 
 
@@ -36,7 +47,7 @@ def _require_manager(request):
 
 
 def meeting_list(request):
-    meetings = meetings_for_user(request.user).select_related("invitation").order_by("-start_date")
+    meetings = in_list_order(meetings_for_user(request.user).select_related("invitation"))
     return render(
         request, "meetings/meeting_list.html", {"meetings": meetings, "can_manage": can_manage_meetings(request.user)}
     )
@@ -83,6 +94,7 @@ def _calendar_rows(meeting, viewer_tz):
 def meeting_detail(request, pk):
     meeting = _meeting_for(request, pk)
     chair_in_office = ChairAppointment.objects.in_office_on(meeting.start_date).exists()
+    user = request.user
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -97,8 +109,26 @@ def meeting_detail(request, pk):
             "no_chair_flag": not chair_in_office,
             "dates_form": MeetingDatesForm(initial={"start_date": meeting.start_date, "end_date": meeting.end_date}),
             "flags": meeting.deadline_flags.filter(cleared_at__isnull=True),
+            "registration": registration_closed_reason(meeting) if user.is_delegate else None,
+            "may_convene": services.can_record_convening_decision(user, meeting),
+            "convening_form": ConveningDecisionForm(),
         },
     )
+
+
+@require_POST
+def meeting_convene(request, pk):
+    """ToR rule 3: the CSP President records their own decision to convene the meeting."""
+    meeting = _meeting_for(request, pk)
+    form = ConveningDecisionForm(request.POST)
+
+    def action(meeting):
+        if not form.is_valid():
+            raise RuleViolation(_("The decision could not be recorded."), "3")
+        services.record_convening_decision(by=request.user, meeting=meeting, **form.cleaned_data)
+        return _("Your decision to convene the meeting is recorded (ToR rule 3).")
+
+    return perform(request, action, meeting, "meetings:detail", pk=meeting.pk)
 
 
 @require_POST
@@ -132,25 +162,49 @@ def meeting_calendar_view(request, pk):
 def invitation_detail(request, pk):
     meeting = _meeting_for(request, pk)
     invitation = meeting.invitation
-    privileged = can_manage_meetings(request.user) or is_chair_in_office(request.user) or request.user.is_csp_president
+    user = request.user
+    privileged = can_manage_meetings(user) or is_chair_in_office(user) or user.is_csp_president
     if not invitation.is_sent and not privileged:
         raise Http404
+    can_manage = can_manage_meetings(user)
+    now = clock.now()
     return render(
         request,
         "meetings/invitation_detail.html",
         {
             "meeting": meeting,
             "invitation": invitation,
-            "can_manage": can_manage_meetings(request.user),
+            "can_manage": can_manage,
+            "is_chair": is_chair_in_office(user),
             "text_form": InvitationTextForm(initial={"additional_text": invitation.additional_text}),
             "consult_form": ChairConsultationForm(
                 initial={"consulted_on": clock.today_in(meeting.procedural_time_zone)}
             ),
+            "chair_form": ChairCommentsForm(initial={"note": invitation.chair_consultation_note}),
+            "may_consult": services.can_record_chair_consultation(user, meeting, now),
+            "may_send": services.can_send_invitation(user, meeting, now),
             "deadline": next(d for d in meeting_calendar(meeting) if d.key == DeadlineKey.INVITATION),
-            "now": clock.now(),
-            "states_invited": invitation.states_invited.order_by("name") if invitation.is_sent else None,
+            "now": now,
+            "reach": services.invitation_reach(meeting) if can_manage else None,
+            "contact_form": PointOfContactForm(),
         },
     )
+
+
+@require_POST
+def invitation_point_of_contact(request, pk, state_pk):
+    """ToR rule 9: the Secretariat records a State's national point of contact."""
+    from states.queries import eligible_states
+
+    def action(meeting):
+        state = get_object_or_404(eligible_states(clock.today_in(meeting.procedural_time_zone)), pk=state_pk)
+        form = PointOfContactForm(request.POST)
+        if not form.is_valid():
+            raise RuleViolation(_("Give a valid email address for the national point of contact (ToR rule 9)."), "9")
+        services.record_point_of_contact(by=request.user, state=state, email=form.cleaned_data["email"])
+        return _("The national point of contact of %(state)s is recorded (ToR rule 9).") % {"state": state.name}
+
+    return _manage_action(request, pk, action)
 
 
 def _manage_action(request, pk, action):
@@ -176,7 +230,10 @@ def invitation_update(request, pk):
 
 @require_POST
 def invitation_consult(request, pk):
-    form = ChairConsultationForm(request.POST)
+    """ToR rule 9: the Chair records their own consultation and comments; the Secretariat one
+    held outside the application (the service tells them apart)."""
+    by_chair = is_chair_in_office(request.user)
+    form = ChairCommentsForm(request.POST) if by_chair else ChairConsultationForm(request.POST)
 
     def action(meeting):
         if not form.is_valid():
@@ -185,11 +242,14 @@ def invitation_consult(request, pk):
             by=request.user,
             meeting=meeting,
             note=form.cleaned_data["note"],
-            consulted_on=form.cleaned_data["consulted_on"],
+            consulted_on=form.cleaned_data.get("consulted_on"),
         )
+        if by_chair:
+            return _("Your consultation and comments are recorded (ToR rule 9).")
         return _("The Chair's consultation is recorded (ToR rule 9).")
 
-    return _manage_action(request, pk, action)
+    meeting = _meeting_for(request, pk)
+    return perform(request, action, meeting, "meetings:invitation", pk=meeting.pk)
 
 
 @require_POST
@@ -217,9 +277,16 @@ def chair_appointments(request):
             except RuleViolation as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, _("The Chair is appointed (ToR rule 4)."))
+                if form.cleaned_data.get("succeed_current"):
+                    messages.success(
+                        request, _("The successor is appointed; the current term ends the day before (ToR rule 4).")
+                    )
+                else:
+                    messages.success(request, _("The Chair is appointed (ToR rule 4)."))
                 return redirect("meetings:chair")
-    appointments = ChairAppointment.objects.select_related("chair__state", "appointed_by").order_by("-appointed_on")
+    appointments = ChairAppointment.objects.select_related("chair__state", "appointed_by", "ended_early_by").order_by(
+        "-appointed_on"
+    )
     return render(
         request,
         "meetings/chair_appointments.html",

@@ -18,7 +18,13 @@ class Notification(models.Model):
     """
 
     event = models.CharField(_("event"), max_length=120)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    #: For a recipient without an account (a State's national point of contact, ToR rule 9):
+    #: the address, and the State it speaks for (it hears nothing once that State is no longer eligible).
+    address = models.EmailField(_("address"), blank=True)
+    address_state = models.ForeignKey("states.State", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)
     meeting = models.ForeignKey("meetings.Meeting", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     subject_id = models.BigIntegerField(
@@ -40,11 +46,20 @@ class Notification(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "recipient", "kind"], name="notification_once_per_event")
+            models.UniqueConstraint(fields=["event", "recipient", "kind"], name="notification_once_per_event"),
+            models.UniqueConstraint(
+                fields=["event", "address", "kind"],
+                condition=Q(recipient__isnull=True),
+                name="notification_once_per_address",
+            ),
+            models.CheckConstraint(
+                condition=(Q(recipient__isnull=False) & Q(address="")) | (Q(recipient__isnull=True) & ~Q(address="")),
+                name="notification_has_one_recipient",
+            ),
         ]
         indexes = [models.Index(fields=["created_at"], name="notification_pending", condition=Q(sent_at__isnull=True))]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 
     def __str__(self):
-        return f"{self.kind} → {self.recipient} ({self.event})"
+        return f"{self.kind} → {self.recipient or self.address} ({self.event})"

@@ -5,6 +5,7 @@ import contextvars
 import datetime
 import logging
 import time
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -95,6 +96,23 @@ def queue(
     return len(rows)
 
 
+def queue_to_addresses(event: str, addresses, kind: str, *, meeting=None, context: dict | None = None) -> int:
+    """Like :func:`queue`, for people without an account: ``addresses`` is an iterable of
+    ``(email address, State)`` pairs (a State's national point of contact, ToR rule 9). The
+    email is rendered in the default language and the meeting's procedural time zone, and
+    carries no confidential content. Returns the number of addresses given."""
+    rows = [
+        Notification(event=event, address=email, address_state=state, kind=kind, meeting=meeting, context=context or {})
+        for email, state in addresses
+        if email
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    pending = transaction.get_connection().run_on_commit
+    if rows and not any(callback is _enqueue_send for _savepoints, callback, _robust in pending):
+        transaction.on_commit(_enqueue_send)
+    return len(rows)
+
+
 def _enqueue_send():
     from .tasks import send_pending_notifications
 
@@ -107,12 +125,20 @@ def _enqueue_send():
 def render(notification: Notification) -> EmailMultiAlternatives:
     """Render ``notification`` in its recipient's language and time zone."""
     user = notification.recipient
+    if user is None:  # a national point of contact: no account, default language, procedural zone
+        procedural = (
+            notification.meeting.procedural_time_zone
+            if notification.meeting is not None
+            else settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE
+        )
+        user = _Addressee(email=notification.address, time_zone=procedural, language=settings.LANGUAGE_CODE)
     ctx = dict(notification.context)
     ctx.update(
         recipient=user,
         meeting=notification.meeting,
         site_url=settings.SITE_URL.rstrip("/"),
         recipient_time_zone=user.time_zone,
+        point_of_contact=notification.recipient is None,
     )
     if notification.meeting is not None:
         ctx["meeting_url"] = ctx["site_url"] + reverse("meetings:detail", args=[notification.meeting.pk])
@@ -136,6 +162,30 @@ def render(notification: Notification) -> EmailMultiAlternatives:
     return EmailMultiAlternatives(
         subject=subject, body=body, to=[user.email], headers={"Auto-Submitted": "auto-generated"}
     )
+
+
+@dataclass(frozen=True)
+class _Addressee:
+    """A recipient without an account (a State's national point of contact, ToR rule 9)."""
+
+    email: str
+    time_zone: str
+    language: str
+    username: str = ""
+
+    def get_full_name(self) -> str:
+        return ""
+
+
+def _address_withheld_because(notification) -> str:
+    """Why a notice to an address (no account) may not go now: its State is no longer eligible
+    (ToR rule 6), or only invitations go to addresses. "" if it may."""
+    if str(notification.kind) != "invitation":
+        return "only invitations go to a national point of contact"
+    state = notification.address_state
+    if state is not None and not state.is_eligible(clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)):
+        return "the State of this point of contact is no longer eligible"
+    return ""
 
 
 def send_pending(limit: int = 200) -> int:
@@ -172,7 +222,7 @@ def _send(limit: int) -> tuple[int, int]:
         with transaction.atomic():
             row = (
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient__state", "meeting")
+                .select_related("recipient__state", "meeting", "address_state")
                 .filter(sent_at__isnull=True, withheld_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
                 .exclude(pk__in=failed)
                 .order_by("created_at", "pk")
@@ -182,7 +232,7 @@ def _send(limit: int) -> tuple[int, int]:
                 break
             handled += 1
             # Entitlement is decided again now, not only when the notice was queued.
-            reason = withheld_because(row)
+            reason = _address_withheld_because(row) if row.recipient_id is None else withheld_because(row)
             if reason:
                 row.withheld_at = clock.now()
                 row.last_error = f"withheld: {reason}"[:2000]

@@ -45,7 +45,8 @@ def delegations(request, pk):
     )
     own = regs.filter(state_id=user.state_id).first() if user.is_delegate else None
     form = None
-    if user.is_delegate:
+    may_register = services.can_register_delegation(user, meeting) if user.is_delegate else None
+    if may_register:
         delegates = User.objects.filter(role=Role.DELEGATE, state_id=user.state_id, is_active=True).order_by(
             "last_name"
         )
@@ -59,6 +60,7 @@ def delegations(request, pk):
             "by_region": by_region,
             "own": own,
             "form": form,
+            "may_register": may_register,
             "show_states": _privileged(user),
         },
     )

@@ -21,7 +21,7 @@ class Consent(models.TextChoices):
     NOT_ASKED = "not_asked", _("not asked")
     PENDING = "pending", _("pending")
     GIVEN = "given", pgettext_lazy("consent", "given")
-    REFUSED = "refused", pgettext_lazy("consent", "refused")
+    REFUSED = "refused", pgettext_lazy("consent", "withheld")
 
 
 class RightOfReply(models.TextChoices):
@@ -30,3 +30,28 @@ class RightOfReply(models.TextChoices):
     NOT_YET = "", _("not yet recorded")
     GIVEN = "given", pgettext_lazy("right of reply", "given")
     WAIVED = "waived", pgettext_lazy("right of reply", "waived")
+
+
+class ConsentStanding(models.TextChoices):
+    """Where the consent of a presentation's involved States stands (ToR rule 12)."""
+
+    NOT_NEEDED = "not_needed", _("not needed (ToR rule 12)")
+    NO_INVOLVED_STATE = (
+        "no_involved_state",
+        _(
+            "legally required, but no involved State is named yet: the presentation cannot be scheduled until "
+            "the involved States are notified and consent (ToR rule 12)"
+        ),
+    )
+    AWAITED = (
+        "awaited",
+        _("legally required: the presentation cannot be scheduled until every involved State consents (ToR rule 12)"),
+    )
+    WITHHELD = (
+        "withheld",
+        _(
+            "legally required and withheld by at least one involved State: the presentation cannot be scheduled "
+            "(ToR rule 12)"
+        ),
+    )
+    ALL_GIVEN = "all_given", _("legally required; every involved State named has consented (ToR rule 12)")

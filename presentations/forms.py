@@ -25,9 +25,14 @@ class PresentationForm(forms.Form):
         label=_("Our law requires the consent of the involved States (ToR rule 12)"), required=False
     )
 
-    def __init__(self, *args, meetings, **kwargs):
+    def __init__(self, *args, meetings, open_meetings=None, **kwargs):
+        """``meetings``: every meeting the user sees (what a posted value may name; the service
+        then says why a closed one is refused, ToR rule 11). ``open_meetings``: those offered."""
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = meetings
+        field = self.fields["meeting"]
+        field.queryset = meetings
+        if open_meetings is not None:
+            field.choices = [("", "---------")] + [(m.pk, str(m)) for m in open_meetings]
 
 
 class InvolvedStatesForm(forms.Form):
@@ -43,12 +48,14 @@ class InvolvedStatesForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Your State's response"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ConsentForm(forms.Form):
     consent = forms.TypedChoiceField(
         label=_("Consent of your State (ToR rule 12)"),
-        required=False,
-        empty_value=None,
-        choices=[("", _("—")), ("yes", _("We consent")), ("no", _("We do not consent"))],
+        choices=[("yes", _("We consent")), ("no", _("We withhold our consent"))],
         coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
     )
 
 

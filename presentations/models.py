@@ -60,6 +60,10 @@ class InvolvedState(models.Model):
     )
     notified_at = models.DateTimeField(_("notified at"))
     consent = models.CharField(_("consent"), max_length=12, choices=Consent.choices, default=Consent.NOT_ASKED)
+    consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     right_of_reply = models.CharField(_("right of reply"), max_length=8, choices=RightOfReply.choices, blank=True)
     right_of_reply_recorded_at = models.DateTimeField(null=True, blank=True)
     right_of_reply_recorded_by = models.ForeignKey(

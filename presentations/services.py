@@ -3,6 +3,7 @@
 
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
@@ -10,15 +11,22 @@ from accounts.enums import Role
 from accounts.models import User
 from dief import clock
 from dief.errors import RuleViolation
+from dief.permits import ALLOWED, Verdict, refuse
 from meetings.deadlines import meeting_deadline
 from meetings.enums import DeadlineKey
 from meetings.models import DelegationRegistration, Meeting
-from meetings.queries import is_chair_in_office, procedural_today
+from meetings.queries import (  # noqa: F401 - agenda_adopted, meeting_has_ended: used by callers of this module
+    agenda_adopted,
+    is_chair_in_office,
+    meeting_has_ended,
+    procedural_today,
+    registration_closed_reason,
+)
 from notifications.enums import NotificationKind
 from notifications.services import queue
 from states.models import State
 
-from .enums import Consent, PresentationKind, PresentationStatus, RightOfReply
+from .enums import Consent, ConsentStanding, PresentationKind, PresentationStatus, RightOfReply
 from .models import InvolvedState, Presentation, PresentationGroupObjectPermission, Reply
 from .queries import VIEW_PRESENTATION
 
@@ -30,33 +38,99 @@ def _require_delegate_of_eligible_state(user) -> None:
         raise RuleViolation(_("Only States Parties and signatory States take part in the Forum (ToR rule 6)."), "6")
 
 
-def meeting_has_ended(meeting: Meeting) -> bool:
-    """True once the meeting's last day is over in its procedural time zone."""
-    return clock.today_in(meeting.procedural_time_zone) > meeting.end_date
-
-
-def agenda_adopted(meeting: Meeting) -> bool:
-    """ToR rule 11: True once the meeting's agenda is adopted (``Meeting.agenda_adopted_at``,
-    written by agendas.services.adopt; presentations does not import agendas)."""
-    return meeting.agenda_adopted_at is not None
-
-
-def can_register(user, meeting: Meeting) -> bool:
-    """ToR rule 11: registration is open to eligible States until the agenda is adopted."""
+def _delegate_verdict(user) -> Verdict:
     try:
         _require_delegate_of_eligible_state(user)
-    except RuleViolation:
-        return False
-    return not agenda_adopted(meeting)
+    except RuleViolation as exc:
+        return refuse(exc.message, exc.rule)
+    return ALLOWED
+
+
+def can_register(user, meeting: Meeting, now=None) -> Verdict:
+    """ToR rules 6, 11: a delegate of an eligible State may register an intention to present
+    at ``meeting`` until its agenda is adopted. Returns a :class:`Verdict`."""
+    verdict = _delegate_verdict(user)
+    return registration_closed_reason(meeting) if verdict else verdict
 
 
 def can_register_somewhere(user) -> bool:
     """True for a delegate of an eligible State (ToR rules 6, 11)."""
-    try:
-        _require_delegate_of_eligible_state(user)
-    except RuleViolation:
-        return False
-    return True
+    return bool(_delegate_verdict(user))
+
+
+def can_notify_involved_states(user, presentation: Presentation, now=None) -> Verdict:
+    """ToR rule 12: the presenting State's delegates notify involved States until the end of
+    T-30 (procedural time zone) of a registered presentation. Returns a :class:`Verdict`."""
+    now = now or clock.now()
+    verdict = _delegate_verdict(user)
+    if not verdict:
+        return verdict
+    if user.state_id != presentation.presenting_state_id:
+        return refuse(_("Only delegates of the presenting State can do this (ToR rule 12)."), "12")
+    if presentation.status != PresentationStatus.REGISTERED:
+        return refuse(_("This presentation is withdrawn."))
+    notice = meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_NOTICE)
+    if notice.has_passed(now):
+        return refuse(
+            _(
+                "Involved States must be notified at least %(days)s days before the meeting; that date "
+                "(%(date)s) has passed (ToR rule 12)."
+            )
+            % {"days": notice.days_before, "date": date_format(notice.due_date)},
+            "12",
+        )
+    return ALLOWED
+
+
+def can_reply(user, presentation: Presentation, now=None) -> Verdict:
+    """ToR rule 12: each involved State replies once; a reply after T-15 is still attached
+    (marked late). Returns a :class:`Verdict`."""
+    verdict = _delegate_verdict(user)
+    if not verdict:
+        return verdict
+    if not presentation.involved_states.filter(state_id=user.state_id).exists():
+        return refuse(_("Only the States this presentation involves can reply (ToR rule 12)."), "12")
+    if presentation.replies.filter(state_id=user.state_id).exists():
+        return refuse(_("Your State has replied; each involved State replies once (ToR rule 12)."), "12")
+    return ALLOWED
+
+
+def can_set_consent(user, presentation: Presentation, now=None) -> Verdict:
+    """ToR rule 12: when the presenting State marked consent as legally required, an involved
+    State gives or withholds it at any time, separately from its reply, and may change it
+    until the meeting's agenda is adopted. Returns a :class:`Verdict`."""
+    verdict = _delegate_verdict(user)
+    if not verdict:
+        return verdict
+    if not presentation.involved_states.filter(state_id=user.state_id).exists():
+        return refuse(_("Only the States this presentation involves give consent (ToR rule 12)."), "12")
+    if not presentation.consent_legally_required:
+        return refuse(_("The presenting State does not need your consent for this presentation (ToR rule 12)."), "12")
+    if presentation.status != PresentationStatus.REGISTERED:
+        return refuse(_("This presentation is withdrawn."))
+    if agenda_adopted(presentation.meeting):
+        return refuse(_("The agenda is adopted: consent can no longer be given or changed (ToR rules 11, 12)."), "12")
+    return ALLOWED
+
+
+def can_record_right_of_reply(user, presentation: Presentation, now=None) -> Verdict:
+    """ToR rule 12: the Chair in office accords the right of reply after the presentation: for
+    a presentation on the adopted agenda, from the meeting's first day (procedural time zone).
+    Returns a :class:`Verdict`."""
+    if not is_chair_in_office(user):
+        return refuse(_("Only the Chair in office accords the right of reply (ToR rule 12)."), "12")
+    meeting = presentation.meeting
+    if clock.today_in(meeting.procedural_time_zone) < meeting.start_date:
+        return refuse(
+            _("The right of reply is accorded after the presentation, at the meeting: from %(date)s (ToR rule 12).")
+            % {"date": date_format(meeting.start_date)},
+            "12",
+            opens_at=meeting.start_date,
+        )
+    refusal = right_of_reply_refusal(presentation)
+    if refusal:
+        return refuse(refusal.message, refusal.rule)
+    return ALLOWED
 
 
 def sync_presentation_access(presentation: Presentation) -> None:
@@ -95,10 +169,7 @@ def register_presentation(
     """
     _require_delegate_of_eligible_state(by)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if agenda_adopted(meeting):
-        raise RuleViolation(_("The agenda of this meeting is adopted: registrations are closed (ToR rule 11)."), "11")
-    if meeting_has_ended(meeting):
-        raise RuleViolation(_("This meeting has ended: registrations are closed (ToR rule 11)."), "11")
+    registration_closed_reason(meeting).enforce()
     same = Presentation.objects.filter(
         meeting=meeting, presenting_state_id=by.state_id, title=title.strip(), status=PresentationStatus.REGISTERED
     ).first()
@@ -138,18 +209,7 @@ def notify_involved_states(*, by: User, presentation: Presentation, states) -> l
         Presentation.objects.select_for_update().select_related("meeting__tor_version").get(pk=presentation.pk)
     )
     now = clock.now()
-    notice = meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_NOTICE)
-    if notice.has_passed(now):
-        raise RuleViolation(
-            _(
-                "Involved States must be notified at least %(days)s days before the meeting; that date has passed "
-                "(ToR rule 12)."
-            )
-            % {"days": notice.days_before},
-            "12",
-        )
-    if presentation.status != PresentationStatus.REGISTERED:
-        raise RuleViolation(_("This presentation is withdrawn."))
+    can_notify_involved_states(by, presentation, now).enforce()
     states = list(states)
     today = procedural_today()
     for state in states:
@@ -206,6 +266,8 @@ def submit_reply(*, by: User, presentation: Presentation, text: str, consent: bo
         raise RuleViolation(_("Write the response of your State (ToR rule 12)."), "12")
     try:
         with transaction.atomic():
+            if consent is not None:  # same lock order as set_consent: meeting, then involved State
+                Meeting.objects.select_for_update().filter(pk=presentation.meeting_id).first()
             involved = (
                 InvolvedState.objects.select_for_update()
                 .select_related("presentation__meeting__tor_version")
@@ -227,9 +289,8 @@ def submit_reply(*, by: User, presentation: Presentation, text: str, consent: bo
                 submitted_at=now,
                 late=not response.is_met_by(now),
             )
-            if involved.presentation.consent_legally_required and consent is not None:
-                involved.consent = Consent.GIVEN if consent else Consent.REFUSED
-                involved.save(update_fields=["consent"])
+            if consent is not None and can_set_consent(by, involved.presentation, now):
+                _record_consent(involved, by, consent, now)
             queue(
                 f"presentation:{presentation.pk}:reply:{by.state_id}",
                 User.objects.filter(is_active=True, role=Role.DELEGATE, state_id=presentation.presenting_state_id),
@@ -243,29 +304,69 @@ def submit_reply(*, by: User, presentation: Presentation, text: str, consent: bo
         return Reply.objects.get(presentation=presentation, state_id=by.state_id)
 
 
+def _record_consent(involved: InvolvedState, by: User, consent: bool, now) -> None:
+    involved.consent = Consent.GIVEN if consent else Consent.REFUSED
+    involved.consent_recorded_at = now
+    involved.consent_recorded_by = by
+    involved.save(update_fields=["consent", "consent_recorded_at", "consent_recorded_by"])
+
+
 @transaction.atomic
 def set_consent(*, by: User, presentation: Presentation, consent: bool) -> InvolvedState:
-    """ToR rule 12: an involved State gives or refuses its consent when it is legally required."""
-    _require_delegate_of_eligible_state(by)
-    involved = InvolvedState.objects.select_for_update().filter(presentation=presentation, state_id=by.state_id).first()
-    if involved is None:
-        raise RuleViolation(_("Only the States this presentation involves can reply (ToR rule 12)."), "12")
-    if not presentation.consent_legally_required:
-        raise RuleViolation(
-            _("The presenting State does not need your consent for this presentation (ToR rule 12)."), "12"
-        )
-    involved.consent = Consent.GIVEN if consent else Consent.REFUSED
-    involved.save(update_fields=["consent"])
+    """ToR rule 12: an involved State gives (``consent=True``) or withholds (``False``) its
+    consent when the presenting State marked it legally required.
+
+    Allowed at any time until the agenda is adopted, whether or not the State replied, and
+    changeable until then; the time and the person are recorded. Setting the same answer
+    again changes nothing. Returns the :class:`InvolvedState`; raises :class:`RuleViolation`.
+    """
+    # The meeting row first, as agendas.services.adopt locks it: a consent and the adoption
+    # that closes it cannot cross (ToR rules 11, 12).
+    Meeting.objects.select_for_update().filter(pk=presentation.meeting_id).first()
+    presentation = Presentation.objects.select_for_update().select_related("meeting").get(pk=presentation.pk)
+    now = clock.now()
+    can_set_consent(by, presentation, now).enforce()
+    involved = InvolvedState.objects.select_for_update().get(presentation=presentation, state_id=by.state_id)
+    wanted = Consent.GIVEN if consent else Consent.REFUSED
+    if involved.consent == wanted:  # a double click or a retry
+        return involved
+    _record_consent(involved, by, consent, now)
     return involved
 
 
+def consent_standing(presentation: Presentation) -> str:
+    """ToR rule 12: a :class:`ConsentStanding` value for ``presentation`` (one query)."""
+    if not presentation.consent_legally_required:
+        return ConsentStanding.NOT_NEEDED
+    consents = set(presentation.involved_states.values_list("consent", flat=True))
+    if not consents:
+        return ConsentStanding.NO_INVOLVED_STATE
+    if Consent.REFUSED in consents:
+        return ConsentStanding.WITHHELD
+    if consents != {Consent.GIVEN}:
+        return ConsentStanding.AWAITED
+    return ConsentStanding.ALL_GIVEN
+
+
 def can_be_scheduled(presentation: Presentation) -> bool:
-    """ToR rule 12: without a legal requirement, yes; with one, only once every involved State consented."""
+    """ToR rule 12: without a legal requirement, yes; with one, only once at least one involved
+    State is named and every involved State has given its consent."""
     if presentation.status != PresentationStatus.REGISTERED:
         return False
-    if not presentation.consent_legally_required:
-        return True
-    return not presentation.involved_states.exclude(consent=Consent.GIVEN).exists()
+    return consent_standing(presentation) in (ConsentStanding.NOT_NEEDED, ConsentStanding.ALL_GIVEN)
+
+
+def scheduling_verdict(presentation: Presentation) -> Verdict:
+    """ToR rule 12: :func:`can_be_scheduled` with its reason when refused (withdrawn, or
+    where the legally required consent stands: no involved State named, awaited, withheld)."""
+    if presentation.status != PresentationStatus.REGISTERED:
+        return refuse(_("This presentation is withdrawn."))
+    standing = consent_standing(presentation)
+    if standing in (ConsentStanding.NOT_NEEDED, ConsentStanding.ALL_GIVEN):
+        return ALLOWED
+    return refuse(
+        _("Consent of the involved States: %(standing)s.") % {"standing": ConsentStanding(standing).label}, "12"
+    )
 
 
 def right_of_reply_refusal(presentation: Presentation) -> RuleViolation | None:
@@ -308,21 +409,28 @@ def record_right_of_reply(*, by: User, involved: InvolvedState, decision: str) -
     Only the Chair in office, and only once the meeting has started. Nothing of what was said
     is stored (ToR rule 17).
     """
-    if not is_chair_in_office(by):
-        raise RuleViolation(_("Only the Chair in office accords the right of reply (ToR rule 12)."), "12")
     if decision not in (RightOfReply.GIVEN, RightOfReply.WAIVED):
         raise RuleViolation(_("The right of reply is either given or waived (ToR rule 12)."), "12")
     involved = InvolvedState.objects.select_for_update().select_related("presentation__meeting").get(pk=involved.pk)
+    can_record_right_of_reply(by, involved.presentation).enforce()
     if involved.right_of_reply:
         raise RuleViolation(_("The right of reply of this State is already recorded (ToR rule 12)."), "12")
-    refusal = right_of_reply_refusal(involved.presentation)
-    if refusal:
-        raise refusal
     involved.right_of_reply = decision
     involved.right_of_reply_recorded_at = clock.now()
     involved.right_of_reply_recorded_by = by
     involved.save(update_fields=["right_of_reply", "right_of_reply_recorded_at", "right_of_reply_recorded_by"])
     return involved
+
+
+def can_register_delegation(user, meeting: Meeting, now=None) -> Verdict:
+    """ToR rules 6-7: a delegate of an eligible State registers its delegation until the
+    meeting has ended; no eligible State is ever refused. Returns a :class:`Verdict`."""
+    verdict = _delegate_verdict(user)
+    if not verdict:
+        return verdict
+    if meeting_has_ended(meeting):
+        return refuse(_("This meeting has ended: delegations can no longer register (ToR rule 7)."), "7")
+    return ALLOWED
 
 
 @transaction.atomic
@@ -332,9 +440,7 @@ def register_delegation(*, by: User, meeting: Meeting, members) -> DelegationReg
     No eligible State can be refused; registering again updates the members. The States
     registered see the meeting's presentations.
     """
-    _require_delegate_of_eligible_state(by)
-    if meeting_has_ended(meeting):
-        raise RuleViolation(_("This meeting has ended: delegations can no longer register (ToR rule 7)."), "7")
+    can_register_delegation(by, meeting).enforce()
     members = [m for m in members if m.role == Role.DELEGATE and m.state_id == by.state_id and m.is_active]
     if not members:
         raise RuleViolation(_("Name at least one delegate of your State (ToR rule 7)."), "7")

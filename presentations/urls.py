@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.presentation_detail, name="detail"),
     path("<int:pk>/involved-states/", views.notify, name="notify"),
     path("<int:pk>/reply/", views.reply, name="reply"),
+    path("<int:pk>/consent/", views.consent, name="consent"),
     path("<int:pk>/right-of-reply/<int:involved_pk>/", views.right_of_reply, name="right_of_reply"),
     path("<int:pk>/documents/", views.upload, name="upload"),
 ]

@@ -1,7 +1,5 @@
 """Thin views over presentations.services and presentations.queries."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -11,18 +9,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
+from documents import queries as document_queries
 from documents import services as document_services
 from documents.views import language_version_fields, uploaded_file
 from meetings.deadlines import meeting_deadline
 from meetings.enums import DeadlineKey
-from meetings.queries import is_chair_in_office, meetings_for_user, procedural_today
+from meetings.queries import in_list_order, is_chair_in_office, meetings_for_user, procedural_today
 from states.queries import eligible_states
 
 from . import services
-from .enums import Consent
-from .forms import DocumentForm, InvolvedStatesForm, PresentationForm, ReplyForm, RightOfReplyForm
+from .enums import ConsentStanding
+from .forms import ConsentForm, DocumentForm, InvolvedStatesForm, PresentationForm, ReplyForm, RightOfReplyForm
 from .models import InvolvedState
 from .queries import presentations_for_user
 
@@ -38,7 +38,9 @@ def presentation_list(request):
         presentations_for_user(request.user)
         .select_related("meeting", "presenting_state")
         .annotate(n_involved=Count("involved_states", distinct=True), n_replies=Count("replies", distinct=True))
-        .order_by("-meeting__start_date", "registered_at")
+    )
+    presentations = in_list_order(presentations, prefix="meeting__").order_by(
+        "_past", "_upcoming_start", "-_past_start", "meeting_id", "registered_at", "pk"
     )
     query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     if query:
@@ -58,56 +60,90 @@ def presentation_list(request):
 
 
 def presentation_create(request):
+    """ToR rule 11: the form lists the meetings open for registration; those the user sees
+    that are closed are listed with the reason, and a forced choice of one of them is refused
+    by the service with that reason (never a bare "select a valid choice")."""
     if not services.can_register_somewhere(request.user):
         raise PermissionDenied
-    # Registration closes at adoption and with the meeting's end (ToR rule 11): neither is offered.
-    meetings = meetings_for_user(request.user).filter(
-        agenda_adopted_at__isnull=True, end_date__gte=procedural_today() - datetime.timedelta(days=1)
+    now = clock.now()
+    visible = in_list_order(meetings_for_user(request.user))
+    open_meetings, closed = [], []
+    for meeting in visible:
+        verdict = services.registration_closed_reason(meeting)
+        if verdict:
+            open_meetings.append(meeting)
+        elif not services.meeting_has_ended(meeting):
+            closed.append((meeting, verdict))
+    requested = request.GET.get("meeting", "")
+    requested_closed = next((v for m, v in closed if str(m.pk) == requested), None)
+    if requested_closed is None and requested.isdigit() and len(requested) < 10:
+        past = next((m for m in visible if m.pk == int(requested) and m not in open_meetings), None)
+        requested_closed = services.can_register(request.user, past, now) if past is not None else None
+    form = PresentationForm(
+        request.POST or None,
+        meetings=meetings_for_user(request.user),
+        open_meetings=open_meetings,
+        initial={"meeting": requested},
     )
-    meetings = [m.pk for m in meetings if not services.meeting_has_ended(m)]
-    meetings = meetings_for_user(request.user).filter(pk__in=meetings).order_by("start_date")
-    form = PresentationForm(request.POST or None, meetings=meetings, initial={"meeting": request.GET.get("meeting")})
     if request.method == "POST" and form.is_valid():
         try:
             presentation = services.register_presentation(by=request.user, **form.cleaned_data)
         except RuleViolation as exc:
-            form.add_error(None, exc.message)
+            form.add_error("meeting" if exc.rule == "11" else None, exc.message)
         else:
             messages.success(request, _("Your State's intention to present is registered (ToR rule 11)."))
             return redirect("presentations:detail", pk=presentation.pk)
-    return render(request, "presentations/presentation_form.html", {"form": form})
+    return render(
+        request,
+        "presentations/presentation_form.html",
+        {"form": form, "open_meetings": open_meetings, "closed": closed, "requested_closed": requested_closed},
+    )
 
 
 def presentation_detail(request, pk):
     presentation = _presentation_for(request, pk)
     user = request.user
-    involved = list(presentation.involved_states.select_related("state"))
+    now = clock.now()
+    involved = list(presentation.involved_states.select_related("state", "consent_recorded_by"))
     involved_ids = {i.state_id for i in involved}
     replies = list(presentation.replies.select_related("state"))
-    replied_ids = {r.state_id for r in replies}
     is_presenting = user.is_delegate and user.state_id == presentation.presenting_state_id
     is_involved = user.is_delegate and user.state_id in involved_ids
     candidates = eligible_states(procedural_today()).exclude(pk__in=involved_ids | {presentation.presenting_state_id})
+    # ToR rule 23: each document in the reader's language when there is a version in it.
+    documents = document_services.for_reader(
+        presentation.documents.select_related("uploaded_by"), request.LANGUAGE_CODE
+    )
+    logs = document_queries.download_log_for_user(user, [d.document for d in documents])
+    for entry in documents:
+        entry.document.download_log = logs.get(entry.document.pk)  # None: not for this viewer (rules 14-15)
+    standing = services.consent_standing(presentation)
+    own = next((i for i in involved if i.state_id == user.state_id), None) if is_involved else None
     context = {
         "presentation": presentation,
         "meeting": presentation.meeting,
         "involved": involved,
         "replies": replies,
-        "documents": document_services.for_reader(presentation.documents.all(), request.LANGUAGE_CODE),
+        "documents": documents,
         "is_presenting": is_presenting,
-        "can_reply": is_involved and user.state_id not in replied_ids,
         "is_involved": is_involved,
+        "own_involvement": own,
+        "may_notify": services.can_notify_involved_states(user, presentation, now),
+        "may_reply": services.can_reply(user, presentation, now),
+        "may_consent": services.can_set_consent(user, presentation, now),
+        "may_record_ror": services.can_record_right_of_reply(user, presentation, now),
         "is_chair": is_chair_in_office(user),
         "can_upload": document_services.can_upload_to_presentation(user, presentation),
+        "consent_standing": standing,
+        "consent_standing_label": ConsentStanding(standing).label,
         "can_be_scheduled": services.can_be_scheduled(presentation),
         "notify_form": InvolvedStatesForm(states=candidates),
         "reply_form": ReplyForm(),
+        "consent_form": ConsentForm(),
         "ror_form": RightOfReplyForm(),
-        "ror_refusal": services.right_of_reply_refusal(presentation),
         "document_form": DocumentForm(originals=presentation.documents.filter(version_of__isnull=True)),
         "notice_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_NOTICE),
         "response_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_RESPONSE),
-        "consent_pending": presentation.consent_legally_required and any(i.consent != Consent.GIVEN for i in involved),
     }
     return render(request, "presentations/presentation_detail.html", context)
 
@@ -143,18 +179,31 @@ def reply(request, pk):
         form = ReplyForm(request.POST)
         if not form.is_valid():
             raise RuleViolation(_("Write the response of your State (ToR rule 12)."), "12")
-        result = services.submit_reply(
-            by=request.user,
-            presentation=presentation,
-            text=form.cleaned_data["text"],
-            consent=form.cleaned_data["consent"],
-        )
+        result = services.submit_reply(by=request.user, presentation=presentation, text=form.cleaned_data["text"])
         if result.late:
             return _(
                 "Your response is attached to the presentation; it came after the response date and is marked "
                 "late (ToR rule 12)."
             )
         return _("Your response is attached to the presentation (ToR rule 12).")
+
+    return _act(request, pk, action)
+
+
+@require_POST
+def consent(request, pk):
+    def action(presentation):
+        form = ConsentForm(request.POST)
+        if not form.is_valid():
+            raise RuleViolation(_("Say whether your State consents or withholds its consent (ToR rule 12)."), "12")
+        given = form.cleaned_data["consent"]
+        services.set_consent(by=request.user, presentation=presentation, consent=given)
+        if given:
+            return _("Your State's consent is recorded; you may change it until the agenda is adopted (ToR rule 12).")
+        return _(
+            "Your State withholds its consent; the presentation cannot be scheduled. You may change this until "
+            "the agenda is adopted (ToR rule 12)."
+        )
 
     return _act(request, pk, action)
 

@@ -42,6 +42,17 @@ class State(models.Model):
     iso3 = models.CharField(_("ISO 3166 alpha-3 code"), max_length=3, unique=True)
     region = models.CharField(_("region"), max_length=60, blank=True)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="state", editable=False)
+    point_of_contact_email = models.EmailField(
+        _("national point of contact (email)"),
+        blank=True,
+        help_text=_(
+            "Receives the invitations (ToR rule 9) when the State has no delegate account; never case content."
+        ),
+    )
+    point_of_contact_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    point_of_contact_recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
 
     objects = StateQuerySet.as_manager()
 

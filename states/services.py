@@ -5,7 +5,14 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.enums import Role
+from dief import clock
+from dief.errors import RuleViolation
 
 from .enums import ConsentType, TreatyEventKind, TreatyStatus
 from .models import State, TreatyEvent
@@ -119,3 +126,25 @@ def import_states(path: Path | str = BUNDLED_CSV) -> ImportSummary:
             TreatyEvent(state=state, kind=kind, date=date, consent_type=ctype) for kind, date, ctype in wanted
         )
     return summary
+
+
+@transaction.atomic
+def record_point_of_contact(*, by, state: State, email: str) -> State:
+    """ToR rule 9: the Secretariat records the email address of a State's national point of
+    contact, which then receives the invitations the State's delegates would (an empty
+    ``email`` removes it). Returns the State; raises :class:`RuleViolation`, changing nothing."""
+    if not (by.is_active and by.role == Role.SECRETARIAT):
+        raise RuleViolation(_("Only Secretariat staff can do this (ToR rule 5)."), rule="5")
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            message = _("Give a valid email address for the national point of contact (ToR rule 9).")
+            raise RuleViolation(message, "9") from exc
+    state = State.objects.select_for_update().get(pk=state.pk)
+    state.point_of_contact_email = email
+    state.point_of_contact_recorded_at = clock.now()
+    state.point_of_contact_recorded_by = by
+    state.save(update_fields=["point_of_contact_email", "point_of_contact_recorded_at", "point_of_contact_recorded_by"])
+    return state

@@ -68,7 +68,9 @@ def test_delegates_see_their_replies_due_and_their_notice_window(
 
 def test_the_chair_sees_a_draft_agenda_waiting_for_approval(client, meeting, chair, secretariat):
     from agendas import services as agenda
+    from meetings.services import record_chair_consultation
 
+    record_chair_consultation(by=chair, meeting=meeting)
     login_verified(client, chair)
     assert client.get(reverse("due:list")).context["items"] == []
     agenda.add_item(by=secretariat, meeting=meeting, title="Opening")
@@ -172,6 +174,33 @@ def test_due_page_query_count_does_not_grow_with_meetings(
         meeting_factory(start_date=datetime.date(year, 5, 1), created_by=secretariat, convened_by=president)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("due:list"))
+
+
+def test_the_chair_and_the_president_see_what_they_record_themselves(client, chair, president, secretariat):
+    from meetings import services as meeting_services
+    from meetings.services import record_chair_consultation
+
+    drafted = meeting_services.convene_meeting(
+        by=secretariat,
+        title="Awaiting",
+        start_date=datetime.date(2099, 6, 1),
+        end_date=datetime.date(2099, 6, 1),
+        venue="Geneva",
+        host_session="preparatory",
+        host_session_name="Preparatory",
+        procedural_time_zone="Europe/Zurich",
+    )
+    login_verified(client, president)
+    assert [str(i.action) for i in client.get(reverse("due:list")).context["items"]] == [
+        "Record your decision to convene the meeting (ToR rule 3)"
+    ]
+    meeting_services.record_convening_decision(by=president, meeting=drafted)
+    assert client.get(reverse("due:list")).context["items"] == []
+    login_verified(client, chair)
+    actions = [str(i.action) for i in client.get(reverse("due:list")).context["items"]]
+    assert actions == ["Record your consultation on the draft invitation (ToR rule 9)"]
+    record_chair_consultation(by=chair, meeting=drafted)
+    assert client.get(reverse("due:list")).context["items"] == []
 
 
 def _valid_calendar(content: bytes) -> list:

@@ -137,6 +137,7 @@ def url_for(name, pattern, meeting, objects):
         "item_pk": objects["item"].pk,
         "involved_pk": objects["involved"].pk,
         "token": objects["document"].token,
+        "state_pk": objects["involved"].state_id,
         "direction": "up",
     }
     return reverse(name, kwargs={k: ids[k] for k in keys})
