@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from dief.actions import perform
 from dief.errors import RuleViolation
 from documents import services as document_services
-from documents.views import uploaded_file
+from documents.views import language_version_fields, uploaded_file
 from meetings.queries import can_manage_meetings, is_chair_in_office, meeting_for_user_or_404
 from presentations.forms import DocumentForm
 from presentations.queries import presentations_for_user
@@ -62,7 +62,7 @@ def agenda_detail(request, pk):
             "versions": versions,
             "current_version": versions[0] if versions else None,
             "steps": _steps(agenda, versions),
-            "documents": agenda.documents.order_by("uploaded_at") if agenda else [],
+            "documents": document_services.for_reader(agenda.documents.all(), request.LANGUAGE_CODE) if agenda else [],
             "consultations": agenda.consultations.select_related("chair__chair", "recorded_by") if agenda else [],
             "visible_presentation_ids": set(visible_presentations.values_list("pk", flat=True)),
             "privileged": privileged,
@@ -73,7 +73,7 @@ def agenda_detail(request, pk):
             "changes_form": ChangesForm(),
             "release_form": ReleaseForm(),
             "consultation_form": ConsultationForm(),
-            "document_form": DocumentForm(),
+            "document_form": DocumentForm(originals=agenda.documents.filter(version_of__isnull=True) if agenda else []),
         },
     )
 
@@ -210,7 +210,10 @@ def agenda_consult(request, pk):
 def agenda_upload(request, pk):
     def action(meeting):
         document_services.upload(
-            by=request.user, uploaded=uploaded_file(request), agenda=agenda_services.agenda_of(meeting)
+            by=request.user,
+            uploaded=uploaded_file(request),
+            agenda=agenda_services.agenda_of(meeting),
+            **language_version_fields(request),
         )
         return _("Document added.")
 

@@ -19,6 +19,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from briefings.models import Briefing
 from browser_tests.helpers import (
     ARTIFACTS,
     CHROMIUM,
@@ -50,9 +51,10 @@ def demo(transactional_db):
     restore_tor_versions()
     call_command("import_states", verbosity=0)
     call_command("seed_demo", quiet_logins=True, verbosity=0)
-    meeting = Meeting.objects.get()
-    presentation = Presentation.objects.get()
-    return {"meeting": meeting, "presentation": presentation}
+    meeting = Meeting.objects.get(start_date__gt=clock.now().date())  # the meeting to come
+    presentation = Presentation.objects.get(meeting=meeting)
+    briefing = Briefing.objects.get()  # on the past meeting
+    return {"meeting": meeting, "presentation": presentation, "briefing": briefing}
 
 
 @pytest.fixture
@@ -141,6 +143,7 @@ class Looker:
 def test_every_main_page_passes_axe_and_fits_375_px(live_server, demo, browser):
     url, look = live_server.url, Looker()
     meeting, presentation = demo["meeting"].pk, demo["presentation"].pk
+    briefing, past = demo["briefing"].pk, demo["briefing"].meeting_id
     personas = {
         "secretariat": [
             "/due/",
@@ -158,7 +161,15 @@ def test_every_main_page_passes_axe_and_fits_375_px(live_server, demo, browser):
             "/twofactor/devices/",
         ],
         "president": ["/due/", "/meetings/chair/", f"/meetings/{meeting}/"],
-        "chair": ["/due/", f"/meetings/{meeting}/agenda/"],
+        "chair": [
+            "/due/",
+            f"/meetings/{meeting}/agenda/",
+            "/briefings/",
+            f"/briefings/{briefing}/",
+            f"/briefings/{briefing}/edit/",
+            "/participation/",
+            f"/participation/meeting/{past}/",
+        ],
         "delegate_fra": [
             "/due/",
             "/presentations/",
@@ -167,8 +178,16 @@ def test_every_main_page_passes_axe_and_fits_375_px(live_server, demo, browser):
             f"/meetings/{meeting}/",
             f"/meetings/{meeting}/delegations/",
             "/accounts/profile/",
+            "/briefings/",
+            f"/briefings/{briefing}/",
+            "/sponsorship/",
         ],
-        "delegate_mex": ["/due/", f"/presentations/{presentation}/", f"/meetings/{meeting}/"],
+        "delegate_mex": [
+            "/due/",
+            f"/presentations/{presentation}/",
+            f"/meetings/{meeting}/",
+            f"/briefings/{briefing}/",
+        ],
         "delegate_bgd": [f"/meetings/{meeting}/delegations/"],
     }
     for username, paths in personas.items():

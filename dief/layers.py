@@ -16,9 +16,17 @@ LAYERS: list[tuple[str, str]] = [
     ("core", "the clock, errors, the action pattern, safe form fields, time zones: used by all, import no app"),
     ("people", "who: States, users, their second factor, the outbox (it knows recipients, not meetings)"),
     ("meetings", "meetings and their ToR deadlines, and the sweep that enforces them (they call each other)"),
-    ("content", "what is brought to a meeting; documents stores presentations' files and reads their access"),
+    (
+        "content",
+        "what is brought to a meeting; documents stores presentations' files and reads their access; "
+        "sponsorship (rule 24) needs only meetings and the outbox",
+    ),
     ("agenda", "the agenda puts presentations on the meeting's order of business (ToR rules 10, 11, 14)"),
-    ("briefings", "briefings after meetings"),
+    (
+        "briefings",
+        "after a meeting: briefings and follow-up arrangements (rules 21, 22), participation figures (rule 7); "
+        "they read delegations and presentations, nothing imports them",
+    ),
     ("operations", "backups read every app's stored documents through the documents storage"),
     ("overview", "each user's open actions across every app"),
     ("entry points", "wire everything: URL map, settings, Celery, error pages, demo data, test factories"),
@@ -44,8 +52,10 @@ PLACES: dict[str, str] = {
     "presentations": "content",
     "experts": "content",
     "documents": "content",
+    "sponsorship": "content",
     "agendas": "agenda",
     "briefings": "briefings",
+    "participation": "briefings",
     "backups": "operations",
     "due": "overview",
     "dief": "entry points",  # the package loads the Celery app

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "agendas",
     "experts",
     "briefings",
+    "participation",
+    "sponsorship",
     "backups",
     "demo",
 ]

@@ -55,5 +55,8 @@ urlpatterns = [
     path("presentations/", include("presentations.urls")),
     path("documents/", include("documents.urls")),
     path("experts/", include("experts.urls")),
+    path("briefings/", include("briefings.urls")),
+    path("participation/", include("participation.urls")),
+    path("sponsorship/", include("sponsorship.urls")),
     path(settings.DIEF_ADMIN_URL, admin.site.urls),
 ]

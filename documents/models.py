@@ -30,6 +30,17 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, help_text=_("ToR rule 23")
+    )
+    version_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="language_versions",
+        verbose_name=_("language version of"),
+    )
 
     class Meta:
         ordering = ["uploaded_at"]
@@ -41,6 +52,15 @@ class Document(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["agenda", "sha256"], condition=models.Q(agenda__isnull=False), name="one_copy_per_agenda"
+            ),
+            models.UniqueConstraint(
+                fields=["version_of", "language"],
+                condition=models.Q(version_of__isnull=False),
+                name="one_version_per_language",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version_of__isnull=True) | ~models.Q(language=""),
+                name="language_version_has_a_language",
             ),
             models.CheckConstraint(
                 condition=models.Q(presentation__isnull=False, agenda__isnull=True)

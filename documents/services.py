@@ -3,6 +3,7 @@
 import hashlib
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
@@ -159,18 +160,40 @@ def can_upload_to_presentation(user, presentation) -> bool:
     )
 
 
+def _check_language(language: str, version_of, presentation, agenda) -> None:
+    """ToR rule 23: a language version is in English, French or Spanish, of an original of the
+    same presentation or agenda, and each language once."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise RuleViolation(_("Documents carry versions in English, French and Spanish (ToR rule 23)."), "23")
+    if version_of is None:
+        return
+    if not language:
+        raise RuleViolation(_("Say in which language this version is (ToR rule 23)."), "23")
+    if version_of.version_of_id is not None or (
+        version_of.presentation_id != getattr(presentation, "pk", None)
+        or version_of.agenda_id != getattr(agenda, "pk", None)
+    ):
+        raise RuleViolation(_("A language version belongs to a document of the same item (ToR rule 23)."), "23")
+    if version_of.language == language or version_of.language_versions.filter(language=language).exists():
+        raise RuleViolation(_("This document already has a version in that language (ToR rule 23)."), "23")
+
+
 @transaction.atomic
-def upload(*, by, uploaded, presentation=None, agenda=None) -> Document:
+def upload(*, by, uploaded, presentation=None, agenda=None, language: str = "", version_of=None) -> Document:
     """Store ``uploaded`` (a Django UploadedFile) for a presentation or an agenda.
 
     Refuses files over ``DIEF_MAX_UPLOAD_BYTES`` and files whose content is not an allowed
     type, whatever their name says. Stored under a random name outside any public URL.
-    Returns the :class:`Document`; raises :class:`RuleViolation` and stores nothing.
+    ``language`` ("en", "fr", "es" or "") is the document's language; with ``version_of``
+    (a :class:`Document` of the same presentation or agenda) it is that document's version
+    in ``language`` (ToR rule 23). Returns the :class:`Document`; raises
+    :class:`RuleViolation` and stores nothing.
     """
     if presentation is not None and not can_upload_to_presentation(by, presentation):
         raise RuleViolation(_("Only the presenting State or the Secretariat adds documents to a presentation."), "12")
     if agenda is not None and not (by.is_active and by.role == Role.SECRETARIAT):
         raise RuleViolation(_("The Secretariat adds the agenda's supporting documents (ToR rule 10)."), "10")
+    _check_language(language, version_of, presentation, agenda)
     if uploaded.size > max_upload_bytes():
         raise RuleViolation(_("The file is larger than %(max)s.") % {"max": filesizeformat(max_upload_bytes())})
     if uploaded.size == 0:
@@ -196,6 +219,8 @@ def upload(*, by, uploaded, presentation=None, agenda=None) -> Document:
         sha256=digest.hexdigest(),
         uploaded_by=by,
         uploaded_at=clock.now(),
+        language=language,
+        version_of=version_of,
     )
     document.file.save("upload", File(uploaded), save=False)
     try:
@@ -205,3 +230,30 @@ def upload(*, by, uploaded, presentation=None, agenda=None) -> Document:
         document.file.delete(save=False)
         return Document.objects.get(presentation=presentation, agenda=agenda, sha256=document.sha256)
     return document
+
+
+@dataclass(frozen=True)
+class ReaderDocument:
+    """What a reader gets of one document: the version in the reader's language when there is
+    one (else the original), and which languages exist (ToR rule 23)."""
+
+    original: Document
+    document: Document
+    languages: tuple  # ((code, label, Document), ...) in the order of settings.LANGUAGES
+
+
+def for_reader(documents, language: str) -> list[ReaderDocument]:
+    """Group ``documents`` (a queryset the reader may see) into originals with their language
+    versions, and pick for each the version in ``language``. Two queries whatever the count."""
+    originals = list(documents.filter(version_of__isnull=True).order_by("uploaded_at"))
+    versions = {}
+    for v in documents.filter(version_of__in=originals):
+        versions.setdefault(v.version_of_id, []).append(v)
+    out = []
+    for original in originals:
+        by_language = {v.language: v for v in versions.get(original.pk, [])}
+        if original.language:
+            by_language.setdefault(original.language, original)
+        languages = tuple((code, label, by_language[code]) for code, label in settings.LANGUAGES if code in by_language)
+        out.append(ReaderDocument(original, by_language.get(language, original), languages))
+    return out

@@ -18,9 +18,26 @@ def uploaded_file(request):
 
     form = DocumentForm(request.POST, request.FILES)
     services.refuse_if_too_large(request)
-    if not form.is_valid():
+    form.is_valid()  # the language fields are read by language_version_fields
+    uploaded = form.cleaned_data.get("file")
+    if not uploaded:
         raise RuleViolation(_("Choose a file to upload."))
-    return form.cleaned_data["file"]
+    return uploaded
+
+
+def language_version_fields(request) -> dict:
+    """The language and the original a document form posted (ToR rule 23), as keyword
+    arguments of :func:`documents.services.upload`; the original must be readable by the user."""
+    language = request.POST.get("language", "")[:8]
+    raw = request.POST.get("version_of", "").strip()
+    version_of = None
+    if raw:
+        if not raw.isdigit() or len(raw) > 12:
+            raise RuleViolation(_("A language version belongs to a document of the same item (ToR rule 23)."), "23")
+        version_of = documents_for_user(request.user).filter(pk=int(raw)).first()
+        if version_of is None:
+            raise RuleViolation(_("A language version belongs to a document of the same item (ToR rule 23)."), "23")
+    return {"language": language, "version_of": version_of}
 
 
 def download(request, token):

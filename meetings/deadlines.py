@@ -236,3 +236,12 @@ def reminder_at(deadline: Deadline, days: int) -> datetime.datetime:
 def passed_at(deadline: Deadline) -> datetime.datetime:
     """The first instant after ``deadline``: when it counts as passed (aware UTC)."""
     return deadline.due_at + datetime.timedelta(microseconds=1)
+
+
+def decision_period_ends_at(last_day: datetime.date, time_zone: str) -> datetime.datetime:
+    """ToR rule 22: a decision period the Chair opens on a briefing outline ends at the end of
+    its ``last_day`` (a calendar date) in the meeting's procedural ``time_zone`` (IANA name).
+
+    Returns the aware UTC instant; raises ``zoneinfo.ZoneInfoNotFoundError`` for an unknown zone.
+    """
+    return end_of_day(last_day, time_zone)

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from states.forms import StatePickerField
@@ -69,3 +70,18 @@ class RightOfReplyForm(forms.Form):
 
 class DocumentForm(forms.Form):
     file = forms.FileField(label=_("Supporting document"))
+    language = forms.ChoiceField(
+        label=_("Language of the document"), choices=[("", _("not said")), *settings.LANGUAGES], required=False
+    )
+    version_of = forms.ChoiceField(
+        label=_("Language version of"),
+        choices=[("", _("none: a new document"))],
+        required=False,
+        help_text=_("A document can carry versions in English, French and Spanish (ToR rule 23)."),
+    )
+
+    def __init__(self, *args, originals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version_of"].choices = [("", _("none: a new document"))] + [
+            (d.pk, d.original_name) for d in originals
+        ]

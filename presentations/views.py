@@ -15,7 +15,7 @@ from dief.actions import perform
 from dief.errors import RuleViolation
 from documents import queries as document_queries
 from documents import services as document_services
-from documents.views import uploaded_file
+from documents.views import language_version_fields, uploaded_file
 from meetings.deadlines import meeting_deadline
 from meetings.enums import DeadlineKey
 from meetings.queries import in_list_order, is_chair_in_office, meetings_for_user, procedural_today
@@ -112,10 +112,13 @@ def presentation_detail(request, pk):
     is_presenting = user.is_delegate and user.state_id == presentation.presenting_state_id
     is_involved = user.is_delegate and user.state_id in involved_ids
     candidates = eligible_states(procedural_today()).exclude(pk__in=involved_ids | {presentation.presenting_state_id})
-    documents = list(presentation.documents.select_related("uploaded_by").order_by("uploaded_at"))
-    logs = document_queries.download_log_for_user(user, documents)
-    for document in documents:
-        document.download_log = logs.get(document.pk)  # None: not for this viewer (rules 14-15)
+    # ToR rule 23: each document in the reader's language when there is a version in it.
+    documents = document_services.for_reader(
+        presentation.documents.select_related("uploaded_by"), request.LANGUAGE_CODE
+    )
+    logs = document_queries.download_log_for_user(user, [d.document for d in documents])
+    for entry in documents:
+        entry.document.download_log = logs.get(entry.document.pk)  # None: not for this viewer (rules 14-15)
     standing = services.consent_standing(presentation)
     own = next((i for i in involved if i.state_id == user.state_id), None) if is_involved else None
     context = {
@@ -140,7 +143,7 @@ def presentation_detail(request, pk):
         "reply_form": ReplyForm(),
         "consent_form": ConsentForm(),
         "ror_form": RightOfReplyForm(),
-        "document_form": DocumentForm(),
+        "document_form": DocumentForm(originals=presentation.documents.filter(version_of__isnull=True)),
         "notice_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_NOTICE),
         "response_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_RESPONSE),
     }
@@ -223,7 +226,12 @@ def right_of_reply(request, pk, involved_pk):
 @require_POST
 def upload(request, pk):
     def action(presentation):
-        document_services.upload(by=request.user, uploaded=uploaded_file(request), presentation=presentation)
+        document_services.upload(
+            by=request.user,
+            uploaded=uploaded_file(request),
+            presentation=presentation,
+            **language_version_fields(request),
+        )
         return _("Document added.")
 
     return _act(request, pk, action)

@@ -48,11 +48,11 @@ def _documents() -> dict[str, bytes]:
 
 @pytest.fixture
 def filled():
-    """The demo data (States, personas, a meeting with a presentation) plus one document."""
+    """The demo data (States, personas, meetings with presentations) plus one document."""
     tor_version()  # the ToR rows, in case an earlier transactional test flushed them
     call_command("import_states", verbosity=0)
     call_command("seed_demo", verbosity=0)
-    presentation = Presentation.objects.get()
+    presentation = Presentation.objects.get(presenting_state__iso3="FRA")  # the meeting to come
     document_services.upload(
         by=User.objects.get(username="delegate_fra"),
         presentation=presentation,

@@ -108,6 +108,29 @@ def confidential_objects(meeting):
         objected_by=presenter,
         objected_at=meeting.created_at,
     )
+    from briefings.models import Briefing, FollowUpArrangement
+    from sponsorship.models import SponsorshipRequest
+
+    briefing = Briefing.objects.create(
+        meeting=meeting,
+        text="Secret outline",
+        drafted_by=presenter,
+        drafted_at=meeting.created_at,
+        edited_at=meeting.created_at,
+    )
+    arrangement = FollowUpArrangement.objects.create(
+        meeting=meeting,
+        what="Secret arrangement",
+        contact_route="Secret route",
+        created_by=presenter,
+        created_at=meeting.created_at,
+        updated_at=meeting.created_at,
+        secretariat_added_at=meeting.created_at,
+    )
+    arrangement.states.set([presenter.state, involved_state])
+    sponsorship = SponsorshipRequest.objects.create(
+        meeting=meeting, state=presenter.state, requested_by=presenter, requested_at=meeting.created_at
+    )
     return {
         "presentation": presentation,
         "involved": involved,
@@ -115,16 +138,30 @@ def confidential_objects(meeting):
         "document": document,
         "proposal": proposal,
         "objection": objection,
+        "briefing": briefing,
+        "arrangement": arrangement,
+        "sponsorship": sponsorship,
     }
 
 
 def url_for(name, pattern, meeting, objects):
     keys = list(pattern.pattern.regex.groupindex)
-    expert_pk = objects["objection"].pk if name in ("experts:withdraw", "experts:consultation") else None
+    if name in ("experts:withdraw", "experts:consultation"):
+        pk = objects["objection"].pk
+    elif name.startswith("experts:"):
+        pk = objects["proposal"].pk
+    elif name.startswith("briefings:arrangement"):
+        pk = objects["arrangement"].pk
+    elif name.startswith("briefings:"):
+        pk = objects["briefing"].pk
+    elif name.startswith("sponsorship:"):
+        pk = objects["sponsorship"].pk
+    elif name.startswith("presentations:"):
+        pk = objects["presentation"].pk
+    else:
+        pk = meeting.pk
     ids = {
-        "pk": objects["presentation"].pk
-        if name.startswith("presentations:")
-        else expert_pk or (objects["proposal"].pk if name.startswith("experts:") else meeting.pk),
+        "pk": pk,
         "meeting_pk": meeting.pk,
         "presentation_pk": objects["presentation"].pk,
         "item_pk": objects["item"].pk,
@@ -150,6 +187,8 @@ SECRETS = (
     "Secret expert",
     "Secret purpose",
     "Secret reason",
+    "Secret outline",
+    "Secret arrangement",
 )
 
 
@@ -207,11 +246,18 @@ def test_users_outside_eligible_states_get_404_from_every_meeting_url(client, me
             "meetings:released",
             "presentations:list",
             "presentations:create",
-        ) or not (name.startswith(("meetings:", "presentations:", "documents:"))):
+        ) or not (
+            name.startswith(
+                ("meetings:", "presentations:", "documents:", "briefings:", "participation:", "sponsorship:")
+            )
+        ):
             continue
         missing_url = (
             url.replace(f"/{meeting.pk}/", "/987654/")
             .replace(f"/{objects['presentation'].pk}/", "/987654/")
+            .replace(f"/{objects['briefing'].pk}/", "/987654/")
+            .replace(f"/{objects['arrangement'].pk}/", "/987654/")
+            .replace(f"/{objects['sponsorship'].pk}/", "/987654/")
             .replace(str(objects["document"].token), "0" * 32)
         )
         for method in ("get", "post"):

@@ -49,14 +49,49 @@ NEWS_KINDS = {
     NotificationKind.EXPERT_REFERRED,
     NotificationKind.EXPERT_NOT_APPROVED,
     NotificationKind.EXPERT_CONFIDENTIALITY,
+    NotificationKind.BRIEFING_DRAFTED,
+    NotificationKind.BRIEFING_REVISED,
+    NotificationKind.BRIEFING_OBJECTION,
+    NotificationKind.BRIEFING_OBJECTION_WITHDRAWN,
+    NotificationKind.BRIEFING_AGREED,
+    NotificationKind.BRIEFING_VETOED,
+    NotificationKind.BRIEFING_DELIVERED,
+    NotificationKind.ARRANGEMENT_RECORDED,
+    NotificationKind.SPONSORSHIP_UPDATED,
 }
 #: Kinds about one's own account, with no meeting and no ToR deadline (accounts' tests cover them).
 ACCOUNT_KINDS = {NotificationKind.ENROLMENT_LINK}
+#: Kinds whose email names a period of its own (not a meeting's ToR deadline), in both zones.
+OWN_PERIOD_KINDS = {NotificationKind.BRIEFING_DECISION_PERIOD}
 
 
 def test_every_kind_of_email_is_classified_as_setting_a_duty_or_not():
-    assert set(DUTY_KINDS) | NEWS_KINDS | OWN_DEADLINE_KINDS | ACCOUNT_KINDS == set(NotificationKind.values)
+    classified = set(DUTY_KINDS) | NEWS_KINDS | OWN_DEADLINE_KINDS | ACCOUNT_KINDS | OWN_PERIOD_KINDS
+    assert classified == set(NotificationKind.values)
+    assert not (set(DUTY_KINDS) | NEWS_KINDS) & OWN_PERIOD_KINDS
     assert not set(DUTY_KINDS) & NEWS_KINDS
+    assert not (set(DUTY_KINDS) | NEWS_KINDS) & OWN_PERIOD_KINDS
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_briefing_decision_period_email_names_its_end_in_both_zones(meeting, delegate_party, language):
+    delegate_party.language, delegate_party.time_zone = language, RECIPIENT_ZONE
+    delegate_party.save()
+    ends_at = datetime.datetime(2099, 2, 10, 22, 59, 59, 999999, tzinfo=datetime.UTC)
+    services.queue(
+        "test:period",
+        [delegate_party],
+        NotificationKind.BRIEFING_DECISION_PERIOD,
+        meeting=meeting,
+        context={"due_at": ends_at.isoformat(), "procedural_time_zone": "Europe/Zurich", "path": "/briefings/1/"},
+    )
+    row = Notification.objects.select_related("recipient", "meeting").get(
+        kind=NotificationKind.BRIEFING_DECISION_PERIOD
+    )
+    body = services.render(row).body
+    assert _in(language, ends_at, "Europe/Zurich") in body and _in(language, ends_at, RECIPIENT_ZONE) in body
+    assert "(Europe/Zurich)" in body and f"({RECIPIENT_ZONE})" in body
+    assert " 22" in body  # ToR rule 22
 
 
 def _row(meeting, user, kind):

@@ -10,13 +10,15 @@ from accounts.enums import Role
 from accounts.models import User
 from accounts.services import create_user, grant_directly
 from agendas import services as agenda_services
+from briefings import services as briefing_services
 from demo.personas import PERSONAS, backup_codes_for, password_for, totp_key_hex
 from dief import clock
 from experts import services as expert_services
 from meetings import services as meeting_services
-from meetings.enums import HostSession
-from meetings.models import ChairAppointment, Meeting
+from meetings.enums import HostSession, InvitationStatus
+from meetings.models import ChairAppointment, DelegationRegistration, Invitation, Meeting, ToRVersion
 from presentations import services as presentation_services
+from presentations.models import Presentation
 from states.models import State
 from twofactor.services import store_backup_codes
 
@@ -133,6 +135,59 @@ class Command(BaseCommand):
             expert_email="jeanne.exemple@example.org",
             expertise=["investigating", "identifying"],
             purpose="Explain how the serial numbers of the diverted rifles were traced.",
+        )
+        self._past_meeting(users)
+
+    def _past_meeting(self, users):
+        """A meeting held two months ago, with delegations, a case and the Chair's draft briefing
+        outline (ToR rule 22). It is history: no deadline of it is scheduled any more."""
+        today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
+        start = today - datetime.timedelta(days=60)
+        meeting = Meeting.objects.create(
+            title="DIEF meeting during the previous Conference",
+            start_date=start,
+            end_date=start,
+            venue="CICG, Geneva",
+            host_session=HostSession.CSP,
+            host_session_name="Previous Conference of States Parties",
+            procedural_time_zone="Europe/Zurich",
+            tor_version=ToRVersion.in_force_on(start - datetime.timedelta(days=120)),
+            convened_by=users["president"],
+            convened_on=start - datetime.timedelta(days=120),
+            consulted_chair=True,
+            created_by=users["secretariat"],
+        )
+        Invitation.objects.create(
+            meeting=meeting,
+            status=InvitationStatus.SENT,
+            sent_at=clock.now() - datetime.timedelta(days=120),
+            sent_by=users["secretariat"],
+        )
+        meeting_services.sync_meeting_access(meeting)
+        now = clock.now()
+        for key in ("delegate_fra", "delegate_mex", "chair", "delegate_bgd"):
+            registration = DelegationRegistration.objects.create(
+                meeting=meeting, state=users[key].state, registered_at=now, registered_by=users[key]
+            )
+            registration.members.set([users[key]])
+        case = Presentation.objects.create(
+            meeting=meeting,
+            presenting_state=users["delegate_mex"].state,
+            registered_by=users["delegate_mex"],
+            registered_at=now - datetime.timedelta(days=90),
+            kind="case",
+            title="Ammunition diverted from a stockpile during transfer",
+            summary="How a loss during a road transfer was detected and traced.",
+        )
+        presentation_services.sync_presentation_access(case)
+        briefing_services.draft_briefing(
+            by=users["chair"],
+            meeting=meeting,
+            text="Major trends: diversion during in-country transfers of ammunition; small consignments split "
+            "across several shipments.\n\nGeneral lessons: physical security of stockpiles during transport; "
+            "timely exchange between licensing and enforcement authorities.\n\nIssues for policy discussion in "
+            "the WGETI: post-shipment controls and information sharing on lost or stolen items.",
+            presentations=[case],
         )
 
     def _print_logins(self):

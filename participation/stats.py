@@ -1,0 +1,96 @@
+"""Participation figures (ToR rule 7), computed in the database. No person is named here.
+
+"Took part" means a registered delegation; "presented" means a registered (not withdrawn)
+presentation at the meeting.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from accounts.enums import ParticipantRole
+from accounts.models import User
+from meetings.models import DelegationRegistration
+from presentations.enums import PresentationStatus
+from presentations.models import Presentation
+
+OFFICER_ROLES = (ParticipantRole.ENFORCEMENT, ParticipantRole.LICENSING)
+UNKNOWN_REGION = "—"
+
+
+@dataclass
+class MeetingFigures:
+    """The figures of one meeting; every count is a whole number of delegations or States."""
+
+    meeting: object
+    delegations: int = 0
+    with_officer: int = 0  # delegations with an enforcement or licensing officer
+    by_region: dict = field(default_factory=dict)  # region -> delegations
+    officer_by_region: dict = field(default_factory=dict)  # region -> delegations with an officer
+    delegates_by_role: dict = field(default_factory=dict)  # participant role -> delegates
+    delegations_by_role: dict = field(default_factory=dict)  # participant role -> delegations with one
+    presenting_by_region: dict = field(default_factory=dict)  # region -> presenting States
+    presenting_states: list = field(default_factory=list)  # State names (detail only)
+
+    @property
+    def officer_share(self) -> float:
+        """Share (0..1) of delegations with an enforcement or licensing officer."""
+        return self.with_officer / self.delegations if self.delegations else 0.0
+
+    @property
+    def presenting(self) -> int:
+        return sum(self.presenting_by_region.values())
+
+
+def _region(value: str) -> str:
+    return value or UNKNOWN_REGION
+
+
+def figures(meetings) -> list[MeetingFigures]:
+    """The :class:`MeetingFigures` of each meeting in ``meetings`` (a queryset), by start date.
+
+    Runs a fixed number of queries whatever the number of meetings.
+    """
+    meetings = list(meetings.order_by("start_date", "pk"))
+    by_id = {m.pk: MeetingFigures(meeting=m) for m in meetings}
+    ids = list(by_id)
+    officer = Exists(User.objects.filter(delegations=OuterRef("pk"), participant_role__in=OFFICER_ROLES))
+    rows = (
+        DelegationRegistration.objects.filter(meeting_id__in=ids)
+        .annotate(has_officer=officer)
+        .values("meeting_id", "state__region")
+        .annotate(total=Count("pk"), officers=Count("pk", filter=Q(has_officer=True)))
+    )
+    for row in rows:
+        f = by_id[row["meeting_id"]]
+        region = _region(row["state__region"])
+        f.delegations += row["total"]
+        f.with_officer += row["officers"]
+        f.by_region[region] = f.by_region.get(region, 0) + row["total"]
+        f.officer_by_region[region] = f.officer_by_region.get(region, 0) + row["officers"]
+    members = DelegationRegistration.members.through.objects.filter(delegationregistration__meeting_id__in=ids)
+    role_rows = members.values("delegationregistration__meeting_id", "user__participant_role").annotate(
+        delegates=Count("user_id", distinct=True), delegations=Count("delegationregistration_id", distinct=True)
+    )
+    for row in role_rows:
+        f = by_id[row["delegationregistration__meeting_id"]]
+        role = row["user__participant_role"] or ParticipantRole.OTHER
+        f.delegates_by_role[role] = f.delegates_by_role.get(role, 0) + row["delegates"]
+        f.delegations_by_role[role] = f.delegations_by_role.get(role, 0) + row["delegations"]
+    presenting = (
+        Presentation.objects.filter(meeting_id__in=ids)
+        .exclude(status=PresentationStatus.WITHDRAWN)
+        .values("meeting_id", "presenting_state_id", "presenting_state__region", "presenting_state__name")
+        .distinct()
+        .order_by("presenting_state__name")
+    )
+    for row in presenting:
+        f = by_id[row["meeting_id"]]
+        region = _region(row["presenting_state__region"])
+        f.presenting_by_region[region] = f.presenting_by_region.get(region, 0) + 1
+        f.presenting_states.append(row["presenting_state__name"])
+    return [by_id[m.pk] for m in meetings]
+
+
+def role_labels() -> list[tuple[str, str]]:
+    return list(ParticipantRole.choices)
