@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "due",
     "presentations",
     "documents",
+    "exchange",
     "experts",
     "briefings",
     "demo",

@@ -42,5 +42,6 @@ urlpatterns = [
     path("due/", include("due.urls")),
     path("presentations/", include("presentations.urls")),
     path("documents/", include("documents.urls")),
+    path("exchange/", include("exchange.urls")),
     path(settings.DIEF_ADMIN_URL, admin.site.urls),
 ]

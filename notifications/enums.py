@@ -13,3 +13,4 @@ class NotificationKind(models.TextChoices):
     REPLY_RECEIVED = "reply_received", _("an involved State replied")
     AGENDA_DISTRIBUTED = "agenda_distributed", _("draft agenda distributed")
     AGENDA_REVISED = "agenda_revised", _("agenda revised")
+    INFORMATION_SHARED = "information_shared", _("information shared with a national authority user")
