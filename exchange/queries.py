@@ -41,13 +41,21 @@ def records_seen_by_state(state):
     return Record.objects.filter(Q(audience=Audience.ALL_ELIGIBLE) | Q(provider_state=state) | Q(pk__in=granted))
 
 
-def is_delegate_of_eligible_state(user) -> bool:
+def acts_as_delegate(user) -> bool:
+    """True if ``user`` is an active delegate of a State eligible today (ToR rule 6); says
+    nothing of a session (services and tasks ask this)."""
     return bool(
-        is_verified(user)
+        user.is_authenticated
+        and user.is_active
         and not user.is_superuser
         and user.role == Role.DELEGATE
         and _eligible_state_id(user) is not None
     )
+
+
+def is_delegate_of_eligible_state(user) -> bool:
+    """:func:`acts_as_delegate` with a session verified by a second factor (views ask this)."""
+    return is_verified(user) and acts_as_delegate(user)
 
 
 def records_for_user(user):

@@ -45,7 +45,7 @@ from .models import (
     Share,
     Withholding,
 )
-from .queries import VIEW_RECORD, is_delegate_of_eligible_state, records_for_user
+from .queries import VIEW_RECORD, acts_as_delegate, records_for_user
 
 RULE18_FIELDS = (
     "diversion_details",
@@ -59,7 +59,7 @@ RULE18_FIELDS = (
 
 
 def _require_delegate(user) -> None:
-    if not is_delegate_of_eligible_state(user):
+    if not acts_as_delegate(user):
         raise RuleViolation(
             _("Only delegates of States Parties and signatory States use the platform (ToR rules 6, 13)."), "13"
         )
@@ -155,7 +155,7 @@ def _provider_state_id(target) -> int | None:
 
 
 def is_provider(user, target) -> bool:
-    return is_delegate_of_eligible_state(user) and _provider_state_id(target) == user.state_id
+    return acts_as_delegate(user) and _provider_state_id(target) == user.state_id
 
 
 def sees(user, target) -> bool:
@@ -193,7 +193,7 @@ def withhold(*, by, presentation: Presentation, reason: str) -> Withholding:
     """ToR rule 13: the presenting State records that it does not share a presentation's
     information on the platform, for national security or because sharing would hamper
     ongoing or pending enforcement proceedings."""
-    if not (is_delegate_of_eligible_state(by) and presentation.presenting_state_id == by.state_id):
+    if not (acts_as_delegate(by) and presentation.presenting_state_id == by.state_id):
         raise RuleViolation(_("Only the presenting State decides what it shares (ToR rule 13)."), "13")
     if reason not in WithholdingReason.values:
         raise RuleViolation(
@@ -299,11 +299,7 @@ def object_to_lift(*, by, proposal: LiftProposal) -> LiftObjection:
     """ToR rule 15: any participant's objection blocks lifting. A participant is a delegate
     of a State, other than the provider, that sees the information."""
     proposal = LiftProposal.objects.select_for_update().get(pk=proposal.pk)
-    if (
-        not is_delegate_of_eligible_state(by)
-        or by.state_id == proposal.provider_state_id
-        or not sees(by, proposal.target)
-    ):
+    if not acts_as_delegate(by) or by.state_id == proposal.provider_state_id or not sees(by, proposal.target):
         raise RuleViolation(_("Only participants who received the information may object (ToR rule 15)."), "15")
     if proposal.status == LiftStatus.BLOCKED:
         existing = proposal.objections.filter(state_id=by.state_id).first()
@@ -378,7 +374,7 @@ def share_with_authority(*, by, recipient, record: Record | None = None, documen
 def revoke_share(*, by, share: Share) -> Share:
     """A delegate of the sharing State ends a share; it takes effect on the recipient's next
     request (ToR rule 16). Idempotent."""
-    if not (is_delegate_of_eligible_state(by) and by.state_id == share.state_id):
+    if not (acts_as_delegate(by) and by.state_id == share.state_id):
         raise RuleViolation(_("Only delegates of the State that shared it revoke a share (ToR rule 16)."), "16")
     share = Share.objects.select_for_update().get(pk=share.pk)
     if share.revoked_at is None:
@@ -447,7 +443,7 @@ def raise_concern(*, by, concerned_state: State, description: str, record: Recor
         raised_as, raising_state = ConcernRaisedAs.SECRETARIAT, None
     elif is_chair_in_office(by):
         raised_as, raising_state = ConcernRaisedAs.CHAIR, None
-    elif is_delegate_of_eligible_state(by):
+    elif acts_as_delegate(by):
         raised_as, raising_state = ConcernRaisedAs.PARTICIPANT, by.state
     else:
         raise RuleViolation(
@@ -480,7 +476,7 @@ def raise_concern(*, by, concerned_state: State, description: str, record: Recor
 def answer_concern(*, by, concern: DisclosureConcern, explanation: str, remedial_measures: str) -> DisclosureConcern:
     """ToR rule 15: the participant concerned explains and states its remedial measures, once."""
     concern = DisclosureConcern.objects.select_for_update().get(pk=concern.pk)
-    if not (is_delegate_of_eligible_state(by) and by.state_id == concern.concerned_state_id):
+    if not (acts_as_delegate(by) and by.state_id == concern.concerned_state_id):
         raise RuleViolation(_("Only the participant the concern was raised with answers it (ToR rule 15)."), "15")
     if concern.answered_at is not None:
         raise RuleViolation(_("This concern is answered already (ToR rule 15)."), "15")
