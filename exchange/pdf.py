@@ -1,12 +1,12 @@
 """A record as a PDF (reportlab), before the per-download marking of documents.downloads."""
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-from xml.sax.saxutils import escape
 
 from documents.stamping import stamp_font
 

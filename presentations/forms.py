@@ -3,7 +3,9 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dief.confidentiality import Classification, InformationType, InvestigationStatus
 from dief.forms import SafeModelMultipleChoiceField
+from states.models import State
 
 from .enums import PresentationKind, RightOfReply
 
@@ -25,6 +27,34 @@ class PresentationForm(forms.Form):
     consent_legally_required = forms.BooleanField(
         label=_("Our law requires the consent of the involved States (ToR rule 12)"), required=False
     )
+    classification = forms.TypedChoiceField(
+        label=_("Your classification (ToR rule 15)"),
+        choices=[(c.value, c.label) for c in Classification if c != Classification.LIFTED],
+        coerce=int,
+        initial=Classification.CONFIDENTIAL,
+        required=False,
+        empty_value=int(Classification.CONFIDENTIAL),
+    )
+    information_types = forms.MultipleChoiceField(
+        label=_("Types of information (ToR rule 19)"),
+        choices=InformationType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    diversion_details = forms.CharField(label=_("Details of the diversion"), widget=forms.Textarea, required=False)
+    discovery_details = forms.CharField(label=_("Details of its discovery"), widget=forms.Textarea, required=False)
+    discovery_timeliness = forms.CharField(label=_("Timeliness of discovery"), required=False)
+    ways_and_methods = forms.CharField(label=_("Ways and methods used"), widget=forms.Textarea, required=False)
+    actors_involved = forms.CharField(
+        label=_("Actors involved (where appropriate)"), widget=forms.Textarea, required=False
+    )
+    investigation_status = forms.ChoiceField(
+        label=_("Investigation"), choices=[("", "—"), *InvestigationStatus.choices], required=False
+    )
+    countries = SafeModelMultipleChoiceField(
+        label=_("Countries concerned"), queryset=State.objects.all(), required=False
+    )
+    routes = forms.CharField(label=_("Routes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,3 +98,11 @@ class RightOfReplyForm(forms.Form):
 
 class DocumentForm(forms.Form):
     file = forms.FileField(label=_("Supporting document"))
+    classification = forms.TypedChoiceField(
+        label=_("Classification of this document (ToR rule 15)"),
+        choices=[(c.value, c.label) for c in Classification if c != Classification.LIFTED],
+        coerce=int,
+        initial=Classification.CONFIDENTIAL,
+        required=False,
+        empty_value=int(Classification.CONFIDENTIAL),
+    )

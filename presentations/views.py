@@ -167,7 +167,14 @@ def right_of_reply(request, pk, involved_pk):
 @require_POST
 def upload(request, pk):
     def action(presentation):
-        document_services.upload(by=request.user, uploaded=uploaded_file(request), presentation=presentation)
+        level = request.POST.get("classification", "")
+        level = int(level) if level.isdigit() and len(level) < 3 else presentation.classification
+        document_services.upload(
+            by=request.user,
+            uploaded=uploaded_file(request),
+            presentation=presentation,
+            classification=max(level, presentation.classification),
+        )
         return _("Document added.")
 
     return _act(request, pk, action)

@@ -424,3 +424,55 @@ def test_model_level_permissions_to_a_state_group_reach_no_document(record_to_fr
     )
     Group.objects.get(name="State:MEX").permissions.add(*Permission.objects.filter(codename__startswith="view_"))
     assert not documents_for_user(delegate_third).filter(pk=doc.pk).exists()
+
+
+def test_a_presentation_carries_the_typed_fields_and_its_classification(client, meeting, delegate_party, party):
+    with time_machine.travel(datetime.datetime(2099, 1, 5, 9, 0, tzinfo=datetime.UTC), tick=False):
+        login_verified(client, delegate_party)
+        response = client.post(
+            reverse("presentations:create"),
+            {
+                "meeting": meeting.pk,
+                "kind": "case",
+                "title": "Typed",
+                "summary": "S",
+                "classification": Classification.DELEGATES_ONLY,
+                "information_types": ["a", "g"],
+                "ways_and_methods": "False end-user certificates",
+                "investigation_status": "ongoing",
+                "countries": [party.pk],
+            },
+        )
+    from presentations.models import Presentation
+
+    presentation = Presentation.objects.get(title="Typed")
+    assert response.status_code == 302
+    assert (presentation.information_types, presentation.classification) == ("ag", Classification.DELEGATES_ONLY)
+    assert list(presentation.countries.all()) == [party]
+    page = client.get(reverse("presentations:detail", args=[presentation.pk])).content.decode()
+    assert "DIEF CONFIDENTIAL / DELEGATES ONLY" in page and "False end-user certificates" in page
+    assert "g) destinations used by organised groups" in page
+
+
+def test_the_classification_is_on_every_platform_page(client, record_to_france, delegate_other_party):
+    login_verified(client, delegate_other_party)
+    for url in (
+        reverse("exchange:list"),
+        reverse("exchange:detail", args=[record_to_france.pk]),
+        reverse("exchange:classification", args=["record", record_to_france.pk]),
+    ):
+        assert "DIEF CONFIDENTIAL" in client.get(url).content.decode(), url
+
+
+def test_a_tightened_document_is_stamped_with_its_new_classification(
+    client, record_to_france, delegate_party, delegate_other_party
+):
+    doc = services.add_record_document(
+        by=delegate_party, record=record_to_france, uploaded=SimpleUploadedFile("a.pdf", pdf_bytes("x"))
+    )
+    services.tighten_classification(
+        by=delegate_party, target=doc, classification=Classification.DELEGATES_ONLY, version=1
+    )
+    login_verified(client, delegate_other_party)
+    pages = pdf_text(client.get(reverse("documents:download", args=[doc.token])).content)
+    assert "DIEF CONFIDENTIAL / DELEGATES ONLY" in pages[0]
