@@ -476,3 +476,26 @@ def test_a_tightened_document_is_stamped_with_its_new_classification(
     login_verified(client, delegate_other_party)
     pages = pdf_text(client.get(reverse("documents:download", args=[doc.token])).content)
     assert "DIEF CONFIDENTIAL / DELEGATES ONLY" in pages[0]
+
+
+def test_full_text_search_in_french_and_spanish_on_postgresql(delegate_party, delegate_other_party):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text search is PostgreSQL's; SQLite falls back to a substring search")
+    fr = services.share_record(
+        by=delegate_party,
+        title="Fusils détournés",
+        audience=Audience.ALL_ELIGIBLE,
+        information_types=["a"],
+        diversion_details="Les fusils ont été réexportés par une zone franche portuaire.",
+    )
+    es = services.share_record(
+        by=delegate_party,
+        title="Contrabando",
+        audience=Audience.ALL_ELIGIBLE,
+        information_types=["b"],
+        diversion_details="Los contrabandistas ocultaron las armas en contenedores refrigerados.",
+    )
+    assert list(search_records(delegate_other_party, text="fusil zones franches")) == [fr]
+    assert list(search_records(delegate_other_party, text="contenedor arma")) == [es]
