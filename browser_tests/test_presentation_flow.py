@@ -18,6 +18,8 @@ from django.db import connections
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.enums import ParticipantRole, Role
+from agendas.enums import AgendaStatus
+from agendas.models import Agenda
 from browser_tests.helpers import (
     ARTIFACTS,
     CHROMIUM,
@@ -31,8 +33,6 @@ from browser_tests.helpers import (
 )
 from dief import clock
 from dief.testing import UserFactory, appoint_chair, make_state, meeting_factory
-from meetings.enums import AgendaStatus
-from meetings.models import Agenda
 from notifications.enums import NotificationKind
 from notifications.models import Notification
 from presentations.enums import PresentationKind

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "health_check",
     # dief
     "accounts",
     "states",
@@ -57,9 +58,11 @@ INSTALLED_APPS = [
     "due",
     "presentations",
     "documents",
+    "agendas",
     "exchange",
     "experts",
     "briefings",
+    "backups",
     "demo",
 ]
 
@@ -99,7 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.roles",
+                "meetings.context_processors.roles",
             ],
         },
     },
@@ -177,17 +180,64 @@ DIEF_DEFAULT_PROCEDURAL_TIME_ZONE = "Europe/Zurich"
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    "default": {
+# Documents: encrypted by the application (AES-256-GCM, ``dief.crypto``) before they reach the
+# local disk (default) or an S3-compatible bucket (``DIEF_DOCUMENT_STORAGE=s3``).
+DIEF_DOCUMENT_STORAGE = env.str("DIEF_DOCUMENT_STORAGE", default="filesystem")
+if DIEF_DOCUMENT_STORAGE == "s3":
+    _document_backend = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("DIEF_S3_BUCKET"),
+            "endpoint_url": env.str("DIEF_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("DIEF_S3_REGION", default=None),
+            "access_key": env.str("DIEF_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("DIEF_S3_SECRET_ACCESS_KEY", default=None),
+            "location": env.str("DIEF_S3_PREFIX", default="documents"),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif DIEF_DOCUMENT_STORAGE == "filesystem":
+    _document_backend = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(VAR_DIR / "documents")},
-    },
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DIEF_DOCUMENT_STORAGE must be 'filesystem' or 's3'.")
+
+STORAGES = {
+    "default": {"BACKEND": "documents.storage.EncryptedStorage", "OPTIONS": {"inner": _document_backend}},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Keys: "id:base64key,..." (32-byte keys; the first encrypts, all decrypt). Laptop default: a key
+# derived from SECRET_KEY. Required in production. ``manage.py rotate_document_key`` re-encrypts.
+from dief import crypto as _crypto  # noqa: E402  (settings helper with no Django import)
+
+_document_keys = env.str("DIEF_DOCUMENT_KEYS", default="")
+if not _document_keys and PRODUCTION:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DIEF_DOCUMENT_KEYS must be set in production (id:base64key).")
+DIEF_DOCUMENT_KEYS = (
+    _crypto.parse_keys(_document_keys) if _document_keys else {"local": _crypto.derive_key(SECRET_KEY, "documents")}
+)
+# Backups: a separate key, so a backup can be kept away from the running system's keys.
+_backup_keys = env.str("DIEF_BACKUP_KEYS", default="")
+if not _backup_keys and PRODUCTION:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DIEF_BACKUP_KEYS must be set in production (id:base64key).")
+DIEF_BACKUP_KEYS = (
+    _crypto.parse_keys(_backup_keys) if _backup_keys else {"local": _crypto.derive_key(SECRET_KEY, "backups")}
+)
 
 # Email
 EMAIL_BACKEND = env.str(
@@ -255,6 +305,8 @@ CONTENT_SECURITY_POLICY = {
 # Production hardening (``manage.py check --deploy`` reports nothing with DIEF_ENV=production).
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # A load balancer probes /health/ over plain HTTP inside the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -4,6 +4,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
+from agendas import urls as agenda_urls
+from dief.health import health
+from meetings import urls as meeting_urls
+from presentations.delegation_views import meeting_urlpatterns as delegation_urlpatterns
+
+# One "meetings" namespace for the meeting's pages, whichever app owns them (meetings, the
+# agenda in agendas, the delegations in presentations): URL names such as "meetings:agenda"
+# stay stable when a page moves between apps.
+meeting_pages = meeting_urls.urlpatterns + agenda_urls.urlpatterns + delegation_urlpatterns
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -36,9 +45,10 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("health/", health, name="health"),
     path("i18n/setlang/", account_views.switch_language, name="set_language"),
     path("twofactor/", include("twofactor.urls")),
-    path("meetings/", include("meetings.urls")),
+    path("meetings/", include((meeting_pages, "meetings"))),
     path("due/", include("due.urls")),
     path("presentations/", include("presentations.urls")),
     path("documents/", include("documents.urls")),

@@ -23,7 +23,7 @@ class Document(models.Model):
         "presentations.Presentation", null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
     )
     agenda = models.ForeignKey(
-        "meetings.Agenda", null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+        "agendas.Agenda", null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
     )
     file = models.FileField(upload_to=_document_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)

@@ -42,7 +42,7 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
     Takes a user with a verified session and the current aware instant; returns
     :class:`DueItem` objects. Only meetings from :func:`meetings_for_user` are considered.
     """
-    from meetings.models import Agenda
+    from agendas.models import Agenda
     from presentations.models import InvolvedState, Presentation, Reply
 
     now = now or clock.now()

@@ -60,3 +60,16 @@ class DeadlineFlag(models.Model):
         from meetings.enums import DeadlineKey
 
         return DeadlineKey(self.deadline_key).label
+
+
+class SweepRun(models.Model):
+    """When the sweep last finished (one row). The health check reads it, so a dead beat (or a
+    cron that stopped) is seen within three sweep intervals."""
+
+    name = models.CharField(max_length=20, unique=True, default="sweep")
+    finished_at = models.DateTimeField()
+    applied = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}@{self.finished_at:%Y-%m-%d %H:%M:%S}"

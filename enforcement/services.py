@@ -20,7 +20,7 @@ from notifications.enums import NotificationKind
 from notifications.services import queue
 
 from . import registry
-from .models import DeadlineFlag, ScheduledTransition
+from .models import DeadlineFlag, ScheduledTransition, SweepRun
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -217,3 +217,15 @@ def deadline_passed(row: ScheduledTransition, now: datetime.datetime) -> str:
         context=deadline_context(deadline),
     )
     return f"flagged; escalated to {len(recipients)}"
+
+
+def record_sweep_run(applied: int, sent: int) -> None:
+    """Note that a sweep (beat's task or ``manage.py sweep``) finished now, for the health check."""
+    SweepRun.objects.update_or_create(
+        name="sweep", defaults={"finished_at": clock.now(), "applied": applied, "sent": sent}
+    )
+
+
+def last_sweep_finished_at() -> datetime.datetime | None:
+    """The aware UTC instant the last sweep finished, or None if none ever ran."""
+    return SweepRun.objects.filter(name="sweep").values_list("finished_at", flat=True).first()

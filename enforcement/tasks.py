@@ -14,4 +14,5 @@ def sweep():
     """
     applied = services.sweep()
     sent = send_pending()
+    services.record_sweep_run(applied, sent)
     return {"applied": applied, "sent": sent}

@@ -7,6 +7,13 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
+        from notifications.services import DEADLINE_LABELS
+        from states.registry import on_states_changed
+
         from . import duties
+        from .enums import DeadlineKey
+        from .services import sync_all_meeting_access
 
         duties.register()
+        on_states_changed(sync_all_meeting_access)
+        DEADLINE_LABELS.update({key.value: key.label for key in DeadlineKey})

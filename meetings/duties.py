@@ -1,4 +1,4 @@
-"""What the Secretariat must do before a meeting, for reminders and escalation (rules 9, 10)."""
+"""What the Secretariat must do before a meeting (rule 9); the draft agenda (rule 10) is in agendas.duties."""
 
 from accounts.enums import Role
 from accounts.models import User
@@ -16,18 +16,10 @@ def invitation_sent_at(meeting):
     return invitation.sent_at if invitation is not None and invitation.is_sent else None
 
 
-def draft_agenda_distributed_at(meeting):
-    """When the draft agenda was distributed (ToR rule 10); None until it is."""
-    agenda = getattr(meeting, "agenda", None)
-    return getattr(agenda, "distributed_at", None)
-
-
 DONE_AT = {
     DeadlineKey.INVITATION: invitation_sent_at,
-    DeadlineKey.DRAFT_AGENDA: draft_agenda_distributed_at,
 }
 
 
 def register():
     deadline_duty(DeadlineKey.INVITATION, who=secretariat, done_at=invitation_sent_at)
-    deadline_duty(DeadlineKey.DRAFT_AGENDA, who=secretariat, done_at=draft_agenda_distributed_at)

@@ -31,12 +31,3 @@ class DeadlineStatus(models.TextChoices):
     MISSED = "missed", _("missed")
     DONE_LATE = "done_late", _("done late")
     CLOSED = "closed", _("closed")
-
-
-class AgendaStatus(models.TextChoices):
-    """ToR rules 10 and 11: drafted by the Secretariat, approved by the Chair, distributed, adopted."""
-
-    DRAFT = "draft", _("draft")
-    APPROVED = "approved", _("approved by the Chair")
-    DISTRIBUTED = "distributed", _("distributed")
-    ADOPTED = "adopted", _("adopted")

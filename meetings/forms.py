@@ -91,29 +91,6 @@ class MeetingDatesForm(forms.Form):
     )
 
 
-class AgendaItemForm(forms.Form):
-    title = forms.CharField(
-        label=_("Item"),
-        max_length=200,
-        required=False,
-        help_text=_("Leave empty to name it by the kind of presentation: its title stays confidential."),
-    )
-    presentation = forms.ModelChoiceField(label=_("Registered presentation"), queryset=None, required=False)
-    changes = forms.CharField(label=_("What changed (for a distributed agenda)"), required=False, max_length=500)
-
-    def __init__(self, *args, presentations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["presentation"].queryset = presentations
-
-
-class ChangesForm(forms.Form):
-    changes = forms.CharField(label=_("What changed (for a distributed agenda)"), required=False, max_length=500)
-
-
-class ReleaseForm(forms.Form):
-    decision = forms.CharField(label=_("Participants' decision (ToR rule 14)"), max_length=300)
-
-
 class DelegationForm(forms.Form):
     members = SafeModelMultipleChoiceField(
         label=_("Members of your delegation"), queryset=None, widget=forms.CheckboxSelectMultiple

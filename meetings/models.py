@@ -10,7 +10,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import validate_time_zone
 
-from .enums import AgendaStatus, HostSession, InvitationStatus
+from .enums import HostSession, InvitationStatus
 
 
 class ToRVersion(models.Model):
@@ -113,6 +113,10 @@ class Meeting(models.Model):
     short_notice_reason = models.TextField(_("reason for short notice (rule 9)"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # ToR rule 11: written by agendas.services.adopt in the transaction that adopts the agenda, so
+    # that apps below agendas (presentations: registration closes; experts: proposals refused)
+    # read the adoption without importing agendas.
+    agenda_adopted_at = models.DateTimeField(_("agenda adopted at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["start_date"]
@@ -172,100 +176,6 @@ class Invitation(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.status == InvitationStatus.SENT
-
-
-class Agenda(models.Model):
-    """The draft agenda of a meeting (ToR rule 10) and its adoption (rule 11)."""
-
-    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="agenda")
-    status = models.CharField(_("status"), max_length=12, choices=AgendaStatus.choices, default=AgendaStatus.DRAFT)
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        ChairAppointment, verbose_name=_("approved by the Chair"), null=True, blank=True, on_delete=models.PROTECT
-    )
-    distributed_at = models.DateTimeField(_("distributed at"), null=True, blank=True)
-    distributed_late = models.BooleanField(_("distributed after the rule 10 deadline"), default=False)
-    adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
-    adopted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("agenda")
-        verbose_name_plural = _("agendas")
-
-    def __str__(self):
-        return str(self.meeting)
-
-    @property
-    def is_distributed(self) -> bool:
-        return self.distributed_at is not None
-
-    @property
-    def is_adopted(self) -> bool:
-        return self.adopted_at is not None
-
-
-class AgendaItem(models.Model):
-    """One item of an agenda: a registered presentation or another item."""
-
-    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="items")
-    position = models.PositiveSmallIntegerField(_("position"))
-    title = models.CharField(_("title"), max_length=200)
-    presentation = models.ForeignKey(
-        "presentations.Presentation", null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items"
-    )
-    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
-    release_decision = models.CharField(_("participants' decision to release (rule 14)"), max_length=300, blank=True)
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["agenda", "position", "pk"]
-        verbose_name = _("agenda item")
-        verbose_name_plural = _("agenda items")
-
-    def __str__(self):
-        return str(self.display_title)
-
-    @property
-    def display_title(self):
-        """The item's own title, or for a presentation without one the kind of presentation,
-        in the reader's language (the presentation's title is confidential)."""
-        return self.title or kind_label(self.presentation.kind if self.presentation_id else "")
-
-
-def kind_label(kind: str):
-    from presentations.enums import PresentationKind
-
-    return PresentationKind(kind).label if kind in PresentationKind.values else _("Presentation")
-
-
-class AgendaVersion(models.Model):
-    """A distributed version of an agenda: 0 is the original, then Rev.1, Rev.2 (ToR rule 10)."""
-
-    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveSmallIntegerField()
-    created_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    changes = models.TextField(_("what changed"), blank=True)
-    items = models.JSONField(default=list)
-
-    class Meta:
-        ordering = ["agenda", "number"]
-        constraints = [models.UniqueConstraint(fields=["agenda", "number"], name="agenda_version_once")]
-
-    def __str__(self):
-        return self.label
-
-    @property
-    def label(self) -> str:
-        return _("original") if self.number == 0 else f"Rev.{self.number}"
-
-    def item_titles(self) -> list:
-        """The titles of this version's items, in the reader's language where they are kinds."""
-        return [i.get("title") or kind_label(i.get("kind", "")) for i in self.items]
 
 
 class DelegationRegistration(models.Model):

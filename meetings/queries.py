@@ -68,17 +68,6 @@ def meetings_for_user(user):
     return Meeting.objects.none()
 
 
-def released_items_for_user(user):
-    """ToR rule 14: agenda items the participants decided to release, visible to every user
-    with a verified session (national authority users and others beyond the eligible States
-    included). Nothing else of the meeting comes with them."""
-    from .models import AgendaItem
-
-    if not is_verified(user):
-        return AgendaItem.objects.none()
-    return AgendaItem.objects.filter(released_at__isnull=False).select_related("agenda__meeting", "presentation")
-
-
 def can_manage_meetings(user) -> bool:
     """Secretariat staff (ToR rules 5, 9, 10) with a verified session."""
     return is_verified(user) and user.role == Role.SECRETARIAT

@@ -21,7 +21,6 @@ from .queries import (
     current_chair_appointment,
     is_chair_in_office,
     meetings_for_user,
-    released_items_for_user,
 )
 
 
@@ -200,12 +199,6 @@ def invitation_send(request, pk):
         return _("Invitation sent to the delegates of every eligible State (ToR rule 9).")
 
     return _manage_action(request, pk, action)
-
-
-def released_items(request):
-    """ToR rule 14: what the participants released, and nothing more."""
-    items = released_items_for_user(request.user).order_by("-released_at")
-    return render(request, "meetings/released_items.html", {"items": items})
 
 
 def chair_appointments(request):

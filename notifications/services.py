@@ -18,6 +18,11 @@ from .models import Notification
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
+#: Labels of the deadline keys named in a notification's context (``deadline_key``), filled by
+#: ``meetings`` at start-up (its AppConfig.ready): notifications sits below meetings and does
+#: not import it.
+DEADLINE_LABELS: dict = {}
+
 
 def queue(event: str, recipients, kind: str, *, meeting=None, context: dict | None = None) -> int:
     """Write one outbox row per recipient for ``event`` and ``kind``; existing rows are kept.
@@ -70,9 +75,7 @@ def render(notification: Notification) -> EmailMultiAlternatives:
         ctx["procedural_time_zone"] = procedural
     with translation.override(user.language or settings.LANGUAGE_CODE), timezone.override(ZoneInfo(user.time_zone)):
         if ctx.get("deadline_key"):
-            from meetings.enums import DeadlineKey
-
-            ctx["deadline_label"] = str(DeadlineKey(ctx["deadline_key"]).label)
+            ctx["deadline_label"] = str(DEADLINE_LABELS[ctx["deadline_key"]])
         subject = " ".join(render_to_string(f"emails/{notification.kind}_subject.txt", ctx).split())
         body = render_to_string(f"emails/{notification.kind}_body.txt", ctx)
     return EmailMultiAlternatives(

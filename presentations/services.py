@@ -48,8 +48,9 @@ def meeting_has_ended(meeting: Meeting) -> bool:
 
 
 def agenda_adopted(meeting: Meeting) -> bool:
-    agenda = getattr(meeting, "agenda", None)
-    return bool(agenda and agenda.is_adopted)
+    """ToR rule 11: True once the meeting's agenda is adopted (``Meeting.agenda_adopted_at``,
+    written by agendas.services.adopt; presentations does not import agendas)."""
+    return meeting.agenda_adopted_at is not None
 
 
 def can_register(user, meeting: Meeting) -> bool:

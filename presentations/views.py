@@ -58,7 +58,7 @@ def presentation_list(request):
 def presentation_create(request):
     if not services.can_register_somewhere(request.user):
         raise PermissionDenied
-    meetings = meetings_for_user(request.user).exclude(agenda__adopted_at__isnull=False)
+    meetings = meetings_for_user(request.user).filter(agenda_adopted_at__isnull=True)
     form = PresentationForm(request.POST or None, meetings=meetings, initial={"meeting": request.GET.get("meeting")})
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import State, TreatyEvent
+from .registry import states_changed
 
 
 class TreatyEventInline(admin.TabularInline):
@@ -19,6 +20,4 @@ class StateAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        from meetings.services import sync_all_meeting_access
-
-        sync_all_meeting_access()
+        states_changed()

@@ -9,7 +9,7 @@ from django.urls.exceptions import Resolver404
 from django.utils.cache import patch_cache_control
 
 # URL names reachable without a verified session: logging in, the second factor itself,
-# password reset (which never logs in), the language switch.
+# password reset (which never logs in), the language switch, the health check (no content).
 OPEN_URL_NAMES = {
     "login",
     "logout",
@@ -20,6 +20,7 @@ OPEN_URL_NAMES = {
     "password_reset_confirm",
     "password_reset_complete",
     "set_language",
+    "health",
 }
 
 

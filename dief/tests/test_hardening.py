@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.enums import Role
+from agendas import services as agenda_services
 from dief.errors import RuleViolation
 from dief.testing import login_verified
-from meetings import agenda as agenda_services
 from meetings import services as meeting_services
 from meetings.queries import meetings_for_user
 

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dief import crypto
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -29,10 +31,26 @@ def test_check_deploy_with_production_settings_reports_nothing(tmp_path):
             "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
             "DIEF_VAR_DIR": str(tmp_path),
             "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+            "DIEF_DOCUMENT_KEYS": f"2026-11:{crypto.new_key()},2026-01:{crypto.new_key()}",
+            "DIEF_BACKUP_KEYS": f"b1:{crypto.new_key()}",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_document_or_backup_keys(tmp_path):
+    base = {
+        "DIEF_ENV": "production",
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "dief.example.org",
+        "DIEF_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+    }
+    result = run_manage("check", env_extra={**base, "DIEF_BACKUP_KEYS": f"b1:{crypto.new_key()}"})
+    assert result.returncode != 0 and "DIEF_DOCUMENT_KEYS" in result.stderr
+    result = run_manage("check", env_extra={**base, "DIEF_DOCUMENT_KEYS": f"d1:{crypto.new_key()}"})
+    assert result.returncode != 0 and "DIEF_BACKUP_KEYS" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

@@ -64,7 +64,7 @@ def test_delegates_see_their_replies_due_and_their_notice_window(
 
 
 def test_the_chair_sees_a_draft_agenda_waiting_for_approval(client, meeting, chair, secretariat):
-    from meetings import agenda
+    from agendas import services as agenda
 
     login_verified(client, chair)
     assert client.get(reverse("due:list")).context["items"] == []

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('documents', '0005_alter_documentaccess_options_and_more'),
+        ('documents', '0006_download_log_and_classification'),
         ('presentations', '0001_initial'),
         ('states', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

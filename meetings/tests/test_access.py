@@ -22,6 +22,7 @@ OPEN_PAGES = {
     "set_language",
     "twofactor:verify",
     "twofactor:enrol",
+    "health",  # no session, nothing confidential (dief/tests/test_health.py)
 }
 
 
@@ -42,9 +43,9 @@ def confidential_objects(meeting):
     State, a reply, an agenda item and a document."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from agendas.models import Agenda, AgendaItem
     from dief.testing import UserFactory
     from documents.models import Document
-    from meetings.models import Agenda, AgendaItem
     from presentations.models import InvolvedState, Presentation, Reply
 
     presenter = UserFactory(username=f"presenter{meeting.pk}", state=make_state("FRA", status="state_party"))

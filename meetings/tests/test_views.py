@@ -186,7 +186,7 @@ def test_sending_without_the_confirmation_sends_nothing(client, secretariat, mee
 
 
 def test_the_calendar_shows_the_distributed_agenda_as_met(client, secretariat, meeting, chair):
-    from meetings import agenda
+    from agendas import services as agenda
 
     agenda.add_item(by=secretariat, meeting=meeting, title="Opening")
     agenda.approve(by=chair, meeting=meeting)

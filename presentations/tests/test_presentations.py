@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from agendas import services as agenda_services
 from dief.errors import RuleViolation
 from dief.testing import login_verified
-from meetings import agenda as agenda_services
 from notifications.enums import NotificationKind
 from notifications.models import Notification
 from presentations import services

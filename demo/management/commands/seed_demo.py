@@ -10,9 +10,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.enums import Role
 from accounts.models import User
 from accounts.services import create_user
+from agendas import services as agenda_services
 from demo.personas import PERSONAS, backup_codes_for, password_for, totp_key_hex
 from dief import clock
-from meetings import agenda as agenda_services
 from meetings import services as meeting_services
 from meetings.enums import HostSession
 from meetings.models import ChairAppointment, Meeting

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from enforcement.services import sweep
+from enforcement.services import record_sweep_run, sweep
 from notifications.services import send_pending
 
 
@@ -10,4 +10,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         applied = sweep()
         sent = send_pending()
+        record_sweep_run(applied, sent)
         self.stdout.write(f"{applied} transitions applied, {sent} notifications sent.")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from states.registry import states_changed
 from states.services import BUNDLED_CSV, StatesFileError, import_states
 
 
@@ -10,13 +11,11 @@ class Command(BaseCommand):
         parser.add_argument("path", nargs="?", default=str(BUNDLED_CSV), help="CSV file (default: bundled copy)")
 
     def handle(self, *args, path, **options):
-        from meetings.services import sync_all_meeting_access
-
         try:
             summary = import_states(path)
         except (StatesFileError, OSError) as exc:
             raise CommandError(str(exc)) from exc
-        sync_all_meeting_access()
+        states_changed()
         self.stdout.write(
             f"States: {summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged."
         )

@@ -1,29 +1,24 @@
-"""The agenda page and the delegation registration (thin views over meetings.agenda and
-presentations.services)."""
+"""The agenda pages (thin views over agendas.services)."""
 
-from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.enums import ParticipantRole, Role
-from accounts.models import User
 from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
 from documents import services as document_services
 from documents.views import uploaded_file
-from presentations import services as presentation_services
+from meetings.queries import can_manage_meetings, is_chair_in_office
+from meetings.views import _meeting_for
 from presentations.forms import DocumentForm
 from presentations.queries import presentations_for_user
 
-from . import agenda as agenda_services
-from .forms import AgendaItemForm, ChangesForm, DelegationForm, ReleaseForm
-from .models import AgendaItem, DelegationRegistration
-from .queries import can_manage_meetings, is_chair_in_office
-from .views import _meeting_for
+from . import services as agenda_services
+from .forms import AgendaItemForm, ChangesForm, ReleaseForm
+from .models import AgendaItem
+from .queries import released_items_for_user
 
 
 def _privileged(user) -> bool:
@@ -39,7 +34,7 @@ def agenda_detail(request, pk):
     visible_presentations = presentations_for_user(request.user).filter(meeting=meeting)
     return render(
         request,
-        "meetings/agenda_detail.html",
+        "agendas/agenda_detail.html",
         {
             "meeting": meeting,
             "agenda": agenda,
@@ -151,57 +146,7 @@ def agenda_upload(request, pk):
     return _agenda_action(request, pk, action)
 
 
-def delegations(request, pk):
-    """Delegations registered to a meeting (ToR rule 7), with enforcement officers by region."""
-    meeting = _meeting_for(request, pk)
-    user = request.user
-    regs = (
-        DelegationRegistration.objects.filter(meeting=meeting)
-        .select_related("state")
-        .annotate(
-            has_enforcement=Exists(
-                User.objects.filter(delegations=OuterRef("pk"), participant_role=ParticipantRole.ENFORCEMENT)
-            )
-        )
-    )
-    by_region = (
-        regs.values("state__region")
-        .annotate(total=Count("pk"), with_enforcement=Count("pk", filter=Q(has_enforcement=True)))
-        .order_by("state__region")
-    )
-    own = regs.filter(state_id=user.state_id).first() if user.is_delegate else None
-    form = None
-    if user.is_delegate:
-        delegates = User.objects.filter(role=Role.DELEGATE, state_id=user.state_id, is_active=True).order_by(
-            "last_name"
-        )
-        form = DelegationForm(delegates=delegates, initial={"members": own.members.all() if own else [user]})
-    return render(
-        request,
-        "meetings/delegations.html",
-        {
-            "meeting": meeting,
-            "registrations": regs,
-            "by_region": by_region,
-            "own": own,
-            "form": form,
-            "show_states": _privileged(user),
-        },
-    )
-
-
-@require_POST
-def delegation_register(request, pk):
-    meeting = _meeting_for(request, pk)
-    user = request.user
-    delegates = User.objects.filter(role=Role.DELEGATE, state_id=user.state_id, is_active=True)
-    form = DelegationForm(request.POST, delegates=delegates)
-    try:
-        if not form.is_valid():
-            raise RuleViolation(_("Name at least one delegate of your State (ToR rule 7)."), "7")
-        presentation_services.register_delegation(by=user, meeting=meeting, members=form.cleaned_data["members"])
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your State's delegation is registered (ToR rules 6, 7)."))
-    return redirect("meetings:delegations", pk=meeting.pk)
+def released_items(request):
+    """ToR rule 14: what the participants released, and nothing more."""
+    items = released_items_for_user(request.user).order_by("-released_at")
+    return render(request, "agendas/released_items.html", {"items": items})

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from meetings.queries import is_chair_in_office
+from .queries import is_chair_in_office
 
 
 def roles(request):

@@ -15,7 +15,7 @@ def give_each_access_a_download_id(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0004_document_one_copy_per_presentation_and_more'),
+        ('documents', '0005_agenda_moved_to_agendas'),
         ('meetings', '0006_invitation_chair_consulted_on_and_more'),
         ('presentations', '0001_initial'),
         ('states', '0001_initial'),

@@ -8,14 +8,17 @@ from accounts.enums import Role
 from accounts.models import User
 from dief import clock
 from dief.errors import RuleViolation
+from meetings.deadlines import meeting_deadline
+from meetings.enums import DeadlineKey
+from meetings.models import Meeting
+from meetings.queries import current_chair_appointment, is_chair_in_office, procedural_today
 from notifications.enums import NotificationKind
 from notifications.services import queue
+from presentations.services import can_be_scheduled
 from states.queries import eligible_states
 
-from .deadlines import meeting_deadline
-from .enums import AgendaStatus, DeadlineKey
-from .models import Agenda, AgendaItem, AgendaVersion, Meeting
-from .queries import current_chair_appointment, is_chair_in_office, procedural_today
+from .enums import AgendaStatus
+from .models import Agenda, AgendaItem, AgendaVersion
 
 
 def _require_secretariat(user) -> None:
@@ -50,8 +53,6 @@ def _snapshot(agenda: Agenda) -> list[dict]:
 def _require_consents(agenda: Agenda) -> None:
     """ToR rule 12: no step of the agenda goes ahead with a presentation that still lacks a
     legally required consent."""
-    from presentations.services import can_be_scheduled
-
     for item in agenda.items.exclude(presentation=None).select_related("presentation"):
         if not can_be_scheduled(item.presentation):
             raise RuleViolation(
@@ -102,8 +103,6 @@ def _notify_states(agenda: Agenda, event: str, kind: str) -> None:
 def add_item(*, by: User, meeting: Meeting, title: str, presentation=None, changes: str = "") -> AgendaItem:
     """Add an item; a presentation whose consent is legally required needs every involved
     State's consent first (ToR rule 12)."""
-    from presentations.services import can_be_scheduled
-
     _require_secretariat(by)
     agenda = _locked(meeting)
     if presentation is not None:
@@ -197,6 +196,8 @@ def adopt(*, by: User, meeting: Meeting) -> Agenda:
     agenda.adopted_at = clock.now()
     agenda.adopted_by = by
     agenda.save(update_fields=["status", "adopted_at", "adopted_by"])
+    # Read by the apps below agendas (registration closes, ToR rule 11), same transaction.
+    Meeting.objects.filter(pk=meeting.pk).update(agenda_adopted_at=agenda.adopted_at)
     return agenda
 
 

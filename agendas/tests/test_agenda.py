@@ -9,11 +9,11 @@ import time_machine
 from django.db import connection
 from django.urls import reverse
 
+from agendas import services as agenda_services
+from agendas.enums import AgendaStatus
+from agendas.models import Agenda, AgendaVersion
 from dief.errors import RuleViolation
 from dief.testing import login_verified
-from meetings import agenda as agenda_services
-from meetings.enums import AgendaStatus
-from meetings.models import Agenda, AgendaVersion
 from notifications.enums import NotificationKind
 from notifications.models import Notification
 
@@ -146,6 +146,21 @@ def test_adoption_is_at_the_meeting_and_closes_changes(drafted, chair, secretari
         agenda_services.adopt(by=chair, meeting=drafted)
         with pytest.raises(RuleViolation, match="adopted"):
             agenda_services.add_item(by=secretariat, meeting=drafted, title="Late", changes="late")
+
+
+def test_adoption_is_written_on_the_meeting_for_the_apps_below_agendas(drafted, chair, secretariat, delegate_party):
+    """ToR rule 11: presentations reads Meeting.agenda_adopted_at (it does not import agendas)."""
+    from presentations.services import can_register
+
+    agenda_services.approve(by=chair, meeting=drafted)
+    with at(EARLY):
+        agenda_services.distribute(by=secretariat, meeting=drafted)
+    assert can_register(delegate_party, drafted)
+    with at(datetime.datetime(2099, 3, 20, 9, 0, tzinfo=ZURICH)):
+        agenda = agenda_services.adopt(by=chair, meeting=drafted)
+    drafted.refresh_from_db()
+    assert drafted.agenda_adopted_at == agenda.adopted_at is not None
+    assert not can_register(delegate_party, drafted)
 
 
 def test_release_of_an_item_is_recorded_with_the_decision_at_the_meeting(drafted, chair, secretariat, delegate_party):
