@@ -499,3 +499,12 @@ def test_full_text_search_in_french_and_spanish_on_postgresql(delegate_party, de
     )
     assert list(search_records(delegate_other_party, text="fusil zones franches")) == [fr]
     assert list(search_records(delegate_other_party, text="contenedor arma")) == [es]
+
+
+def test_the_platform_speaks_french_and_spanish(client, record_to_all, delegate_other_party, delegate_third):
+    login_verified(client, delegate_other_party)  # French
+    page = client.get(reverse("exchange:detail", args=[record_to_all.pk])).content.decode()
+    assert "DIEF CONFIDENTIEL" in page and "courtiers illicites" in page
+    login_verified(client, delegate_third)  # Spanish
+    page = client.get(reverse("exchange:list")).content.decode()
+    assert "Plataforma de intercambio de información" in page and "1 registro" in page
