@@ -183,6 +183,9 @@ class LiftProposal(ClassifiedTarget):
     class Meta:
         ordering = ["-proposed_at"]
         constraints = [models.CheckConstraint(condition=ONE_TARGET, name="lift_of_one_thing")]
+        indexes = [
+            models.Index(fields=["objections_close_at"], name="lift_open_due", condition=models.Q(status="open"))
+        ]
 
     def __str__(self):
         return f"lift proposal {self.pk}"

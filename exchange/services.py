@@ -337,6 +337,24 @@ def decide_lift(*, proposal: LiftProposal, by=None) -> LiftProposal:
     return proposal
 
 
+def decide_due_lifts(now=None, batch: int = 100) -> int:
+    """ToR rule 15: decide every open proposal whose objection period has ended (one indexed
+    query when none is due). Rows are claimed with ``skip_locked``, so two workers never decide
+    one twice. Returns how many were decided (lifted or superseded)."""
+    now = now or clock.now()
+    decided = 0
+    with transaction.atomic():
+        due = list(
+            LiftProposal.objects.select_for_update(skip_locked=True)
+            .filter(status=LiftStatus.OPEN, objections_close_at__lt=now)
+            .order_by("objections_close_at", "pk")[:batch]
+        )
+        for proposal in due:
+            decide_lift(proposal=proposal)
+            decided += 1
+    return decided
+
+
 # --- National authority users (rule 16) ----------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from notifications.enums import NotificationKind
 from notifications.services import queue
 
+from . import services
 from .models import Share
 from .queries import records_for_user
 
@@ -39,3 +40,9 @@ def notify_share(share_id: int) -> bool:
             return False
         queue(f"share:{share.pk}", [share.recipient], NotificationKind.INFORMATION_SHARED)
         return True
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def decide_due_lifts() -> int:
+    """Beat, every sweep interval: apply the rule 15 decisions whose objection period ended."""
+    return services.decide_due_lifts()

@@ -34,7 +34,7 @@ from .forms import (
     ShareForm,
     WithholdForm,
 )
-from .models import ClassificationDecision, LiftProposal, RecordDocument, Share
+from .models import ClassificationDecision, LiftProposal, RecordDocument, Share, Withholding
 from .pdf import record_pdf
 from .queries import (
     concerns_for_user,
@@ -145,7 +145,12 @@ def record_create(request):
     return render(
         request,
         "exchange/record_form.html",
-        {"form": form, "presentation": presentation, "withhold_form": WithholdForm()},
+        {
+            "form": form,
+            "presentation": presentation,
+            "withhold_form": WithholdForm(),
+            "withholding": Withholding.objects.filter(presentation=presentation).first() if presentation else None,
+        },
     )
 
 

@@ -49,6 +49,9 @@ MATRIX = {
     "exchange:concern": (lambda a: {"party", "chair", "signatory"}, set(), None),
     "exchange:contacts": (lambda a: DELEGATES | {"secretariat"}, DELEGATES, "contact"),
     "documents:download_lookup": (lambda a: {"secretariat"}, set(), None),
+    # The record's document: its readers' delegates; a record shared with a national authority
+    # user does not bring its documents (they are shared one by one).
+    "documents:download": (lambda a: record_readers(a) - {"authority_shared"}, set(), None),
     "exchange:upload": (None, PROVIDER, "none"),
     "exchange:delete": (None, PROVIDER, "none"),
     "exchange:share": (None, PROVIDER, "share"),
@@ -74,7 +77,7 @@ def platform_url_names(resolver=None, namespace=""):
             yield from platform_url_names(entry, ns)
         elif isinstance(entry, URLPattern) and entry.name:
             name = f"{namespace}{entry.name}"
-            if name.startswith(("exchange:", "documents:download_lookup")):
+            if name.startswith(("exchange:", "documents:")):
                 yield name, entry
 
 
@@ -155,7 +158,12 @@ def objects_for(world, audience):
 def url(name, pattern, objs):
     kwargs = {}
     for key in pattern.pattern.regex.groupindex:
-        kwargs[key] = objs["kind"] if key == "kind" else objs["ids"].get(name, objs["pk"])
+        if key == "kind":
+            kwargs[key] = objs["kind"]
+        elif key == "token":
+            kwargs[key] = objs["document"].token
+        else:
+            kwargs[key] = objs["ids"].get(name, objs["pk"])
     return reverse(name, kwargs=kwargs)
 
 

@@ -508,3 +508,53 @@ def test_the_platform_speaks_french_and_spanish(client, record_to_all, delegate_
     login_verified(client, delegate_third)  # Spanish
     page = client.get(reverse("exchange:list")).content.decode()
     assert "Plataforma de intercambio de información" in page and "1 registro" in page
+
+
+def test_the_periodic_decision_lifts_unopposed_proposals_once_and_leaves_blocked_ones(
+    record_to_france, record_to_all, delegate_party, delegate_other_party
+):
+    from exchange.tasks import decide_due_lifts
+
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        unopposed = services.propose_lift(
+            by=delegate_party, target=record_to_france, classification=Classification.LIFTED, version=1
+        )
+        blocked = services.propose_lift(
+            by=delegate_party, target=record_to_all, classification=Classification.LIFTED, version=1
+        )
+        services.object_to_lift(by=delegate_other_party, proposal=blocked)
+        assert decide_due_lifts() == 0
+    with time_machine.travel(start + datetime.timedelta(days=6), tick=False):
+        assert decide_due_lifts() == 1
+        assert decide_due_lifts() == 0
+    unopposed.refresh_from_db()
+    record_to_all.refresh_from_db()
+    assert unopposed.status == LiftStatus.LIFTED
+    assert record_to_all.classification == Classification.CONFIDENTIAL
+
+
+def test_a_presentation_document_shared_with_an_authority_user_and_nothing_else(
+    client, meeting, delegate_party, national_authority
+):
+    from presentations.services import register_presentation
+
+    with time_machine.travel(datetime.datetime(2099, 1, 5, 9, 0, tzinfo=datetime.UTC), tick=False):
+        presentation = register_presentation(by=delegate_party, meeting=meeting, kind="case", title="C", summary="S")
+    from documents import services as document_services
+
+    shared = document_services.upload(
+        by=delegate_party, presentation=presentation, uploaded=SimpleUploadedFile("a.pdf", pdf_bytes("shared"))
+    )
+    other = document_services.upload(
+        by=delegate_party, presentation=presentation, uploaded=SimpleUploadedFile("b.pdf", pdf_bytes("other"))
+    )
+    share = services.share_with_authority(by=delegate_party, recipient=national_authority, document=shared)
+    login_verified(client, national_authority)
+    response = client.get(reverse("documents:download", args=[shared.token]))
+    assert response.status_code == 200 and "authority" in pdf_text(response.content)[0]
+    assert client.get(reverse("documents:download", args=[other.token])).status_code == 404
+    assert client.get(reverse("presentations:detail", args=[presentation.pk])).status_code == 404
+    assert "a.pdf" in client.get(reverse("exchange:shares")).content.decode()
+    services.revoke_share(by=delegate_party, share=share)
+    assert client.get(reverse("documents:download", args=[shared.token])).status_code == 404
