@@ -457,13 +457,13 @@ def test_a_presentation_carries_the_typed_fields_and_its_classification(client, 
 
 
 def test_the_classification_is_on_every_platform_page(client, record_to_france, delegate_other_party):
-    login_verified(client, delegate_other_party)
+    login_verified(client, delegate_other_party)  # France's delegate reads French
     for url in (
         reverse("exchange:list"),
         reverse("exchange:detail", args=[record_to_france.pk]),
         reverse("exchange:classification", args=["record", record_to_france.pk]),
     ):
-        assert "DIEF CONFIDENTIAL" in client.get(url).content.decode(), url
+        assert "DIEF CONFIDENTIEL" in client.get(url).content.decode(), url
 
 
 def test_a_tightened_document_is_stamped_with_its_new_classification(
