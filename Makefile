@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# Port of the web server: `PORT=8001 make run` (honcho hands it to the web process as $PORT).
+PORT   ?= 8000
 
 .PHONY: run test deps dev-deps lint messages
 
@@ -25,8 +27,8 @@ run: deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_states
 	$(BIN)/python manage.py seed_demo
-	@echo "Starting web (http://127.0.0.1:8000/), Celery worker and Celery beat. Ctrl-C stops all three."
-	$(BIN)/honcho -f Procfile.dev start
+	@echo "Starting web (http://127.0.0.1:$(PORT)/), Celery worker and Celery beat. Ctrl-C stops all three."
+	$(BIN)/honcho -f Procfile.dev start --port $(PORT)
 
 ## The whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set).
 test: dev-deps

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from accounts.enums import ParticipantRole, Role
 from dief import celery_app
@@ -26,6 +27,10 @@ def _fast_and_isolated(settings, tmp_path):
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    yield
+    # Django's LocaleMiddleware activates a request's language and leaves it active on the
+    # thread: a test that asked for a French or Spanish page must not change the next test's.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -1,14 +1,12 @@
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from dief.timezones import canonical_time_zone, time_zone_choices
+
 from .models import User
 
-TIME_ZONES = [
-    (z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z and not z.startswith(("Etc/", "SystemV/"))
-] + [("UTC", "UTC")]
+TIME_ZONES = time_zone_choices() + [("UTC", "UTC")]
 
 
 class ProfileForm(forms.ModelForm):
@@ -28,6 +26,12 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "language", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A zone saved under an old alias (Asia/Calcutta) is shown as its canonical name.
+        if self.instance.time_zone:
+            self.initial["time_zone"] = canonical_time_zone(self.instance.time_zone)
 
     def clean(self):
         data = super().clean()

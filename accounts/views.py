@@ -30,12 +30,29 @@ class LoginForm(AuthenticationForm):
         return username
 
 
+#: Session key of a language chosen with the language switch before logging in.
+CHOSEN_LANGUAGE = "dief_language_chosen_before_login"
+
+
 class LoginView(auth_views.LoginView):
-    """Password first; every login then goes through the second factor (twofactor.verify)."""
+    """Password first; every login then goes through the second factor (twofactor.verify).
+
+    A language chosen with the language switch before logging in becomes the user's language
+    at the password step, so the second-factor (and first-login enrolment) pages speak it, and
+    the profile keeps it. Without such a choice the profile's language stands.
+    """
 
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = False
+
+    def form_valid(self, form):
+        user = form.get_user()
+        chosen = self.request.session.pop(CHOSEN_LANGUAGE, None)
+        if chosen in dict(settings.LANGUAGES) and chosen != user.language:
+            user.language = chosen
+            user.save(update_fields=["language"])
+        return super().form_valid(form)
 
     def get_success_url(self):
         from urllib.parse import urlencode
@@ -66,6 +83,8 @@ def switch_language(request):
     if request.user.is_authenticated and code in dict(settings.LANGUAGES):
         request.user.language = code
         request.user.save(update_fields=["language"])
+    elif code in dict(settings.LANGUAGES):
+        request.session[CHOSEN_LANGUAGE] = code
     response = set_language(request)
     if not isinstance(response, HttpResponseRedirect):
         nxt = request.POST.get("next", "/")

@@ -15,3 +15,47 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
             if not text.isdigit() or int(text) > MAX_ID:
                 raise forms.ValidationError(_("Select a valid choice."), code="invalid_choice")
         return super()._check_values(value)
+
+
+# HTML date and time inputs take and give ISO 8601 values whatever the page's language
+# (https://html.spec.whatwg.org/#valid-date-string); the browser shows them in the user's
+# locale. A localised value ("20/03/2099") would leave the field empty.
+ISO_DATE = "%Y-%m-%d"
+ISO_TIME = "%H:%M"
+ISO_DATETIME = "%Y-%m-%dT%H:%M"
+
+
+class IsoDateInput(forms.DateInput):
+    """``<input type="date">`` whose value is always ``YYYY-MM-DD``."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs=attrs, format=format or ISO_DATE)
+
+
+class IsoTimeInput(forms.TimeInput):
+    """``<input type="time">`` whose value is always ``HH:MM``."""
+
+    input_type = "time"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs=attrs, format=format or ISO_TIME)
+
+
+class IsoDateTimeInput(forms.DateTimeInput):
+    """``<input type="datetime-local">`` whose value is always ``YYYY-MM-DDTHH:MM``."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs=attrs, format=format or ISO_DATETIME)
+
+
+class IsoDateField(forms.DateField):
+    """A date field for an HTML date input: reads ISO first, in every language."""
+
+    widget = IsoDateInput
+
+    def __init__(self, *, input_formats=None, **kwargs):
+        super().__init__(input_formats=input_formats or [ISO_DATE], **kwargs)

@@ -3,8 +3,8 @@
 Imports point one way, from a higher layer to a lower one or within a layer; never upward,
 not even inside a function. A lower app that must react to a higher one exposes a hook the
 higher one fills in its ``AppConfig.ready`` (``enforcement.registry``, ``states.registry``,
-``notifications.services.DEADLINE_LABELS``) or reads a field the higher one writes in its own
-transaction (``Meeting.agenda_adopted_at``, written by ``agendas.services.adopt``).
+``notifications.services.DEADLINE_LABELS``, ``notifications.registry``) or reads a field
+the higher one writes in its own transaction (``Meeting.agenda_adopted_at``, written by ``agendas.services.adopt``).
 
 ``dief/tests/test_layers.py`` checks every .py file of every app against this table. A new
 app is added by one line: its name in the layer it belongs to. An entry is an app or a dotted
@@ -13,7 +13,8 @@ module; the longest matching entry places a module.
 
 #: From the lowest layer to the highest.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    # Project core: the clock, errors, the action pattern, safe form fields. No app below.
+    # Project core: the clock, errors, the action pattern, safe form fields, the time zones
+    # offered, the words of classification and of rules 18-19. No app below.
     (
         "core",
         (
@@ -23,6 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "dief.forms",
             "dief.formats",
             "dief.crypto",
+            "dief.timezones",
             "dief.confidentiality",
         ),
     ),

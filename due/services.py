@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
@@ -9,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from dief import clock
-from meetings.deadlines import Deadline, meeting_calendar
-from meetings.enums import DeadlineKey
+from meetings.deadlines import Deadline, deadline_status, meeting_calendar
+from meetings.enums import DeadlineKey, DeadlineStatus
 from meetings.queries import is_chair_in_office, meetings_for_user
 
 SECRETARIAT_ACTIONS = {
@@ -30,6 +31,9 @@ class DueItem:
     overdue: bool
     obligation: bool
     url: str = ""
+    #: What, besides the meeting and the deadline, the action is about ("presentation-12"):
+    #: two actions before the same deadline of one meeting differ by it (calendar UIDs).
+    subject: str = ""
 
 
 def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueItem]:
@@ -95,7 +99,13 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
             ):
                 items.append(
                     DueItem(
-                        meeting, deadline, CHAIR_APPROVAL, passed, True, reverse("meetings:agenda", args=[meeting.pk])
+                        meeting,
+                        deadline,
+                        CHAIR_APPROVAL,
+                        passed,
+                        True,
+                        reverse("meetings:agenda", args=[meeting.pk]),
+                        "chair-approval",
                     )
                 )
             if key == DeadlineKey.INVOLVED_STATE_RESPONSE:
@@ -108,6 +118,7 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
                             passed,
                             True,
                             reverse("presentations:detail", args=[presentation.pk]),
+                            f"presentation-{presentation.pk}",
                         )
                     )
             if key == DeadlineKey.INVOLVED_STATE_NOTICE and meeting.pk in presenting and not passed:
@@ -124,42 +135,157 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
     return sorted(items, key=lambda i: (i.deadline.due_at, i.meeting.pk))
 
 
-STACK_OFFSETS = (35, 13, 57, 79)
+#: How each deadline status is drawn: a shape (so the picture needs no colour) and a CSS class.
+STATUS_SHAPES = {
+    DeadlineStatus.MET: "done",
+    DeadlineStatus.DONE_LATE: "done",
+    DeadlineStatus.MISSED: "missed",
+    DeadlineStatus.UPCOMING: "upcoming",
+    DeadlineStatus.CLOSED: "closed",
+}
+SHAPE_LABELS = {
+    "done": _("● done"),
+    "missed": _("◆ missed"),
+    "upcoming": _("○ upcoming"),
+    "closed": _("□ closed (not an obligation)"),
+}
+#: The picture, in SVG user units: marks stack upwards from the axis so none hides another.
+WIDTH, HEIGHT, MARGIN, AXIS_Y = 640, 156, 24, 110
+LEVELS = (90, 66, 42)
+MARK_GAP = 22
+#: Days shown before the first deadline and after the meeting starts.
+LEAD_DAYS, TAIL_DAYS = 5, 3
+#: Today is drawn to scale if at most this many days before the first deadline, else at the left edge.
+MAX_EXTENSION_DAYS = 120
 
 
 @dataclass(frozen=True)
 class TimelineMark:
     x: float
     y: int
-    deadline: Deadline | None
+    deadline: Deadline
     label: str
     number: int
+    status: str
+    status_label: str
+    shape: str
+
+    @property
+    def path(self) -> str:
+        """SVG path of the mark's shape around (x, y): circle (done, upcoming), diamond (missed),
+        square (closed)."""
+        x, y = self.x, self.y
+        if self.shape == "missed":
+            return f"M{x} {y - 13}L{x + 13} {y}L{x} {y + 13}L{x - 13} {y}Z"
+        if self.shape == "closed":
+            return f"M{x - 9} {y - 9}h18v18h-18Z"
+        return f"M{x - 10} {y}a10 10 0 1 0 20 0a10 10 0 1 0 -20 0Z"
 
 
-def timeline(meeting, now: datetime.datetime | None = None, width: int = 640) -> dict:
-    """Positions (in SVG user units) of a meeting's deadlines, today and the meeting itself
-    on a horizontal axis from the earliest deadline to the start of the meeting."""
+@dataclass(frozen=True)
+class TimelineTick:
+    x: float
+    date: datetime.date
+    labelled: bool
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A meeting's ToR deadlines drawn to scale (SVG user units; ``x`` grows with the date)."""
+
+    meeting: object
+    width: int
+    height: int
+    axis_y: int
+    axis_from: float
+    axis_to: float
+    first_day: datetime.date
+    last_day: datetime.date
+    today: datetime.date
+    today_x: float | None
+    today_before_axis: bool
+    start_x: float
+    marks: list
+    ticks: list
+    shapes: list
+
+
+def deadline_statuses(meeting, deadlines, now: datetime.datetime) -> dict[str, str]:
+    """The :class:`DeadlineStatus` of each of ``meeting``'s ``deadlines`` at the aware instant ``now``,
+    by deadline key: done (on time or late), missed or upcoming for the duties the enforcement
+    engine tracks (ToR rules 9, 10); upcoming or closed for the others."""
+    from enforcement.registry import DUTIES
+
+    done = {key: duty.done_at(meeting) for key, duty in DUTIES.items() if duty.escalate}
+    return {d.key: deadline_status(d, done.get(d.key), now) for d in deadlines}
+
+
+def timeline(meeting, now: datetime.datetime | None = None) -> Timeline:
+    """The picture of ``meeting``'s ToR deadlines (rules 8, 9, 10, 12) at the aware instant ``now``.
+
+    The axis runs from a few days before the first deadline to just after the meeting's start,
+    widened to take in today when today is at most ``MAX_EXTENSION_DAYS`` earlier (or later);
+    dates are days in the procedural time zone. Each deadline is drawn with the shape of its
+    status; marks closer than ``MARK_GAP`` stack upwards. Returns a :class:`Timeline`.
+    """
     now = now or clock.now()
     deadlines = meeting_calendar(meeting)
-    first = min(d.due_date for d in deadlines) - datetime.timedelta(days=3)
-    last = meeting.start_date
-    span = max((last - first).days, 1)
-    margin = 20
+    statuses = deadline_statuses(meeting, deadlines, now)
+    today = now.astimezone(ZoneInfo(meeting.procedural_time_zone)).date()
+    first = min(d.due_date for d in deadlines) - datetime.timedelta(days=LEAD_DAYS)
+    last = max(meeting.start_date, meeting.end_date) + datetime.timedelta(days=TAIL_DAYS)
+    if first - datetime.timedelta(days=MAX_EXTENSION_DAYS) <= today < first:
+        first = today - datetime.timedelta(days=2)
+    if last < today:
+        last = today + datetime.timedelta(days=2)
+    span = (last - first).days
+    axis_from, axis_to = MARGIN, WIDTH - MARGIN
 
-    def x(day):
-        return round(margin + (width - 2 * margin) * min(max((day - first).days, 0), span) / span, 1)
+    def x(day: datetime.date) -> float:
+        return round(axis_from + (axis_to - axis_from) * (day - first).days / span, 1)
 
-    today = now.astimezone(deadlines[0].due_at_procedural.tzinfo).date()
-    marks, same_day = [], {}
-    for n, d in enumerate(deadlines, start=1):
-        k = same_day[d.due_date] = same_day.get(d.due_date, -1) + 1
-        # Deadlines on the same day stack above and below the axis instead of hiding each other.
-        marks.append(TimelineMark(x(d.due_date), STACK_OFFSETS[min(k, len(STACK_OFFSETS) - 1)], d, str(d.label), n))
-    return {
-        "width": width,
-        "marks": marks,
-        "start_x": x(last),
-        "today_x": x(today) if first <= today <= last else None,
-        "axis_from": margin,
-        "axis_to": width - margin,
-    }
+    marks, placed = [], []
+    for number, d in sorted(enumerate(deadlines, start=1), key=lambda nd: (nd[1].due_date, nd[0])):
+        mx = x(d.due_date)
+        level = next(
+            (k for k in range(len(LEVELS)) if all(abs(mx - px) >= MARK_GAP for px, pk in placed if pk == k)),
+            len(LEVELS) - 1,
+        )
+        placed.append((mx, level))
+        status = statuses[d.key]
+        marks.append(
+            TimelineMark(
+                mx,
+                LEVELS[level],
+                d,
+                str(d.label),
+                number,
+                status,
+                str(DeadlineStatus(status).label),
+                STATUS_SHAPES[status],
+            )
+        )
+    marks.sort(key=lambda m: m.number)
+    ticks, day = [], first
+    while day <= last:
+        if day.day == 1 or day.weekday() == 0:
+            ticks.append(TimelineTick(x(day), day, day.day == 1))
+        day += datetime.timedelta(days=1)
+    used = {m.shape for m in marks}
+    return Timeline(
+        meeting=meeting,
+        width=WIDTH,
+        height=HEIGHT,
+        axis_y=AXIS_Y,
+        axis_from=axis_from,
+        axis_to=axis_to,
+        first_day=first,
+        last_day=last,
+        today=today,
+        today_x=x(today) if first <= today <= last else None,
+        today_before_axis=today < first,
+        start_x=x(meeting.start_date),
+        marks=marks,
+        ticks=ticks,
+        shapes=[(shape, SHAPE_LABELS[shape]) for shape in SHAPE_LABELS if shape in used],
+    )

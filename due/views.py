@@ -18,9 +18,20 @@ def due_list(request):
     now = clock.now()
     items = due_items_for_user(request.user, now)
     today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
-    upcoming = meetings_for_user(request.user).filter(end_date__gte=today).select_related("tor_version")
+    upcoming = (
+        meetings_for_user(request.user)
+        .filter(end_date__gte=today)
+        .select_related("tor_version", "invitation", "agenda")
+    )
     timelines = [(m, timeline(m, now)) for m in upcoming]
     return render(request, "due/due_list.html", {"items": items, "timelines": timelines, "now": now})
+
+
+def deadline_uid(item) -> str:
+    """The iCalendar UID of an open action (RFC 5545): unique per meeting, deadline and what
+    the action is about (one per involved presentation), and the same at every download."""
+    subject = f"-{item.subject}" if item.subject else ""
+    return f"dief-deadline-{item.meeting.pk}-{item.deadline.key}{subject}@dief"
 
 
 def calendar_ics(request):
@@ -43,7 +54,7 @@ def calendar_ics(request):
     for item in due_items_for_user(request.user, now):
         d = item.deadline
         event = Event()
-        event.add("uid", f"dief-deadline-{item.meeting.pk}-{d.key}@dief")
+        event.add("uid", deadline_uid(item))
         event.add("dtstamp", now)
         event.add(
             "summary",

@@ -7,3 +7,8 @@ class EnforcementConfig(AppConfig):
 
     name = "enforcement"
     verbose_name = _("Deadline enforcement")
+
+    def ready(self):
+        from . import services
+
+        services.register_entitlements()

@@ -17,6 +17,7 @@ from dief import clock
 from meetings.deadlines import meeting_calendar, meeting_deadline, passed_at, reminder_at, reminder_days
 from meetings.queries import current_chair_appointment
 from notifications.enums import NotificationKind
+from notifications.registry import entitlement
 from notifications.services import queue
 
 from . import registry
@@ -151,6 +152,29 @@ def _apply(row: ScheduledTransition, now: datetime.datetime) -> int:
     return 1
 
 
+def still_obliged(notification) -> bool:
+    """A reminder goes only to someone who, at the moment of sending, must still act before
+    that deadline of that meeting (the deadline's registered duty)."""
+    duty = registry.DUTIES.get(notification.context.get("deadline_key", ""))
+    if duty is None or notification.meeting is None:
+        return False
+    who = duty.who(notification.meeting)
+    if hasattr(who, "filter"):
+        return who.filter(pk=notification.recipient_id).exists()
+    return any(u.pk == notification.recipient_id for u in who)
+
+
+def still_secretariat_or_chair(notification) -> bool:
+    """A missed deadline is escalated only to Secretariat staff or the Chair in office at the
+    moment of sending (ToR rules 4, 5)."""
+    return any(u.pk == notification.recipient_id for u in secretariat_and_chair())
+
+
+def register_entitlements() -> None:
+    entitlement(NotificationKind.REMINDER)(still_obliged)
+    entitlement(NotificationKind.DEADLINE_MISSED)(still_secretariat_or_chair)
+
+
 def secretariat_and_chair():
     """The active Secretariat staff and the Chair in office (ToR rules 4, 5)."""
     users = list(User.objects.filter(is_active=True, role=Role.SECRETARIAT))
@@ -171,9 +195,30 @@ def deadline_context(deadline, days_before: int | None = None) -> dict:
     }
 
 
+def _later_due_reminder(row: ScheduledTransition, now: datetime.datetime) -> ScheduledTransition | None:
+    """A more recent reminder of the same deadline that is also due at ``now``, if any.
+
+    After a pause of the sweep, several reminders of one deadline are due at once; only the
+    most recent goes out, the older ones are recorded as superseded.
+    """
+    return (
+        ScheduledTransition.objects.filter(
+            meeting_id=row.meeting_id,
+            action=row.action,
+            deadline_key=row.deadline_key,
+            subject_id=row.subject_id,
+            due_at__gt=row.due_at,
+            due_at__lte=now,
+        )
+        .order_by("-due_at")
+        .first()
+    )
+
+
 @registry.transition(REMINDER)
 def remind(row: ScheduledTransition, now: datetime.datetime) -> str:
-    """Remind whoever must act before a deadline, unless it is done or has passed."""
+    """Remind whoever must act before a deadline, unless it is done, has passed, or a more
+    recent reminder of the same deadline is due too (then this one is superseded)."""
     meeting = row.meeting
     deadline = meeting_deadline(meeting, row.deadline_key)
     duty = registry.DUTIES.get(row.deadline_key)
@@ -183,6 +228,9 @@ def remind(row: ScheduledTransition, now: datetime.datetime) -> str:
         return "deadline already passed"
     if duty.done_at(meeting) is not None:
         return "already done"
+    later = _later_due_reminder(row, now)
+    if later is not None:
+        return f"superseded by the {later.params.get('days_before')}-day reminder"
     recipients = list(duty.who(meeting))
     days = row.params.get("days_before")
     queue(

@@ -1,19 +1,12 @@
-import unicodedata
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dief.confidentiality import Classification, InformationType, InvestigationStatus
-from dief.forms import SafeModelMultipleChoiceField
+from states.forms import StatePickerField
 
 from .enums import Audience, OperationalUseAnswer, OperationalUsePurpose, WithholdingReason
 
 SHARING_LEVELS = [(c.value, c.label) for c in Classification if c != Classification.LIFTED]
-
-
-def _sorted_states(field, states):
-    ordered = sorted(states, key=lambda s: unicodedata.normalize("NFKD", s.name).encode("ascii", "ignore").lower())
-    field.choices = [(s.pk, s.name) for s in ordered]
 
 
 class RecordForm(forms.Form):
@@ -33,7 +26,7 @@ class RecordForm(forms.Form):
     investigation_status = forms.ChoiceField(
         label=_("Investigation"), choices=[("", "—"), *InvestigationStatus.choices], required=False
     )
-    countries = SafeModelMultipleChoiceField(label=_("Countries concerned"), queryset=None, required=False)
+    countries = StatePickerField(label=_("Countries concerned"), required=False)
     routes = forms.CharField(label=_("Routes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     classification = forms.TypedChoiceField(
         label=_("Your classification (ToR rule 15)"), choices=SHARING_LEVELS, coerce=int, initial=1
@@ -41,19 +34,16 @@ class RecordForm(forms.Form):
     audience = forms.ChoiceField(
         label=_("Share with (ToR rule 13)"), choices=Audience.choices, widget=forms.RadioSelect, initial="all"
     )
-    states = SafeModelMultipleChoiceField(
+    states = StatePickerField(
         label=_("Chosen States"),
-        queryset=None,
         required=False,
-        help_text=_("Only when sharing with chosen States. Hold Ctrl (Cmd on a Mac) to choose several."),
+        help_text=_("Only when sharing with chosen States; the States are grouped by region."),
     )
 
     def __init__(self, *args, states, countries, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["states"].queryset = states
-        _sorted_states(self.fields["states"], states)
-        self.fields["countries"].queryset = countries
-        _sorted_states(self.fields["countries"], countries)
+        self.fields["states"].set_states(states)
+        self.fields["countries"].set_states(countries)
 
 
 class WithholdForm(forms.Form):

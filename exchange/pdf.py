@@ -24,7 +24,7 @@ def record_pdf(record: Record) -> bytes:
     story = [
         Paragraph(escape(record.marking), styles["Heading3"]),
         Paragraph(escape(record.title), styles["Title"]),
-        Paragraph(escape(f"{_('Provider')}: {record.provider_state.name}"), styles["Normal"]),
+        Paragraph(escape(f"{_('Provider')}: {record.provider_state.local_name}"), styles["Normal"]),
         Paragraph(escape(f"{_('Shared at')}: {record.created_at:%Y-%m-%d %H:%M} UTC"), styles["Normal"]),
         Spacer(1, 8),
         Paragraph(escape(_("Types of information (ToR rule 19)")), styles["Heading4"]),
@@ -46,7 +46,7 @@ def record_pdf(record: Record) -> bytes:
             story += [Paragraph(escape(line), styles["Normal"]) for line in value.splitlines() if line.strip()]
     if record.investigation_status:
         story.append(Paragraph(escape(record.get_investigation_status_display()), styles["Normal"]))
-    countries = ", ".join(c.name for c in record.countries.all())
+    countries = ", ".join(c.local_name for c in record.countries.all())
     if countries:
         story.append(Paragraph(escape(f"{_('Countries concerned')}: {countries}"), styles["Normal"]))
     doc.build(story)

@@ -38,7 +38,7 @@ def notify_share(share_id: int) -> bool:
         share.recipient.is_verified = lambda: True
         if not share_is_live(share):
             return False
-        queue(f"share:{share.pk}", [share.recipient], NotificationKind.INFORMATION_SHARED)
+        queue(f"share:{share.pk}", [share.recipient], NotificationKind.INFORMATION_SHARED, subject_id=share.pk)
         return True
 
 

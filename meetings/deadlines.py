@@ -92,13 +92,47 @@ class Deadline:
         }
 
 
-def end_of_day(day: datetime.date, time_zone: str) -> datetime.datetime:
-    """The last instant (23:59:59.999999) of calendar ``day`` in ``time_zone``, as aware UTC.
+def start_of_day(day: datetime.date, time_zone: str) -> datetime.datetime:
+    """The first instant of calendar ``day`` in ``time_zone``, as aware UTC.
 
+    Usually local midnight; where the clocks jump forward over midnight (America/Santiago,
+    Asia/Beirut...) the day begins at the jump, the first instant whose local date is ``day``;
+    where midnight happens twice, at the first one. Raises ``zoneinfo.ZoneInfoNotFoundError``
+    for an unknown zone name.
+    """
+    zone = ZoneInfo(time_zone)
+    midnight = datetime.datetime.combine(day, datetime.time(0), tzinfo=zone)
+    candidates = [midnight.replace(fold=fold).astimezone(datetime.UTC) for fold in (0, 1)]
+    real = [c for c in candidates if c.astimezone(zone).replace(tzinfo=None) == midnight.replace(tzinfo=None)]
+    if real:
+        return min(real)
+    # Midnight does not exist that day: search the jump, to the second (IANA transitions fall
+    # on whole seconds), between an instant still on the day before and one already on ``day``.
+    before = min(candidates) - datetime.timedelta(days=1)
+    after = max(candidates) + datetime.timedelta(days=1)
+    while before.astimezone(zone).date() >= day:
+        before -= datetime.timedelta(days=1)
+    while after.astimezone(zone).date() < day:
+        after += datetime.timedelta(days=1)
+    lo, hi = int(before.timestamp()), int(after.timestamp())
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if datetime.datetime.fromtimestamp(mid, zone).date() >= day:
+            hi = mid
+        else:
+            lo = mid
+    return datetime.datetime.fromtimestamp(hi, datetime.UTC)
+
+
+def end_of_day(day: datetime.date, time_zone: str) -> datetime.datetime:
+    """The last instant of calendar ``day`` in ``time_zone``, as aware UTC: one microsecond
+    before the next local day starts (:func:`start_of_day` of ``day + 1``).
+
+    Not "23:59:59.999999 local": where the clocks go back at midnight (America/Santiago on
+    2026-04-04) that wall time happens twice and the day ends at its second occurrence.
     Raises ``zoneinfo.ZoneInfoNotFoundError`` for an unknown zone name.
     """
-    local = datetime.datetime.combine(day, datetime.time.max, tzinfo=ZoneInfo(time_zone))
-    return local.astimezone(datetime.UTC)
+    return start_of_day(day + datetime.timedelta(days=1), time_zone) - datetime.timedelta(microseconds=1)
 
 
 def days_before(start_date: datetime.date, days: int, time_zone: str) -> tuple[datetime.date, datetime.datetime]:

@@ -1,26 +1,22 @@
-import zoneinfo
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from accounts.models import User
-from dief.forms import SafeModelMultipleChoiceField
+from dief.forms import IsoDateField, SafeModelMultipleChoiceField
+from dief.timezones import time_zone_choices
+from states.names import collation_key, state_name
 
 from .enums import HostSession
-from .models import Meeting
+from .models import Meeting, ToRVersion
 
-TIME_ZONE_CHOICES = [(z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z and not z.startswith("Etc/")]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+TIME_ZONE_CHOICES = time_zone_choices()
 
 
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput)
-    end_date = forms.DateField(label=_("End date"), widget=DateInput)
+    start_date = IsoDateField(label=_("Start date"))
+    end_date = IsoDateField(label=_("End date"))
     venue = forms.CharField(label=_("Venue"), max_length=200)
     host_session = forms.ChoiceField(label=_("Held during (ToR rule 3)"), choices=HostSession.choices)
     host_session_name = forms.CharField(
@@ -36,9 +32,7 @@ class MeetingForm(forms.Form):
         label=_("CSP President who decided to convene it (ToR rule 3)"),
         queryset=User.objects.filter(role=Role.CSP_PRESIDENT, is_active=True),
     )
-    convened_on = forms.DateField(
-        label=_("Date of the President's decision"), widget=DateInput, validators=[lambda v: _bounded(v)]
-    )
+    convened_on = IsoDateField(label=_("Date of the President's decision"), validators=[lambda v: _bounded(v)])
     consulted_chair = forms.BooleanField(label=_("The President consulted the Chair"), required=False)
     consulted_secretariat = forms.BooleanField(
         label=_("The President consulted the Secretariat"), required=False, initial=True
@@ -60,7 +54,31 @@ class MeetingForm(forms.Form):
         data = super().clean()
         if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
             self.add_error("end_date", _("The meeting cannot end before it starts."))
+        if (
+            data.get("start_date")
+            and data.get("convened_on")
+            and data.get("procedural_time_zone")
+            and not (data.get("short_notice_reason") or "").strip()
+        ):
+            version = ToRVersion.in_force_on(data["convened_on"])
+            if version is not None:
+                _require_reason_if_short(self, data["start_date"], data["procedural_time_zone"], version)
         return data
+
+
+def _require_reason_if_short(form, start_date, time_zone, version) -> None:
+    """ToR rule 9, as the form sees it: a start date short of the invitation period needs a reason."""
+    from .services import is_short_notice
+
+    if is_short_notice(start_date, time_zone, version):
+        form.add_error(
+            "short_notice_reason",
+            _(
+                "The invitation must go out at least %(days)s days before the meeting; that date has passed. "
+                "Give the reason for the short notice (ToR rule 9)."
+            )
+            % {"days": version.invitation_days},
+        )
 
 
 class InvitationTextForm(forms.Form):
@@ -73,22 +91,34 @@ class InvitationTextForm(forms.Form):
 
 
 class ChairConsultationForm(forms.Form):
-    consulted_on = forms.DateField(
-        label=_("Date of the consultation"), widget=DateInput, required=False, validators=[lambda v: _bounded(v)]
-    )
+    consulted_on = IsoDateField(label=_("Date of the consultation"), required=False, validators=[lambda v: _bounded(v)])
     note = forms.CharField(
         label=_("Note on the consultation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class MeetingDatesForm(forms.Form):
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput, validators=[lambda v: _bounded(v)])
-    end_date = forms.DateField(label=_("End date"), widget=DateInput, validators=[lambda v: _bounded(v)])
+    start_date = IsoDateField(label=_("Start date"), validators=[lambda v: _bounded(v)])
+    end_date = IsoDateField(label=_("End date"), validators=[lambda v: _bounded(v)])
     short_notice_reason = forms.CharField(
         label=_("Reason for short notice (ToR rule 9)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when the new start date is less than 50 days from now."),
     )
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The meeting cannot end before it starts."))
+        if self.meeting is not None and start and not (data.get("short_notice_reason") or "").strip():
+            _require_reason_if_short(self, start, self.meeting.procedural_time_zone, self.meeting.tor_version)
+        return data
 
 
 class DelegationForm(forms.Form):
@@ -111,13 +141,11 @@ class ChairAppointmentForm(forms.Form):
         .select_related("state")
         .order_by("state__name", "last_name"),
     )
-    appointed_on = forms.DateField(label=_("Appointed on"), widget=DateInput, validators=[lambda v: _bounded(v)])
+    appointed_on = IsoDateField(label=_("Appointed on"), validators=[lambda v: _bounded(v)])
     term_ends_with = forms.CharField(
         label=_("Term ends with the conclusion of"), max_length=40, help_text=_("e.g. CSP12")
     )
-    term_ends_on = forms.DateField(
-        label=_("Last day of the term"), widget=DateInput, validators=[lambda v: _bounded(v)]
-    )
+    term_ends_on = IsoDateField(label=_("Last day of the term"), validators=[lambda v: _bounded(v)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,10 +153,16 @@ class ChairAppointmentForm(forms.Form):
 
         from .queries import procedural_today
 
-        self.fields["chair"].queryset = self.fields["chair"].queryset.filter(
-            state__in=eligible_states(procedural_today())
-        )
-        self.fields["chair"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.state})"
+        field = self.fields["chair"]
+        field.queryset = field.queryset.filter(state__in=eligible_states(procedural_today()))
+
+        def label(user):
+            return f"{user.get_full_name() or user.username} ({user.state})"
+
+        field.label_from_instance = label
+        # By State name in the viewer's language, then family name.
+        ordered = sorted(field.queryset, key=lambda u: (collation_key(state_name(u.state)), collation_key(u.last_name)))
+        field.choices = [("", field.empty_label), *((u.pk, label(u)) for u in ordered)]
 
 
 def _bounded(value):

@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from guardian.shortcuts import assign_perm
@@ -38,12 +38,34 @@ def meetings_in_year(year: int):
     return Meeting.objects.filter(start_date__year=year)
 
 
+#: First key of the PostgreSQL advisory lock that makes rule 3 checks of one calendar year
+#: one at a time (the second key is the year).
+YEAR_LOCK_CLASS = 0x44494546  # "DIEF"
+
+
+def lock_calendar_year(year: int) -> None:
+    """Hold, until the transaction ends, the lock on calendar ``year``'s meetings (ToR rule 3).
+
+    The cap counts every meeting starting in the year, whatever ToR version governs it, so
+    the lock is on the year, not on a version: on PostgreSQL a transaction-level advisory
+    lock ``(YEAR_LOCK_CLASS, year)``; elsewhere every ToR version row is locked, which makes
+    all such checks one at a time. Call inside ``transaction.atomic()``.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [YEAR_LOCK_CLASS, year])
+    else:
+        list(ToRVersion.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+
+
 def _check_meetings_per_year(version: ToRVersion, year: int, exclude: Meeting | None = None) -> None:
     """ToR rule 3: refuse a meeting beyond the number a calendar year may have.
 
-    Locks the ToR version row first, so two officers cannot both create the one too many.
+    Locks the calendar year first (:func:`lock_calendar_year`), so two officers cannot both
+    create, or move a meeting into the year as, the one too many, even when their meetings
+    are governed by different ToR versions.
     """
-    ToRVersion.objects.select_for_update().filter(pk=version.pk).first()
+    lock_calendar_year(year)
     others = meetings_in_year(year)
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
@@ -101,7 +123,7 @@ def convene_meeting(
     if end_date < start_date:
         raise RuleViolation(_("The meeting cannot end before it starts."))
     version = ToRVersion.in_force_on(convened_on)
-    ToRVersion.objects.select_for_update().filter(pk=version.pk).first()
+    lock_calendar_year(start_date.year)
     same = Meeting.objects.filter(title=title, start_date=start_date, venue=venue).first()
     if same is not None:  # a double click or a retry: the meeting exists already
         return same
@@ -137,7 +159,8 @@ def change_meeting_dates(
     """Move a meeting; every deadline, reminder and flag follows, what is done stays done.
 
     Guards as when convening: ToR rule 3 (two meetings a calendar year, this one excluded)
-    and rule 9 (a reason when the invitation can no longer be on time and is not sent yet).
+    and rule 9 (a written reason for this change whenever the new start date leaves less than
+    the invitation period, sent invitation or not).
     Delegates already invited are told the new dates. Returns the meeting; raises
     :class:`RuleViolation` and changes nothing.
     """
@@ -150,9 +173,11 @@ def change_meeting_dates(
     version = meeting.tor_version
     _check_meetings_per_year(version, start_date.year, exclude=meeting)
     invitation = meeting.invitation
-    reason = short_notice_reason.strip() or meeting.short_notice_reason
-    if not invitation.is_sent and is_short_notice(start_date, meeting.procedural_time_zone, version) and not reason:
+    # Rule 9 applies to every change: a meeting moved to a date closer than the invitation
+    # period needs the reason for this change, whether or not the invitation went out.
+    if is_short_notice(start_date, meeting.procedural_time_zone, version) and not short_notice_reason.strip():
         _refuse_short_notice(version)
+    reason = short_notice_reason.strip() or meeting.short_notice_reason
     meeting.start_date, meeting.end_date, meeting.short_notice_reason = start_date, end_date, reason
     meeting.save(update_fields=["start_date", "end_date", "short_notice_reason"])
     schedule_meeting(meeting)

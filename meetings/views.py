@@ -55,6 +55,7 @@ def meeting_create(request):
         else:
             messages.success(request, _("Meeting created. Its invitation is a draft until you send it."))
             return redirect("meetings:detail", pk=meeting.pk)
+    short_notice = short_notice or "short_notice_reason" in form.errors
     return render(request, "meetings/meeting_form.html", {"form": form, "short_notice": short_notice})
 
 
@@ -103,9 +104,11 @@ def meeting_detail(request, pk):
 def meeting_change_dates(request, pk):
     meeting = _meeting_for(request, pk)
     _require_manager(request)
-    form = MeetingDatesForm(request.POST)
+    form = MeetingDatesForm(request.POST, meeting=meeting)
     if not form.is_valid():
-        messages.error(request, _("Give a valid start and end date."))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     else:
         try:
             services.change_meeting_dates(by=request.user, meeting=meeting, **form.cleaned_data)

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from dief import clock
 
 from .models import Notification
+from .registry import CONTEXT_PROVIDERS, withheld_because
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -24,15 +25,29 @@ MAX_ATTEMPTS = 8
 DEADLINE_LABELS: dict = {}
 
 
-def queue(event: str, recipients, kind: str, *, meeting=None, context: dict | None = None) -> int:
+def queue(
+    event: str, recipients, kind: str, *, meeting=None, subject_id: int | None = None, context: dict | None = None
+) -> int:
     """Write one outbox row per recipient for ``event`` and ``kind``; existing rows are kept.
 
     Call inside the transaction that makes the change; the rows commit or roll back with it,
-    and a send task is enqueued only after commit. ``context`` must hold only
-    non-confidential, JSON-serialisable values. Returns the number of recipients given.
+    and a send task is enqueued only after commit. ``meeting`` and ``subject_id`` name what
+    the notice concerns; each row records the recipient's role and State at this moment.
+    ``context`` must hold only non-confidential, JSON-serialisable values. Returns the
+    number of recipients given.
     """
     rows = [
-        Notification(event=event, recipient=r, kind=kind, meeting=meeting, context=context or {}) for r in recipients
+        Notification(
+            event=event,
+            recipient=r,
+            kind=kind,
+            meeting=meeting,
+            subject_id=subject_id,
+            recipient_role=r.role,
+            recipient_state_id=r.state_id,
+            context=context or {},
+        )
+        for r in recipients
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     # One send task per transaction is enough, however many events it queued.
@@ -76,6 +91,8 @@ def render(notification: Notification) -> EmailMultiAlternatives:
     with translation.override(user.language or settings.LANGUAGE_CODE), timezone.override(ZoneInfo(user.time_zone)):
         if ctx.get("deadline_key"):
             ctx["deadline_label"] = str(DEADLINE_LABELS[ctx["deadline_key"]])
+        for provider in CONTEXT_PROVIDERS:
+            provider(notification, ctx)
         subject = " ".join(render_to_string(f"emails/{notification.kind}_subject.txt", ctx).split())
         body = render_to_string(f"emails/{notification.kind}_body.txt", ctx)
     return EmailMultiAlternatives(
@@ -83,36 +100,18 @@ def render(notification: Notification) -> EmailMultiAlternatives:
     )
 
 
-#: Kinds written for a State's delegates: nobody else receives them, even after a role change.
-DELEGATE_KINDS = {
-    "invitation",
-    "meeting_changed",
-    "involved_state_notice",
-    "reply_received",
-    "agenda_distributed",
-    "agenda_revised",
-}
-
-
-def _still_entitled(user, kind: str = "") -> bool:
-    """A State's user hears nothing more once the State is no longer eligible (ToR rule 6),
-    and a delegate's notice goes to nobody who is no longer a delegate."""
-    if kind in DELEGATE_KINDS and user.role != "delegate":
-        return False
-    if user.state_id is None:
-        return True
-    return user.state.is_eligible(clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE))
-
-
 def send_pending(limit: int = 200) -> int:
     """Send up to ``limit`` unsent notifications, each at most once; returns how many were sent.
+
+    A notice whose recipient is no longer entitled at this moment (:mod:`notifications.registry`)
+    is marked withheld and never sent.
 
     Rows are claimed with ``select_for_update(skip_locked=True)``, so two workers never send
     the same row; a row is marked sent in the same transaction that sent it.
     """
     sent = 0
     ids = list(
-        Notification.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        Notification.objects.filter(sent_at__isnull=True, withheld_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
@@ -121,15 +120,17 @@ def send_pending(limit: int = 200) -> int:
             row = (
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient__state", "meeting")
-                .filter(pk=pk, sent_at__isnull=True)
+                .filter(pk=pk, sent_at__isnull=True, withheld_at__isnull=True)
                 .first()
             )
             if row is None:
                 continue
-            if not row.recipient.email or not row.recipient.is_active or not _still_entitled(row.recipient, row.kind):
-                row.sent_at = clock.now()
-                row.last_error = "no active, entitled recipient; skipped"
-                row.save(update_fields=["sent_at", "last_error"])
+            # Entitlement is decided again now, not only when the notice was queued.
+            reason = withheld_because(row)
+            if reason:
+                row.withheld_at = clock.now()
+                row.last_error = f"withheld: {reason}"[:2000]
+                row.save(update_fields=["withheld_at", "last_error"])
                 continue
             try:
                 render(row).send()

@@ -7,6 +7,7 @@ class PresentationsConfig(AppConfig):
     verbose_name = _("Presentations")
 
     def ready(self):
-        from . import duties
+        from . import duties, notices
 
         duties.register()
+        notices.register()

@@ -1,10 +1,8 @@
-import unicodedata
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dief.confidentiality import Classification, InformationType, InvestigationStatus
-from dief.forms import SafeModelMultipleChoiceField
+from states.forms import StatePickerField
 from states.models import State
 
 from .enums import PresentationKind, RightOfReply
@@ -51,31 +49,24 @@ class PresentationForm(forms.Form):
     investigation_status = forms.ChoiceField(
         label=_("Investigation"), choices=[("", "—"), *InvestigationStatus.choices], required=False
     )
-    countries = SafeModelMultipleChoiceField(
-        label=_("Countries concerned"), queryset=State.objects.all(), required=False
-    )
+    countries = StatePickerField(label=_("Countries concerned"), required=False)
     routes = forms.CharField(label=_("Routes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings
+        self.fields["countries"].set_states(State.objects.all())
 
 
 class InvolvedStatesForm(forms.Form):
-    states = SafeModelMultipleChoiceField(
+    states = StatePickerField(
         label=_("Involved States"),
-        queryset=None,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("Hold Ctrl (Cmd on a Mac) to choose several."),
+        help_text=_("Tick every State your presentation may involve; the States are grouped by region."),
     )
 
     def __init__(self, *args, states, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["states"]
-        field.queryset = states
-        # "Côte d'Ivoire" next to "Costa Rica", "Türkiye" next to "Turkmenistan".
-        ordered = sorted(states, key=lambda s: unicodedata.normalize("NFKD", s.name).encode("ascii", "ignore").lower())
-        field.choices = [(s.pk, s.name) for s in ordered]
+        self.fields["states"].set_states(states)
 
 
 class ReplyForm(forms.Form):

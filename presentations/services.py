@@ -196,7 +196,7 @@ def notify_involved_states(*, by: User, presentation: Presentation, states) -> l
                     "%(state)s is not a State Party or signatory State; only they can be involved States "
                     "(ToR rules 6, 12)."
                 )
-                % {"state": state.name},
+                % {"state": state.local_name},
                 "12",
             )
     already = set(presentation.involved_states.values_list("state_id", flat=True))
@@ -216,6 +216,7 @@ def notify_involved_states(*, by: User, presentation: Presentation, states) -> l
             User.objects.filter(is_active=True, role=Role.DELEGATE, state__in=[i.state for i in created]),
             NotificationKind.INVOLVED_STATE_NOTICE,
             meeting=presentation.meeting,
+            subject_id=presentation.pk,
             context={
                 "due_at": response.due_at.isoformat(),
                 "procedural_time_zone": response.time_zone,
@@ -269,6 +270,7 @@ def submit_reply(*, by: User, presentation: Presentation, text: str, consent: bo
                 User.objects.filter(is_active=True, role=Role.DELEGATE, state_id=presentation.presenting_state_id),
                 NotificationKind.REPLY_RECEIVED,
                 meeting=involved.presentation.meeting,
+                subject_id=presentation.pk,
                 context={"presentation_id": presentation.pk},
             )
             return reply

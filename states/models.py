@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .enums import ConsentType, TreatyEventKind, TreatyStatus
+from .names import region_name, state_name
 
 
 class StateQuerySet(models.QuerySet):
@@ -50,12 +51,22 @@ class State(models.Model):
         verbose_name_plural = _("States")
 
     def __str__(self):
-        return self.name
+        return self.local_name
 
     def save(self, *args, **kwargs):
         if not self.group_id:
             self.group, _created = Group.objects.get_or_create(name=f"State:{self.iso3}")
         super().save(*args, **kwargs)
+
+    @property
+    def local_name(self) -> str:
+        """The State's name in the active language (CLDR for French and Spanish; see states.names)."""
+        return state_name(self)
+
+    @property
+    def local_region(self) -> str:
+        """The State's region (UN M49) named in the active language."""
+        return region_name(self.region)
 
     def status_on(self, on_date: datetime.date) -> TreatyStatus:
         """Return the State's :class:`TreatyStatus` on ``on_date`` (a calendar date).

@@ -8,6 +8,9 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from dief.testing import login_verified, meeting_factory
+from due.services import timeline
+from meetings.enums import InvitationStatus
+from meetings.models import Invitation, Meeting
 
 NOW = datetime.datetime(2099, 1, 1, 9, 0, tzinfo=datetime.UTC)
 
@@ -84,9 +87,58 @@ def test_outsider_has_nothing_due_and_no_timeline(client, meeting, outsider):
 def test_timeline_is_an_accessible_svg_without_javascript(client, meeting, delegate_party):
     login_verified(client, delegate_party)
     page = client.get(reverse("due:list")).content.decode()
-    assert '<svg viewBox="0 0 640 110"' in page and 'role="img"' in page and "<title id=" in page
-    assert "<desc id=" in page and "Invitation to all eligible States: 2099-01-29" in page
+    assert '<svg viewBox="0 0 640 156"' in page and 'role="img"' in page and "<title id=" in page
+    assert "<desc id=" in page and "Invitation to all eligible States: 2099-01-29, upcoming." in page
+    assert "Today: 2099-01-01. The meeting starts on 2099-03-20." in page
     assert "<script" not in page
+
+
+def marks_by_key(tl):
+    return {m.deadline.key: m for m in tl.marks}
+
+
+def test_timeline_is_drawn_to_scale_from_the_dates(meeting):
+    tl = timeline(meeting)
+    marks = marks_by_key(tl)
+    invitation, agenda, response = marks["invitation"], marks["draft_agenda"], marks["involved_state_response"]
+    # T-50, T-30, T-15: 20 days then 15 days apart, so the gaps are in the ratio 20:15.
+    assert (agenda.x - invitation.x) / (response.x - agenda.x) == pytest.approx(20 / 15, rel=0.02)
+    per_day = (response.x - invitation.x) / 35
+    assert tl.start_x - response.x == pytest.approx(15 * per_day, rel=0.02)
+    # Month ticks carry the dates of the axis, labelled on the first of each month.
+    labelled = [t for t in tl.ticks if t.labelled]
+    assert [t.date for t in labelled] == [datetime.date(2099, m, 1) for m in (1, 2, 3)]
+    assert all(a.x < b.x for a, b in zip(tl.ticks, tl.ticks[1:], strict=False))
+
+
+def test_timeline_positions_differ_with_today_and_the_meeting(meeting, secretariat, president):
+    later = meeting_factory(start_date=datetime.date(2099, 9, 1), created_by=secretariat, convened_by=president)
+    near, far = timeline(meeting), timeline(later)
+    assert near.today_x is not None and near.today_x < marks_by_key(near)["invitation"].x
+    assert far.today_x is None and far.today_before_axis
+    assert marks_by_key(near)["invitation"].x != marks_by_key(far)["invitation"].x
+    with time_machine.travel(datetime.datetime(2099, 2, 20, 9, 0, tzinfo=datetime.UTC), tick=False):
+        moved = timeline(meeting)
+    assert marks_by_key(moved)["draft_agenda"].x < moved.today_x < marks_by_key(moved)["involved_state_response"].x
+
+
+def test_timeline_marks_show_done_missed_and_upcoming_by_shape_and_text(client, meeting, secretariat):
+    with time_machine.travel(datetime.datetime(2099, 2, 1, 9, 0, tzinfo=datetime.UTC), tick=False):
+        marks = marks_by_key(timeline(meeting))
+        assert (marks["invitation"].status, marks["invitation"].shape) == ("missed", "missed")
+        assert (marks["draft_agenda"].status, marks["draft_agenda"].shape) == ("upcoming", "upcoming")
+        Invitation.objects.filter(meeting=meeting).update(
+            status=InvitationStatus.SENT, sent_at=datetime.datetime(2099, 1, 20, 9, 0, tzinfo=datetime.UTC)
+        )
+        meeting.refresh_from_db()
+        marks = marks_by_key(timeline(Meeting.objects.get(pk=meeting.pk)))
+        assert (marks["invitation"].status, marks["invitation"].shape) == ("met", "done")
+        assert marks["invitation"].path.startswith("M") and marks["invitation"].path != marks["draft_agenda"].path
+        login_verified(client, secretariat)
+        page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    # The meeting page shows the same picture, with a text legend naming each state.
+    assert '<svg viewBox="0 0 640 156"' in page and 'class="mark done"' in page and 'class="mark upcoming"' in page
+    assert '<strong class="status-met">met</strong>' in page and "● done" in page and "○ upcoming" in page
 
 
 def test_ics_download_holds_own_meetings_and_deadlines(client, secretariat, meeting):
@@ -120,3 +172,45 @@ def test_due_page_query_count_does_not_grow_with_meetings(
         meeting_factory(start_date=datetime.date(year, 5, 1), created_by=secretariat, convened_by=president)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("due:list"))
+
+
+def _valid_calendar(content: bytes) -> list:
+    """Parse with icalendar's own RFC 5545 parser and check what the RFC requires; returns the VEVENTs."""
+    cal = Calendar.from_ical(content)
+    assert cal.name == "VCALENDAR" and "PRODID" in cal and cal["VERSION"] == "2.0"
+    for component in cal.walk():
+        assert component.errors == [], (component.name, component.errors)
+    events = list(cal.walk("VEVENT"))
+    for event in events:
+        for required in ("DTSTAMP", "UID", "DTSTART"):
+            assert required in event, (required, event.get("SUMMARY"))
+        assert event.decoded("DTEND") > event.decoded("DTSTART")
+    uids = [str(e["UID"]) for e in events]
+    assert len(uids) == len(set(uids)), uids
+    return events
+
+
+def test_two_reply_deadlines_of_one_meeting_get_distinct_uids_that_are_stable_across_downloads(
+    client, meeting, delegate_party, other_party, delegate_other_party
+):
+    from presentations import services
+
+    for title in ("First case", "Second case"):
+        presentation = services.register_presentation(
+            by=delegate_party, meeting=meeting, kind="case", title=title, summary="S"
+        )
+        services.notify_involved_states(by=delegate_party, presentation=presentation, states=[other_party])
+    login_verified(client, delegate_other_party)
+    first = _valid_calendar(client.get(reverse("due:ics")).content)
+    replies = [e for e in first if "involved_state_response" in str(e["UID"])]
+    assert len(replies) == 2
+    with time_machine.travel(NOW + datetime.timedelta(minutes=20), tick=False):
+        second = _valid_calendar(client.get(reverse("due:ics")).content)
+    assert sorted(str(e["UID"]) for e in first) == sorted(str(e["UID"]) for e in second)
+
+
+@pytest.mark.parametrize("who", ["secretariat", "chair", "delegate_party"])
+def test_every_users_calendar_is_valid_rfc_5545_with_unique_uids(client, meeting, secretariat, chair, who, request):
+    login_verified(client, request.getfixturevalue(who))
+    events = _valid_calendar(client.get(reverse("due:ics")).content)
+    assert events

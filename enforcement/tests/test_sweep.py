@@ -308,3 +308,36 @@ def test_two_sweeps_at_once_apply_each_transition_once_and_send_each_email_once(
     # Emails go out from the sweeps' own after-commit sends and from the explicit ones: once each.
     assert len(events) == len(mail.outbox)
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_after_a_pause_one_sweep_sends_only_the_latest_due_reminder_and_records_the_others_superseded(
+    secretariat, president, party, chair_2025
+):
+    make_meeting(secretariat, president, datetime.date(2025, 3, 20))
+    # Beat was down from before the 14-day reminder (15 January) until after the 2-day one (27th).
+    with time_machine.travel(at(2025, 1, 28, 10, 0), tick=False):
+        sweep()
+    sent = [e for e, u in reminders_sent() if u == "secretariat" and ":invitation:" in e]
+    assert len(sent) == 1 and sent[0].endswith(":reminder:invitation:2:2025-01-29")
+    from notifications.services import send_pending
+
+    send_pending()
+    secretariat_mails = [m for m in mail.outbox if m.to == [secretariat.email] and "reminder" in m.subject]
+    assert len(secretariat_mails) == 1
+    rows = {
+        r.params["days_before"]: r
+        for r in ScheduledTransition.objects.filter(action="reminder", deadline_key=DeadlineKey.INVITATION)
+    }
+    assert rows[14].applied_at and rows[14].outcome == "superseded by the 2-day reminder"
+    assert rows[7].applied_at and rows[7].outcome == "superseded by the 2-day reminder"
+    assert rows[2].outcome.startswith("reminded")
+
+
+def test_a_pause_shorter_than_the_gap_between_reminders_still_sends_the_one_due(
+    secretariat, president, party, chair_2025
+):
+    make_meeting(secretariat, president, datetime.date(2025, 3, 20))
+    with time_machine.travel(at(2025, 1, 20, 10, 0), tick=False):  # 14-day due, 7-day not yet
+        sweep()
+    sent = [e for e, u in reminders_sent() if u == "secretariat" and ":invitation:" in e]
+    assert len(sent) == 1 and ":invitation:14:" in sent[0]

@@ -560,3 +560,20 @@ def test_a_presentation_document_shared_with_an_authority_user_and_nothing_else(
     assert "a.pdf" in client.get(reverse("exchange:shares")).content.decode()
     services.revoke_share(by=delegate_party, share=share)
     assert client.get(reverse("documents:download", args=[shared.token])).status_code == 404
+
+
+def test_a_share_notice_queued_before_a_revoke_is_withheld_at_sending(
+    record_to_france, delegate_other_party, authority_other, mailoutbox
+):
+    from notifications.services import send_pending
+
+    share = services.share_with_authority(by=delegate_other_party, recipient=authority_other, record=record_to_france)
+    assert notify_share(share.pk) is True
+    services.revoke_share(by=delegate_other_party, share=share)
+    send_pending()
+    assert mailoutbox == []
+    assert Notification.objects.get(recipient=authority_other).withheld_at is not None
+    live = services.share_with_authority(by=delegate_other_party, recipient=authority_other, record=record_to_france)
+    assert notify_share(live.pk) is True
+    send_pending()
+    assert len(mailoutbox) == 1 and "Diverted" not in mailoutbox[0].body
