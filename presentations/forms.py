@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dief.confidentiality import Classification, InformationType, InvestigationStatus
-from states.forms import StatePickerField
+from dief.forms import SafeModelMultipleChoiceField
+from states.forms import StatePickerField, grouped_state_choices
 from states.models import State
 
 from .enums import PresentationKind, RightOfReply
@@ -33,6 +34,15 @@ class PresentationForm(forms.Form):
         required=False,
         empty_value=int(Classification.CONFIDENTIAL),
     )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+
+
+class PresentationInformationForm(forms.Form):
+    """The rule 18 fields and rule 19 types of a presentation, the same as a platform record's."""
+
     information_types = forms.MultipleChoiceField(
         label=_("Types of information (ToR rule 19)"),
         choices=InformationType.choices,
@@ -49,13 +59,18 @@ class PresentationForm(forms.Form):
     investigation_status = forms.ChoiceField(
         label=_("Investigation"), choices=[("", "—"), *InvestigationStatus.choices], required=False
     )
-    countries = StatePickerField(label=_("Countries concerned"), required=False)
+    countries = SafeModelMultipleChoiceField(
+        label=_("Countries concerned"),
+        queryset=State.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (Cmd on a Mac) to choose several."),
+    )
     routes = forms.CharField(label=_("Routes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, meetings, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = meetings
-        self.fields["countries"].set_states(State.objects.all())
+        self.fields["countries"].choices = grouped_state_choices(State.objects.all())
 
 
 class InvolvedStatesForm(forms.Form):

@@ -155,6 +155,26 @@ def register_presentation(
     return presentation
 
 
+@transaction.atomic
+def describe_presentation(
+    *, by: User, presentation: Presentation, information_types=(), countries=(), **typed_fields
+) -> Presentation:
+    """The presenting State gives its presentation the rule 18 fields (``typed_fields``, see
+    :data:`TYPED_FIELDS`), the rule 19 types (letters a-g) and the countries concerned, the
+    same fields as a platform record (ToR rules 13, 18, 19). Returns the presentation; raises
+    :class:`RuleViolation` for anyone but a delegate of the presenting State."""
+    _require_presenting_delegate(by, presentation)
+    if set(typed_fields) - set(TYPED_FIELDS):
+        raise TypeError(f"unknown presentation fields: {sorted(set(typed_fields) - set(TYPED_FIELDS))}")
+    presentation = Presentation.objects.select_for_update().get(pk=presentation.pk)
+    presentation.information_types = normalise_types(information_types or ())
+    for field, value in typed_fields.items():
+        setattr(presentation, field, (value or "").strip())
+    presentation.save(update_fields=["information_types", *typed_fields])
+    presentation.countries.set(countries)
+    return presentation
+
+
 def _require_presenting_delegate(user, presentation: Presentation) -> None:
     _require_delegate_of_eligible_state(user)
     if user.state_id != presentation.presenting_state_id:

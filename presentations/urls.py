@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/involved-states/", views.notify, name="notify"),
     path("<int:pk>/reply/", views.reply, name="reply"),
     path("<int:pk>/right-of-reply/<int:involved_pk>/", views.right_of_reply, name="right_of_reply"),
+    path("<int:pk>/information/", views.describe, name="describe"),
     path("<int:pk>/documents/", views.upload, name="upload"),
 ]

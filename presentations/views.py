@@ -20,7 +20,14 @@ from states.queries import eligible_states
 
 from . import services
 from .enums import Consent
-from .forms import DocumentForm, InvolvedStatesForm, PresentationForm, ReplyForm, RightOfReplyForm
+from .forms import (
+    DocumentForm,
+    InvolvedStatesForm,
+    PresentationForm,
+    PresentationInformationForm,
+    ReplyForm,
+    RightOfReplyForm,
+)
 from .models import InvolvedState
 from .queries import presentations_for_user
 
@@ -97,6 +104,15 @@ def presentation_detail(request, pk):
         "reply_form": ReplyForm(),
         "ror_form": RightOfReplyForm(),
         "document_form": DocumentForm(),
+        "information_form": PresentationInformationForm(
+            initial={
+                "information_types": list(presentation.information_types),
+                "countries": list(presentation.countries.values_list("pk", flat=True)),
+                **{f: getattr(presentation, f) for f in services.TYPED_FIELDS},
+            }
+        )
+        if is_presenting
+        else None,
         "notice_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_NOTICE),
         "response_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_RESPONSE),
         "consent_pending": presentation.consent_legally_required and any(i.consent != Consent.GIVEN for i in involved),
@@ -160,6 +176,18 @@ def right_of_reply(request, pk, involved_pk):
             raise RuleViolation(_("The right of reply is either given or waived (ToR rule 12)."), "12")
         services.record_right_of_reply(by=request.user, involved=involved, decision=form.cleaned_data["decision"])
         return _("The right of reply is recorded (ToR rule 12).")
+
+    return _act(request, pk, action)
+
+
+@require_POST
+def describe(request, pk):
+    def action(presentation):
+        form = PresentationInformationForm(request.POST)
+        if not form.is_valid():
+            raise RuleViolation(_("Check the fields of the information (ToR rules 18, 19)."), "18")
+        services.describe_presentation(by=request.user, presentation=presentation, **form.cleaned_data)
+        return _("The information of the presentation is recorded (ToR rules 18, 19).")
 
     return _act(request, pk, action)
 

@@ -428,7 +428,11 @@ def test_model_level_permissions_to_a_state_group_reach_no_document(record_to_fr
     assert not documents_for_user(delegate_third).filter(pk=doc.pk).exists()
 
 
-def test_a_presentation_carries_the_typed_fields_and_its_classification(client, meeting, delegate_party, party):
+def test_a_presentation_carries_the_typed_fields_and_its_classification(
+    client, meeting, delegate_party, delegate_other_party, party
+):
+    from presentations.models import Presentation
+
     with time_machine.travel(datetime.datetime(2099, 1, 5, 9, 0, tzinfo=datetime.UTC), tick=False):
         login_verified(client, delegate_party)
         response = client.post(
@@ -439,16 +443,24 @@ def test_a_presentation_carries_the_typed_fields_and_its_classification(client, 
                 "title": "Typed",
                 "summary": "S",
                 "classification": Classification.DELEGATES_ONLY,
-                "information_types": ["a", "g"],
-                "ways_and_methods": "False end-user certificates",
-                "investigation_status": "ongoing",
-                "countries": [party.pk],
             },
         )
-    from presentations.models import Presentation
-
-    presentation = Presentation.objects.get(title="Typed")
-    assert response.status_code == 302
+        assert response.status_code == 302
+        presentation = Presentation.objects.get(title="Typed")
+        information = {
+            "information_types": ["a", "g"],
+            "ways_and_methods": "False end-user certificates",
+            "investigation_status": "ongoing",
+            "countries": [party.pk],
+        }
+        describe = reverse("presentations:describe", args=[presentation.pk])
+        login_verified(client, delegate_other_party)  # not the presenting State: 404 or refused
+        client.post(describe, information)
+        presentation.refresh_from_db()
+        assert presentation.information_types == ""
+        login_verified(client, delegate_party)
+        assert client.post(describe, information).status_code == 302
+    presentation.refresh_from_db()
     assert (presentation.information_types, presentation.classification) == ("ag", Classification.DELEGATES_ONLY)
     assert list(presentation.countries.all()) == [party]
     page = client.get(reverse("presentations:detail", args=[presentation.pk])).content.decode()
