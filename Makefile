@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 # Port of the web server: `PORT=8001 make run` (honcho hands it to the web process as $PORT).
 PORT   ?= 8000
 
-.PHONY: run test deps dev-deps lint messages
+.PHONY: run test bench deps dev-deps lint messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,14 +19,20 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.deps $@
 
+$(VENV)/.bench-deps: requirements.txt requirements-dev.txt requirements-bench.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $(VENV)/.deps $(VENV)/.dev-deps $@
+
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
 
 ## Web server, Celery worker and Celery beat together on SQLite and an on-disk broker (Ctrl-C stops all).
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_states
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py sweep
 	@echo "Starting web (http://127.0.0.1:$(PORT)/), Celery worker and Celery beat. Ctrl-C stops all three."
 	$(BIN)/honcho -f Procfile.dev start --port $(PORT)
 
@@ -34,6 +40,11 @@ run: deps
 test: dev-deps
 	$(BIN)/python scripts/ensure_browser.py
 	$(BIN)/pytest
+
+## The benchmark at ten times the ATT's scale, on PostgreSQL (BENCH_DATABASE_URL, default the local
+## diefbench database); prints the figures and writes benchmarks/results/latest.md. BENCH_ARGS=--quick
+bench: $(VENV)/.bench-deps
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 lint: dev-deps
 	$(BIN)/ruff check .

@@ -12,6 +12,9 @@ from dief import clock
 
 SESSION_STARTED = "dief_session_started"
 SESSION_LAST_SEEN = "dief_session_last_seen"
+#: The idle clock is stored again only when it has moved this far: a page costs no session
+#: write (BEGIN, UPDATE, COMMIT) on every request, and the idle timeout is still exact to a minute.
+LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
 def mark_session_start(sender, request, user, **kwargs):
@@ -41,7 +44,8 @@ class SessionLifetimeMiddleware:
             ):
                 logout(request)
                 return redirect(reverse(settings.LOGIN_URL) + "?expired=1")
-            request.session[SESSION_LAST_SEEN] = now
+            if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
+                request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 
 

@@ -1,6 +1,6 @@
 """ToR rule 10: the Secretariat distributes the draft agenda by T-30 (reminders and escalation)."""
 
-from enforcement.registry import deadline_duty
+from enforcement.registry import deadline_duty, sweep_related
 from meetings.duties import secretariat
 from meetings.enums import DeadlineKey
 
@@ -13,3 +13,4 @@ def draft_agenda_distributed_at(meeting):
 
 def register():
     deadline_duty(DeadlineKey.DRAFT_AGENDA, who=secretariat, done_at=draft_agenda_distributed_at)
+    sweep_related("meeting__agenda")

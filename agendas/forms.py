@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dief.forms import IsoDateField
+
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(
@@ -23,3 +25,13 @@ class ChangesForm(forms.Form):
 
 class ReleaseForm(forms.Form):
     decision = forms.CharField(label=_("Participants' decision (ToR rule 14)"), max_length=300)
+
+
+class ConsultationForm(forms.Form):
+    comments = forms.CharField(
+        label=_("Comments of the Chair on the draft agenda"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consulted_on = IsoDateField(label=_("Date of the consultation made on paper"), required=False)

@@ -17,6 +17,10 @@ class Agenda(models.Model):
     """The draft agenda of a meeting (ToR rule 10) and its adoption (rule 11)."""
 
     meeting = models.OneToOneField("meetings.Meeting", on_delete=models.CASCADE, related_name="agenda")
+    created_at = models.DateTimeField(_("drafted at"), null=True, blank=True)
+    # +1 at every change of the items: a decision (approval, distribution, adoption, release)
+    # names the edition it was taken on and is refused if the agenda changed since.
+    edition = models.PositiveIntegerField(_("edition"), default=0)
     status = models.CharField(_("status"), max_length=12, choices=AgendaStatus.choices, default=AgendaStatus.DRAFT)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -110,3 +114,58 @@ class AgendaVersion(models.Model):
     def item_titles(self) -> list:
         """The titles of this version's items, in the reader's language where they are kinds."""
         return [i.get("title") or kind_label(i.get("kind", "")) for i in self.items]
+
+
+class AgendaChangeKind(models.TextChoices):
+    ADDED = "added", _("added")
+    REMOVED = "removed", _("removed")
+    MOVED_UP = "moved_up", _("moved up")
+    MOVED_DOWN = "moved_down", _("moved down")
+
+
+class AgendaChange(models.Model):
+    """One change of an agenda's items; its ``edition`` is the agenda's edition after it."""
+
+    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="changes")
+    edition = models.PositiveIntegerField()
+    kind = models.CharField(max_length=12, choices=AgendaChangeKind.choices)
+    title = models.CharField(max_length=200, blank=True)
+    presentation_kind = models.CharField(max_length=16, blank=True)
+    made_at = models.DateTimeField()
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["agenda", "edition"]
+        constraints = [models.UniqueConstraint(fields=["agenda", "edition"], name="agenda_change_once")]
+
+    def __str__(self):
+        return self.describe()
+
+    def describe(self) -> str:
+        """“Title” added / removed / moved up / moved down, in the reader's language."""
+        title = self.title or kind_label(self.presentation_kind)
+        return _("“%(title)s” %(change)s") % {"title": title, "change": self.get_kind_display()}
+
+
+class AgendaConsultation(models.Model):
+    """The Chair's consultation on the draft agenda (ToR rule 10: prepared by the Secretariat in
+    consultation with the Chair), recorded by the Chair, or by the Secretariat from paper."""
+
+    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="consultations")
+    chair = models.ForeignKey(
+        "meetings.ChairAppointment", verbose_name=_("Chair"), on_delete=models.PROTECT, related_name="+"
+    )
+    consulted_on = models.DateField(_("date of the consultation"))
+    comments = models.TextField(_("comments"), blank=True)
+    on_paper = models.BooleanField(_("made on paper, recorded by the Secretariat"), default=False)
+    edition = models.PositiveIntegerField(_("edition of the agenda consulted on"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["agenda", "recorded_at"]
+        verbose_name = _("consultation of the Chair")
+        verbose_name_plural = _("consultations of the Chair")
+
+    def __str__(self):
+        return f"{self.agenda} ({self.consulted_on})"

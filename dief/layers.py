@@ -3,68 +3,64 @@
 Imports point one way, from a higher layer to a lower one or within a layer; never upward,
 not even inside a function. A lower app that must react to a higher one exposes a hook the
 higher one fills in its ``AppConfig.ready`` (``enforcement.registry``, ``states.registry``,
-``notifications.services.DEADLINE_LABELS``, ``notifications.registry``) or reads a field
-the higher one writes in its own transaction (``Meeting.agenda_adopted_at``, written by ``agendas.services.adopt``).
+``notifications.services.DEADLINE_LABELS``, ``notifications.registry``) or reads a field the
+higher one writes in its own transaction (``Meeting.agenda_adopted_at``, written by
+``agendas.services.adopt``).
 
 ``dief/tests/test_layers.py`` checks every .py file of every app against this table. A new
-app is added by one line: its name in the layer it belongs to. An entry is an app or a dotted
-module; the longest matching entry places a module.
+app is added by one line in :data:`PLACES`: its name and the layer it belongs to.
 """
 
-#: From the lowest layer to the highest.
-LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    # Project core: the clock, errors, the action pattern, safe form fields, the time zones
-    # offered, the words of classification and of rules 18-19. No app below.
-    (
-        "core",
-        (
-            "dief.clock",
-            "dief.errors",
-            "dief.actions",
-            "dief.forms",
-            "dief.formats",
-            "dief.crypto",
-            "dief.timezones",
-            "dief.confidentiality",
-        ),
-    ),
-    # Who: States, users and their second factor, the outbox (it knows recipients, not meetings).
-    ("people", ("states", "accounts", "twofactor", "notifications")),
-    # Meetings, their ToR deadlines, and the one sweep that enforces those deadlines (the sweep
-    # reads meetings' deadlines; a meeting schedules its transitions with it: one layer).
-    ("meetings", ("meetings", "enforcement")),
-    # What is brought to a meeting. documents serves presentations' files and reads their
-    # access; presentations stores its files through documents: one layer.
-    ("content", ("presentations", "experts", "documents")),
-    # The agenda puts presentations on the meeting's order of business (ToR rules 10, 11, 14).
-    ("agenda", ("agendas",)),
-    # The information exchange platform: records, shares, classification decisions and the
-    # bilateral items of rules 15-16, over presentations and documents (ToR rules 13-20).
-    ("platform", ("exchange",)),
-    ("briefings", ("briefings",)),
-    # Backups read every app's stored documents through the documents storage.
-    ("operations", ("backups",)),
-    # Each user's open actions across every app (reads the agenda's state too).
-    ("overview", ("due",)),
-    # Entry points that wire everything: the package (it loads the Celery app), the URL map,
-    # settings, the error pages (they read documents' upload limit), the demo data, the test
-    # factories.
-    (
-        "entry points",
-        (
-            "dief",
-            "dief.urls",
-            "dief.settings",
-            "dief.celery",
-            "dief.asgi",
-            "dief.wsgi",
-            "dief.views",
-            "dief.health",
-            "dief.testing",
-            "demo",
-        ),
-    ),
+#: The layers, from the lowest to the highest, and why each is where it is.
+LAYERS: list[tuple[str, str]] = [
+    ("core", "the clock, errors, the action pattern, safe form fields, time zones: used by all, import no app"),
+    ("people", "who: States, users, their second factor, the outbox (it knows recipients, not meetings)"),
+    ("meetings", "meetings and their ToR deadlines, and the sweep that enforces them (they call each other)"),
+    ("content", "what is brought to a meeting; documents stores presentations' files and reads their access"),
+    ("agenda", "the agenda puts presentations on the meeting's order of business (ToR rules 10, 11, 14)"),
+    ("platform", "the information exchange platform over presentations and documents (ToR rules 13, 15-16, 18-20)"),
+    ("briefings", "briefings after meetings"),
+    ("operations", "backups read every app's stored documents through the documents storage"),
+    ("overview", "each user's open actions across every app"),
+    ("entry points", "wire everything: URL map, settings, Celery, error pages, demo data, test factories"),
 ]
+
+#: Where each app or dotted module sits: one line per entry, so a new app is one new line.
+#: The longest matching entry places a module.
+PLACES: dict[str, str] = {
+    "dief.clock": "core",
+    "dief.errors": "core",
+    "dief.actions": "core",
+    "dief.forms": "core",
+    "dief.formats": "core",
+    "dief.crypto": "core",
+    "dief.timezones": "core",
+    "dief.confidentiality": "core",  # the words of classification and of rules 18-19, no queries
+    "states": "people",
+    "accounts": "people",
+    "twofactor": "people",
+    "notifications": "people",
+    "meetings": "meetings",
+    "enforcement": "meetings",
+    "presentations": "content",
+    "experts": "content",
+    "documents": "content",
+    "agendas": "agenda",
+    "exchange": "platform",
+    "briefings": "briefings",
+    "backups": "operations",
+    "due": "overview",
+    "dief": "entry points",  # the package loads the Celery app
+    "dief.urls": "entry points",
+    "dief.settings": "entry points",
+    "dief.celery": "entry points",
+    "dief.asgi": "entry points",
+    "dief.wsgi": "entry points",
+    "dief.views": "entry points",  # error pages read documents' upload limit
+    "dief.health": "entry points",
+    "dief.testing": "entry points",
+    "demo": "entry points",
+}
 
 #: Not checked, and why.
 EXEMPT = {
@@ -76,7 +72,8 @@ EXEMPT = {
 
 def layer_index() -> dict[str, int]:
     """Map each table entry (app or dotted module) to its layer's position, 0 the lowest."""
-    return {entry: i for i, (_name, entries) in enumerate(LAYERS) for entry in entries}
+    position = {name: i for i, (name, _why) in enumerate(LAYERS)}
+    return {entry: position[layer] for entry, layer in PLACES.items()}
 
 
 def layer_of(module: str, index: dict[str, int] | None = None) -> int | None:

@@ -1,6 +1,7 @@
 """Settings of dief: one module, every deployment value from an environment variable.
 
-With nothing set the product runs on a laptop: SQLite, an on-disk Celery broker, DEBUG on.
+With nothing set the product runs on a laptop: SQLite, an on-disk Celery broker, DEBUG off
+(``DEBUG=1`` for Django's debug pages; the product's own error pages otherwise).
 Production sets ``DIEF_ENV=production`` plus ``SECRET_KEY``, ``DATABASE_URL``,
 ``CELERY_BROKER_URL``, ``ALLOWED_HOSTS`` and the mail settings (see README).
 """
@@ -20,7 +21,7 @@ if (BASE_DIR / ".env").exists():
 DIEF_ENV = env.str("DIEF_ENV", default="development")
 PRODUCTION = DIEF_ENV == "production"
 
-DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str(
     "SECRET_KEY",
     default="" if PRODUCTION else "dev-only-insecure-key-never-use-in-production-0123456789",
@@ -84,8 +85,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-if PRODUCTION:
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Static files through WhiteNoise everywhere; on a laptop straight from the apps' folders.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 ROOT_URLCONF = "dief.urls"
 WSGI_APPLICATION = "dief.wsgi.application"
@@ -117,6 +120,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+# Persistent connections (a new PostgreSQL connection costs more than a whole page), checked
+# before reuse so that a restarted database server costs one failed check, not an error page.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=300)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     # A web process, a worker and beat share the file: wait for locks instead of failing.

@@ -10,10 +10,16 @@
   T-20 referral of unresolved expert proposals); they move when the meeting's dates move.
 """
 
+import contextlib
+import contextvars
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 TRANSITIONS: dict[str, Callable] = {}
+#: ``select_related`` paths from a transition row that handlers read (e.g. "meeting__invitation"),
+#: added by the apps that own them, so a batch of transitions loads them in its one query.
+SWEEP_RELATED: set[str] = set()
+_batch_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("sweep_batch_memo", default=None)
 DUTIES: dict[str, "Duty"] = {}
 SCHEDULE_PROVIDERS: list[Callable] = []
 ON_DEADLINE_PASSED: dict[str, list[Callable]] = {}
@@ -54,3 +60,29 @@ def on_deadline_passed(key: str):
         return func
 
     return register
+
+
+def sweep_related(*paths: str) -> None:
+    """Ask the sweep to load ``paths`` (``select_related`` from a transition) with its rows."""
+    SWEEP_RELATED.update(paths)
+
+
+@contextlib.contextmanager
+def batch():
+    """Within a sweep batch, :func:`memo` computes each key once (e.g. the Secretariat list
+    that every invitation reminder goes to); outside one, it always computes."""
+    token = _batch_memo.set({})
+    try:
+        yield
+    finally:
+        _batch_memo.reset(token)
+
+
+def memo(key, compute: Callable):
+    """``compute()``, once per sweep batch for ``key`` (every time outside a batch)."""
+    cache = _batch_memo.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]

@@ -18,7 +18,7 @@ from meetings.deadlines import meeting_calendar, meeting_deadline, passed_at, re
 from meetings.queries import current_chair_appointment
 from notifications.enums import NotificationKind
 from notifications.registry import entitlement
-from notifications.services import queue
+from notifications.services import collected, collecting, forget_since, queue
 
 from . import registry
 from .models import DeadlineFlag, ScheduledTransition, SweepRun
@@ -109,47 +109,109 @@ def schedule(
     )
 
 
-def sweep(now: datetime.datetime | None = None, batch: int = 100) -> int:
+class _HandlerFailed(Exception):
+    """A handler failed on the fast path: the batch is rolled back and done again carefully."""
+
+    def __init__(self, row_pk: int, error: str):
+        super().__init__(error)
+        self.row_pk, self.error = row_pk, error
+
+
+def sweep(now: datetime.datetime | None = None, batch: int = 500) -> int:
     """Apply every transition due at ``now`` (aware UTC; default the clock); returns how many.
 
-    With nothing due it runs one indexed query, whatever the number of meetings.
+    With nothing due it runs one indexed query, whatever the number of meetings. Due rows are
+    taken in batches: locked (``skip_locked``, so a second sweep takes other rows), claimed
+    together by one conditional update, handled, and their notifications inserted in one
+    statement; what a batch shares (the Secretariat list, the latest due reminder of each
+    deadline) is read once. If a handler fails, the batch is rolled back and done again with a
+    savepoint around each handler, so the failing transition waits for the next sweep and the
+    others go through.
     """
     now = now or clock.now()
     applied = 0
     tried: set[int] = set()  # a transition that failed waits for the next sweep, not the next batch
+    careful: dict[int, str] = {}  # rows whose handler failed on the fast path, with the error
     while True:
-        with transaction.atomic():
-            rows = list(
-                ScheduledTransition.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(applied_at__isnull=True, due_at__lte=now, attempts__lt=MAX_ATTEMPTS)
-                .exclude(pk__in=tried)
-                .select_related("meeting", "meeting__tor_version")
-                .order_by("due_at", "pk")[:batch]
-            )
-            for row in rows:
-                tried.add(row.pk)
-                applied += _apply(row, now)
+        try:
+            with transaction.atomic(), registry.batch(), collecting():
+                rows = list(
+                    ScheduledTransition.objects.select_for_update(skip_locked=True, of=("self",))
+                    .filter(applied_at__isnull=True, due_at__lte=now, attempts__lt=MAX_ATTEMPTS)
+                    .exclude(pk__in=tried)
+                    .select_related("meeting", "meeting__tor_version", *sorted(registry.SWEEP_RELATED))
+                    .order_by("due_at", "pk")[:batch]
+                )
+                done = _apply_batch(rows, now, careful=careful)
+        except _HandlerFailed as failure:
+            careful[failure.row_pk] = failure.error
+            continue
+        applied += done
+        tried.update(row.pk for row in rows)
+        careful = {}
         if len(rows) < batch:
             return applied
 
 
-def _apply(row: ScheduledTransition, now: datetime.datetime) -> int:
-    # The conditional update is the claim: on a database without row locks, or if another
-    # sweep got here first, it updates nothing and the transition is left alone.
-    if not ScheduledTransition.objects.filter(pk=row.pk, applied_at__isnull=True).update(applied_at=now):
+def _apply_batch(rows: list[ScheduledTransition], now: datetime.datetime, *, careful: dict[int, str]) -> int:
+    """Handle the locked ``rows``; ``careful`` (empty on the fast path) maps the rows whose handler
+    already failed in this sweep to their error: they are not called again."""
+    if not rows:
         return 0
-    handler = registry.TRANSITIONS.get(row.action)
-    try:
-        with transaction.atomic():
-            outcome = handler(row, now) if handler else "no handler registered"
-    except Exception as exc:  # a broken handler must not block the other transitions
-        log.exception("transition %s failed", row.dedupe_key)
-        ScheduledTransition.objects.filter(pk=row.pk).update(
-            applied_at=None, attempts=row.attempts + 1, outcome=f"error: {exc!r}"[:200]
-        )
-        return 0
-    ScheduledTransition.objects.filter(pk=row.pk).update(outcome=str(outcome or "")[:200])
-    return 1
+    # The claim: the rows are locked by this transaction, and the conditional update marks them
+    # applied in one statement; on a database without row locks (SQLite) the transaction itself
+    # is exclusive. A row another sweep applied meanwhile is not among those claimed.
+    ids = [row.pk for row in rows]
+    claimed = set(ScheduledTransition.objects.filter(pk__in=ids, applied_at__isnull=True).values_list("pk", flat=True))
+    ScheduledTransition.objects.filter(pk__in=claimed).update(applied_at=now)
+    _remember_latest_due_reminders(rows, now)
+    done, failed = [], []
+    for row in rows:
+        if row.pk not in claimed:
+            continue
+        handler = registry.TRANSITIONS.get(row.action)
+        if not careful:
+            try:
+                outcome = handler(row, now) if handler else "no handler registered"
+            except Exception as exc:
+                log.exception("transition %s failed; its batch is done again step by step", row.dedupe_key)
+                raise _HandlerFailed(row.pk, f"error: {exc!r}"[:200]) from exc
+        else:
+            error = careful.get(row.pk)
+            if error is None:
+                mark = collected()
+                try:
+                    with transaction.atomic():
+                        outcome = handler(row, now) if handler else "no handler registered"
+                except Exception as exc:  # a broken handler must not block the other transitions
+                    log.exception("transition %s failed", row.dedupe_key)
+                    forget_since(mark)
+                    error = f"error: {exc!r}"[:200]
+            if error is not None:
+                row.applied_at, row.attempts, row.outcome = None, row.attempts + 1, error
+                failed.append(row)
+                continue
+        row.applied_at, row.outcome = now, str(outcome or "")[:200]
+        done.append(row)
+    if done:
+        ScheduledTransition.objects.bulk_update(done, ["outcome"], batch_size=500)
+    if failed:
+        ScheduledTransition.objects.bulk_update(failed, ["applied_at", "attempts", "outcome"], batch_size=500)
+    return len(done)
+
+
+def _remember_latest_due_reminders(rows: list[ScheduledTransition], now: datetime.datetime) -> None:
+    """Read once for the batch the latest due instant of each deadline's reminders, so that
+    :func:`_later_due_reminder` asks no query per row."""
+    meeting_ids = {row.meeting_id for row in rows if row.action == REMINDER}
+    if not meeting_ids:
+        return
+    latest: dict[tuple, ScheduledTransition] = {}
+    for other in ScheduledTransition.objects.filter(
+        meeting_id__in=meeting_ids, action=REMINDER, due_at__lte=now
+    ).order_by("due_at"):
+        latest[(other.meeting_id, other.deadline_key, other.subject_id)] = other
+    registry.memo("latest due reminders", lambda: latest)
 
 
 def still_obliged(notification) -> bool:
@@ -176,7 +238,12 @@ def register_entitlements() -> None:
 
 
 def secretariat_and_chair():
-    """The active Secretariat staff and the Chair in office (ToR rules 4, 5)."""
+    """The active Secretariat staff and the Chair in office (ToR rules 4, 5); read once per
+    sweep batch."""
+    return registry.memo("secretariat and chair", _secretariat_and_chair)
+
+
+def _secretariat_and_chair():
     users = list(User.objects.filter(is_active=True, role=Role.SECRETARIAT))
     appointment = current_chair_appointment()
     if appointment and appointment.chair.is_active and appointment.chair not in users:
@@ -201,6 +268,10 @@ def _later_due_reminder(row: ScheduledTransition, now: datetime.datetime) -> Sch
     After a pause of the sweep, several reminders of one deadline are due at once; only the
     most recent goes out, the older ones are recorded as superseded.
     """
+    latest = registry.memo("latest due reminders", lambda: None)
+    if latest is not None and row.action == REMINDER:
+        candidate = latest.get((row.meeting_id, row.deadline_key, row.subject_id))
+        return candidate if candidate is not None and candidate.due_at > row.due_at else None
     return (
         ScheduledTransition.objects.filter(
             meeting_id=row.meeting_id,

@@ -2,13 +2,14 @@
 
 from accounts.enums import Role
 from accounts.models import User
-from enforcement.registry import deadline_duty
+from enforcement.registry import deadline_duty, memo, sweep_related
 
 from .enums import DeadlineKey
 
 
 def secretariat(meeting):
-    return User.objects.filter(is_active=True, role=Role.SECRETARIAT)
+    """The active Secretariat staff (read once per sweep batch)."""
+    return memo("secretariat", lambda: list(User.objects.filter(is_active=True, role=Role.SECRETARIAT)))
 
 
 def invitation_sent_at(meeting):
@@ -23,3 +24,4 @@ DONE_AT = {
 
 def register():
     deadline_duty(DeadlineKey.INVITATION, who=secretariat, done_at=invitation_sent_at)
+    sweep_related("meeting__invitation")

@@ -1,12 +1,13 @@
 """The one way to reach meetings: every view, list, export and task asks here (ToR rules 6, 14)."""
 
 from django.conf import settings
-from guardian.shortcuts import get_objects_for_user
+from django.shortcuts import get_object_or_404
 
+from accounts.access import granted_to_user_groups
 from accounts.enums import Role
 from dief import clock
 
-from .models import ChairAppointment, Meeting
+from .models import ChairAppointment, Meeting, MeetingGroupObjectPermission
 
 VIEW_MEETING = "meetings.view_meeting"
 
@@ -28,15 +29,28 @@ def current_chair_appointment() -> ChairAppointment | None:
 
 def is_chair_in_office(user) -> bool:
     """ToR rule 4: Chair rights last as long as the appointment's term, and only while the
-    Chair is a delegate of an eligible State (never for a superuser)."""
+    Chair is a delegate of an eligible State (never for a superuser).
+
+    The answer is kept on the user object for the procedural day, so one request asks once."""
+    today = procedural_today()
+    cached = getattr(user, "_dief_chair_in_office", None)
+    if cached is not None and cached[0] == today:
+        return cached[1]
+    answer = _is_chair_in_office(user, today)
+    if user.is_authenticated:
+        user._dief_chair_in_office = (today, answer)
+    return answer
+
+
+def _is_chair_in_office(user, today) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
         and not user.is_superuser
         and user.role == Role.DELEGATE
         and user.state_id
-        and user.state.is_eligible(procedural_today())
-        and ChairAppointment.objects.in_office_on(procedural_today()).filter(chair=user).exists()
+        and user.state.is_eligible(today)
+        and ChairAppointment.objects.in_office_on(today).filter(chair=user).exists()
     )
 
 
@@ -56,18 +70,16 @@ def meetings_for_user(user):
     if user.role in (Role.SECRETARIAT, Role.DELEGATE):
         if user.role == Role.DELEGATE and not (user.state_id and user.state.is_eligible(procedural_today())):
             return Meeting.objects.none()
-        return get_objects_for_user(
-            user,
-            VIEW_MEETING,
-            klass=Meeting.objects.all(),
-            use_groups=True,
-            any_perm=False,
-            with_superuser=False,
-            accept_global_perms=False,
-        )
+        return granted_to_user_groups(Meeting.objects.all(), MeetingGroupObjectPermission, "view_meeting", user)
     return Meeting.objects.none()
 
 
 def can_manage_meetings(user) -> bool:
     """Secretariat staff (ToR rules 5, 9, 10) with a verified session."""
     return is_verified(user) and user.role == Role.SECRETARIAT
+
+
+def meeting_for_user_or_404(user, pk):
+    """The meeting ``pk`` if ``user`` may see it (:func:`meetings_for_user`), else Http404
+    (never 403: a meeting's existence is confidential). For the views of every app."""
+    return get_object_or_404(meetings_for_user(user).select_related("tor_version", "invitation"), pk=pk)

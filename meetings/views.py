@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,13 +20,14 @@ from .queries import (
     can_manage_meetings,
     current_chair_appointment,
     is_chair_in_office,
+    meeting_for_user_or_404,
     meetings_for_user,
 )
 
 
 def _meeting_for(request, pk):
     """The meeting ``pk`` if the user may see it, else 404 (never 403: existence is confidential)."""
-    return get_object_or_404(meetings_for_user(request.user).select_related("tor_version", "invitation"), pk=pk)
+    return meeting_for_user_or_404(request.user, pk)
 
 
 def _require_manager(request):

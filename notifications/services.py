@@ -1,7 +1,10 @@
 """Queueing and sending notifications through the outbox (design.md, Notifications)."""
 
+import contextlib
+import contextvars
 import datetime
 import logging
+import time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -23,6 +26,37 @@ MAX_ATTEMPTS = 8
 #: ``meetings`` at start-up (its AppConfig.ready): notifications sits below meetings and does
 #: not import it.
 DEADLINE_LABELS: dict = {}
+
+#: While :func:`collecting` is active, :func:`queue` gathers rows here instead of inserting them.
+_collector: contextvars.ContextVar[list | None] = contextvars.ContextVar("outbox_collector", default=None)
+
+
+@contextlib.contextmanager
+def collecting():
+    """Gather the rows that :func:`queue` writes inside the block and insert them in one
+    statement when the block ends without an error (the sweep's batches use it). The caller may
+    drop rows queued by a step that failed with :func:`forget_since`."""
+    rows: list = []
+    token = _collector.set(rows)
+    try:
+        yield rows
+    finally:
+        _collector.reset(token)
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+
+
+def forget_since(mark: int) -> None:
+    """Drop the rows collected after ``mark`` (``len()`` of the collector before a step)."""
+    rows = _collector.get()
+    if rows is not None:
+        del rows[mark:]
+
+
+def collected() -> int:
+    """How many rows the active collector holds (0 without one)."""
+    rows = _collector.get()
+    return len(rows) if rows is not None else 0
 
 
 def queue(
@@ -49,7 +83,11 @@ def queue(
         )
         for r in recipients
     ]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    collector = _collector.get()
+    if collector is not None:
+        collector.extend(rows)
+    else:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
     # One send task per transaction is enough, however many events it queued.
     pending = transaction.get_connection().run_on_commit
     if not any(callback is _enqueue_send for _savepoints, callback, _robust in pending):
@@ -106,25 +144,43 @@ def send_pending(limit: int = 200) -> int:
     A notice whose recipient is no longer entitled at this moment (:mod:`notifications.registry`)
     is marked withheld and never sent.
 
-    Rows are claimed with ``select_for_update(skip_locked=True)``, so two workers never send
-    the same row; a row is marked sent in the same transaction that sent it.
+    Each row is claimed in its own transaction with ``select_for_update(skip_locked=True)``
+    (the oldest unclaimed first), so several workers share the outbox without ever sending a
+    row twice; a row is marked sent in the same transaction that sent it.
     """
+    return _send(limit)[0]
+
+
+def drain(seconds: float) -> int:
+    """Send until the outbox holds nothing sendable or ``seconds`` have passed; returns how many
+    were sent. The send task runs it, so one task empties a large invitation's outbox."""
+    started = time.monotonic()
     sent = 0
-    ids = list(
-        Notification.objects.filter(sent_at__isnull=True, withheld_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    for pk in ids:
+    while time.monotonic() - started < seconds:
+        batch_sent, handled = _send(100)
+        sent += batch_sent
+        if not handled:
+            break
+    return sent
+
+
+def _send(limit: int) -> tuple[int, int]:
+    """Send up to ``limit`` rows; returns (sent, handled: sent, withheld or failed)."""
+    sent = handled = 0
+    failed: list[int] = []  # a row that failed now waits for a later run, not for this loop
+    for _ in range(limit):
         with transaction.atomic():
             row = (
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient__state", "meeting")
-                .filter(pk=pk, sent_at__isnull=True, withheld_at__isnull=True)
+                .filter(sent_at__isnull=True, withheld_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+                .exclude(pk__in=failed)
+                .order_by("created_at", "pk")
                 .first()
             )
             if row is None:
-                continue
+                break
+            handled += 1
             # Entitlement is decided again now, not only when the notice was queued.
             reason = withheld_because(row)
             if reason:
@@ -138,10 +194,11 @@ def send_pending(limit: int = 200) -> int:
                 row.attempts += 1
                 row.last_error = repr(exc)[:2000]
                 row.save(update_fields=["attempts", "last_error"])
+                failed.append(row.pk)
                 log.warning("notification %s not sent: %r", row.pk, exc)
                 continue
             row.sent_at = clock.now()
             row.attempts += 1
             row.save(update_fields=["sent_at", "attempts"])
             sent += 1
-    return sent
+    return sent, handled

@@ -16,8 +16,7 @@ from accounts.models import User
 from dief.errors import RuleViolation
 from meetings.forms import DelegationForm
 from meetings.models import DelegationRegistration
-from meetings.queries import can_manage_meetings, is_chair_in_office
-from meetings.views import _meeting_for
+from meetings.queries import can_manage_meetings, is_chair_in_office, meeting_for_user_or_404
 
 from . import services
 
@@ -28,7 +27,7 @@ def _privileged(user) -> bool:
 
 def delegations(request, pk):
     """Delegations registered to a meeting (ToR rule 7), with enforcement officers by region."""
-    meeting = _meeting_for(request, pk)
+    meeting = meeting_for_user_or_404(request.user, pk)
     user = request.user
     regs = (
         DelegationRegistration.objects.filter(meeting=meeting)
@@ -67,7 +66,7 @@ def delegations(request, pk):
 
 @require_POST
 def delegation_register(request, pk):
-    meeting = _meeting_for(request, pk)
+    meeting = meeting_for_user_or_404(request.user, pk)
     user = request.user
     delegates = User.objects.filter(role=Role.DELEGATE, state_id=user.state_id, is_active=True)
     form = DelegationForm(request.POST, delegates=delegates)

@@ -36,6 +36,9 @@ class Presentation(DiversionInformation):
     countries = models.ManyToManyField(
         "states.State", verbose_name=_("countries concerned"), blank=True, related_name="+"
     )
+    # ToR rules 11, 12: set, through services.mark_on_adopted_agenda, by the adoption of an agenda
+    # that lists the presentation: it is given at the meeting, so the right of reply exists.
+    on_adopted_agenda_at = models.DateTimeField(_("on the adopted agenda since"), null=True, blank=True)
 
     class Meta:
         ordering = ["registered_at", "pk"]

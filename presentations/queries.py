@@ -1,11 +1,10 @@
 """The one way to reach presentations, their replies and documents (ToR rules 12, 14)."""
 
-from guardian.shortcuts import get_objects_for_user
-
+from accounts.access import granted_to_user_groups
 from accounts.enums import Role
 from meetings.queries import is_chair_in_office, meetings_for_user
 
-from .models import Presentation
+from .models import Presentation, PresentationGroupObjectPermission
 
 VIEW_PRESENTATION = "presentations.view_presentation"
 
@@ -25,14 +24,8 @@ def presentations_for_user(user):
     if user.is_authenticated and (user.role == Role.SECRETARIAT or is_chair_in_office(user)):
         return Presentation.objects.filter(meeting__in=meetings)
     if user.is_authenticated and user.role == Role.DELEGATE:
-        granted = get_objects_for_user(
-            user,
-            VIEW_PRESENTATION,
-            klass=Presentation.objects.all(),
-            use_groups=True,
-            any_perm=False,
-            with_superuser=False,
-            accept_global_perms=False,
+        granted = granted_to_user_groups(
+            Presentation.objects.all(), PresentationGroupObjectPermission, "view_presentation", user
         )
         return granted.filter(meeting__in=meetings)
     return Presentation.objects.none()

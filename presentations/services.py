@@ -323,6 +323,39 @@ def can_be_scheduled(presentation: Presentation) -> bool:
     return not presentation.involved_states.exclude(consent=Consent.GIVEN).exists()
 
 
+def right_of_reply_refusal(presentation: Presentation) -> RuleViolation | None:
+    """ToR rule 12: why the right of reply cannot be recorded now for ``presentation``, or None.
+
+    It exists only for a presentation given at the meeting: one on the adopted agenda
+    (``Presentation.on_adopted_agenda_at``, set by :func:`mark_on_adopted_agenda`), once the
+    meeting has started.
+    """
+    meeting = presentation.meeting
+    if presentation.on_adopted_agenda_at is None:
+        return RuleViolation(
+            _(
+                "The right of reply follows the presentation at the meeting: this presentation is not on "
+                "the adopted agenda (ToR rule 12)."
+            ),
+            "12",
+        )
+    if clock.today_in(meeting.procedural_time_zone) < meeting.start_date:
+        return RuleViolation(
+            _("The right of reply is accorded after the presentation, at the meeting (ToR rule 12)."), "12"
+        )
+    return None
+
+
+def mark_on_adopted_agenda(*, meeting: Meeting, presentation_ids, at) -> int:
+    """ToR rules 11, 12: record that the presentations ``presentation_ids`` of ``meeting`` are on
+    its adopted agenda since ``at`` (an aware instant). Called by agendas.services.adopt inside
+    its transaction; presentations already marked keep their time. Returns how many were marked.
+    """
+    return Presentation.objects.filter(
+        meeting=meeting, pk__in=list(presentation_ids), on_adopted_agenda_at=None
+    ).update(on_adopted_agenda_at=at)
+
+
 @transaction.atomic
 def record_right_of_reply(*, by: User, involved: InvolvedState, decision: str) -> InvolvedState:
     """ToR rule 12: after the presentation the Chair records the right of reply as given or waived.
@@ -337,11 +370,9 @@ def record_right_of_reply(*, by: User, involved: InvolvedState, decision: str) -
     involved = InvolvedState.objects.select_for_update().select_related("presentation__meeting").get(pk=involved.pk)
     if involved.right_of_reply:
         raise RuleViolation(_("The right of reply of this State is already recorded (ToR rule 12)."), "12")
-    meeting = involved.presentation.meeting
-    if clock.today_in(meeting.procedural_time_zone) < meeting.start_date:
-        raise RuleViolation(
-            _("The right of reply is accorded after the presentation, at the meeting (ToR rule 12)."), "12"
-        )
+    refusal = right_of_reply_refusal(involved.presentation)
+    if refusal:
+        raise refusal
     involved.right_of_reply = decision
     involved.right_of_reply_recorded_at = clock.now()
     involved.right_of_reply_recorded_by = by

@@ -103,6 +103,7 @@ def presentation_detail(request, pk):
         "notify_form": InvolvedStatesForm(states=candidates),
         "reply_form": ReplyForm(),
         "ror_form": RightOfReplyForm(),
+        "ror_refusal": services.right_of_reply_refusal(presentation),
         "document_form": DocumentForm(),
         "information_form": PresentationInformationForm(
             initial={

@@ -36,21 +36,21 @@ def drafted(meeting, secretariat):
 def test_only_the_chair_in_office_approves(drafted, chair, secretariat, delegate_party, president):
     for user in (secretariat, delegate_party, president):
         with pytest.raises(RuleViolation, match="ToR rules 4, 10"):
-            agenda_services.approve(by=user, meeting=drafted)
-    agenda_services.approve(by=chair, meeting=drafted)
+            agenda_services.approve(by=user, meeting=drafted, seen=agenda_services.current_edition(drafted))
+    agenda_services.approve(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
     assert Agenda.objects.get(meeting=drafted).status == AgendaStatus.APPROVED
 
 
 def test_a_chair_whose_term_ended_cannot_approve(drafted, chair):
     chair.chair_appointments.update(term_ends_on=datetime.date(2020, 12, 31))
     with pytest.raises(RuleViolation):
-        agenda_services.approve(by=chair, meeting=drafted)
+        agenda_services.approve(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
 
 
 def test_second_approval_is_refused_as_already_approved(drafted, chair):
-    agenda_services.approve(by=chair, meeting=drafted)
+    agenda_services.approve(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
     with pytest.raises(RuleViolation, match="already approved"):
-        agenda_services.approve(by=chair, meeting=drafted)
+        agenda_services.approve(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -67,7 +67,7 @@ def test_two_concurrent_approvals_give_one_approval(secretariat, president, part
     def approve():
         barrier.wait()
         try:
-            agenda_services.approve(by=chair, meeting=meeting)
+            agenda_services.approve(by=chair, meeting=meeting, seen=agenda_services.current_edition(meeting))
             outcomes.append("approved")
         except RuleViolation as exc:
             outcomes.append(str(exc))
@@ -86,20 +86,26 @@ def test_two_concurrent_approvals_give_one_approval(secretariat, president, part
 def test_distribution_needs_approval_and_is_late_one_second_after_t_minus_30(drafted, chair, secretariat):
     with at(EARLY):
         with pytest.raises(RuleViolation, match="ToR rule 10"):
-            agenda_services.distribute(by=secretariat, meeting=drafted)
-        agenda_services.approve(by=chair, meeting=drafted)
+            agenda_services.distribute(by=secretariat, meeting=drafted, seen=agenda_services.current_edition(drafted))
+        agenda_services.approve(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
     with at(T30_END + datetime.timedelta(seconds=1)):
-        agenda = agenda_services.distribute(by=secretariat, meeting=drafted)
+        agenda = agenda_services.distribute(
+            by=secretariat, meeting=drafted, seen=agenda_services.current_edition(drafted)
+        )
     assert agenda.distributed_late
 
 
 def test_distribution_one_second_before_t_minus_30_is_on_time_and_notifies_eligible_states(
     drafted, chair, secretariat, delegate_party, delegate_signatory, outsider
 ):
-    agenda_services.approve(by=chair, meeting=drafted)
+    agenda_services.approve(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
     with at(T30_END - datetime.timedelta(seconds=1)):
-        agenda = agenda_services.distribute(by=secretariat, meeting=drafted)
-        again = agenda_services.distribute(by=secretariat, meeting=drafted)
+        agenda = agenda_services.distribute(
+            by=secretariat, meeting=drafted, seen=agenda_services.current_edition(drafted)
+        )
+        again = agenda_services.distribute(
+            by=secretariat, meeting=drafted, seen=agenda_services.current_edition(drafted)
+        )
     assert not agenda.distributed_late and again.distributed_at == agenda.distributed_at
     recipients = set(
         Notification.objects.filter(kind=NotificationKind.AGENDA_DISTRIBUTED).values_list(
@@ -111,14 +117,16 @@ def test_distribution_one_second_before_t_minus_30_is_on_time_and_notifies_eligi
 
 
 def test_changes_after_distribution_are_numbered_versions_with_what_changed(drafted, chair, secretariat):
-    agenda_services.approve(by=chair, meeting=drafted)
+    agenda_services.approve(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
     with at(EARLY):
-        agenda_services.distribute(by=secretariat, meeting=drafted)
+        agenda_services.distribute(by=secretariat, meeting=drafted, seen=agenda_services.current_edition(drafted))
         with pytest.raises(RuleViolation, match="new numbered version"):
             agenda_services.add_item(by=secretariat, meeting=drafted, title="Any other business")
         agenda_services.add_item(by=secretariat, meeting=drafted, title="Any other business", changes="AOB added")
         item = drafted.agenda.items.get(title="Opening")
-        agenda_services.remove_item(by=secretariat, item=item, changes="Opening dropped")
+        agenda_services.remove_item(
+            by=secretariat, meeting=item.agenda.meeting, item_pk=item.pk, changes="Opening dropped"
+        )
     versions = list(AgendaVersion.objects.order_by("number"))
     assert [v.label for v in versions] == ["original", "Rev.1", "Rev.2"]
     assert [i["title"] for i in versions[0].items] == ["Opening"]
@@ -128,22 +136,22 @@ def test_changes_after_distribution_are_numbered_versions_with_what_changed(draf
 
 
 def test_editing_an_approved_draft_needs_a_new_approval(drafted, chair, secretariat):
-    agenda_services.approve(by=chair, meeting=drafted)
+    agenda_services.approve(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
     agenda_services.add_item(by=secretariat, meeting=drafted, title="New")
     assert Agenda.objects.get(meeting=drafted).status == AgendaStatus.DRAFT
 
 
 def test_adoption_is_at_the_meeting_and_closes_changes(drafted, chair, secretariat, delegate_party):
-    agenda_services.approve(by=chair, meeting=drafted)
+    agenda_services.approve(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
     with at(EARLY):
-        agenda_services.distribute(by=secretariat, meeting=drafted)
+        agenda_services.distribute(by=secretariat, meeting=drafted, seen=agenda_services.current_edition(drafted))
     with at(datetime.datetime(2099, 3, 19, 23, 59, 59, tzinfo=ZURICH)):
         with pytest.raises(RuleViolation, match="ToR rule 11"):
-            agenda_services.adopt(by=secretariat, meeting=drafted)
+            agenda_services.adopt(by=secretariat, meeting=drafted, seen=agenda_services.current_edition(drafted))
     with at(datetime.datetime(2099, 3, 20, 0, 0, 1, tzinfo=ZURICH)):
         with pytest.raises(RuleViolation):
-            agenda_services.adopt(by=delegate_party, meeting=drafted)
-        agenda_services.adopt(by=chair, meeting=drafted)
+            agenda_services.adopt(by=delegate_party, meeting=drafted, seen=agenda_services.current_edition(drafted))
+        agenda_services.adopt(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
         with pytest.raises(RuleViolation, match="adopted"):
             agenda_services.add_item(by=secretariat, meeting=drafted, title="Late", changes="late")
 
@@ -152,12 +160,12 @@ def test_adoption_is_written_on_the_meeting_for_the_apps_below_agendas(drafted, 
     """ToR rule 11: presentations reads Meeting.agenda_adopted_at (it does not import agendas)."""
     from presentations.services import can_register
 
-    agenda_services.approve(by=chair, meeting=drafted)
+    agenda_services.approve(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
     with at(EARLY):
-        agenda_services.distribute(by=secretariat, meeting=drafted)
+        agenda_services.distribute(by=secretariat, meeting=drafted, seen=agenda_services.current_edition(drafted))
     assert can_register(delegate_party, drafted)
     with at(datetime.datetime(2099, 3, 20, 9, 0, tzinfo=ZURICH)):
-        agenda = agenda_services.adopt(by=chair, meeting=drafted)
+        agenda = agenda_services.adopt(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
     drafted.refresh_from_db()
     assert drafted.agenda_adopted_at == agenda.adopted_at is not None
     assert not can_register(delegate_party, drafted)
@@ -167,20 +175,50 @@ def test_release_of_an_item_is_recorded_with_the_decision_at_the_meeting(drafted
     item = drafted.agenda.items.get()
     with at(datetime.datetime(2099, 3, 20, 15, 0, tzinfo=ZURICH)):
         with pytest.raises(RuleViolation, match="at the meeting"):  # not distributed yet
-            agenda_services.release_item(by=chair, item=item, decision="Participants agreed by consensus")
-    agenda_services.approve(by=chair, meeting=drafted)
-    agenda_services.distribute(by=secretariat, meeting=drafted)
+            agenda_services.release_item(
+                by=chair,
+                meeting=item.agenda.meeting,
+                item_pk=item.pk,
+                seen=agenda_services.current_edition(item.agenda.meeting),
+                decision="Participants agreed by consensus",
+            )
+    agenda_services.approve(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
+    agenda_services.distribute(by=secretariat, meeting=drafted, seen=agenda_services.current_edition(drafted))
     with at(datetime.datetime(2099, 3, 19, 23, 59, 59, tzinfo=ZURICH)):
         with pytest.raises(RuleViolation, match="at the meeting"):
-            agenda_services.release_item(by=chair, item=item, decision="Participants agreed by consensus")
+            agenda_services.release_item(
+                by=chair,
+                meeting=item.agenda.meeting,
+                item_pk=item.pk,
+                seen=agenda_services.current_edition(item.agenda.meeting),
+                decision="Participants agreed by consensus",
+            )
     with at(datetime.datetime(2099, 3, 20, 15, 0, tzinfo=ZURICH)):
         with pytest.raises(RuleViolation, match="ToR rule 14"):
-            agenda_services.release_item(by=delegate_party, item=item, decision="consensus")
+            agenda_services.release_item(
+                by=delegate_party,
+                meeting=item.agenda.meeting,
+                item_pk=item.pk,
+                seen=agenda_services.current_edition(item.agenda.meeting),
+                decision="consensus",
+            )
         with pytest.raises(RuleViolation):
-            agenda_services.release_item(by=secretariat, item=item, decision="  ")
-        agenda_services.release_item(by=chair, item=item, decision="Participants agreed by consensus")
+            agenda_services.release_item(
+                by=secretariat,
+                meeting=item.agenda.meeting,
+                item_pk=item.pk,
+                seen=agenda_services.current_edition(item.agenda.meeting),
+                decision="  ",
+            )
+        agenda_services.release_item(
+            by=chair,
+            meeting=item.agenda.meeting,
+            item_pk=item.pk,
+            seen=agenda_services.current_edition(item.agenda.meeting),
+            decision="Participants agreed by consensus",
+        )
         with pytest.raises(RuleViolation, match="stays on record"):
-            agenda_services.remove_item(by=secretariat, item=item, changes="drop it")
+            agenda_services.remove_item(by=secretariat, meeting=item.agenda.meeting, item_pk=item.pk, changes="drop it")
     item.refresh_from_db()
     assert item.released_at and item.release_decision == "Participants agreed by consensus"
 
@@ -188,15 +226,16 @@ def test_release_of_an_item_is_recorded_with_the_decision_at_the_meeting(drafted
 def test_draft_agenda_is_not_shown_to_delegates_until_distributed(client, drafted, chair, secretariat, delegate_party):
     login_verified(client, delegate_party)
     assert client.get(reverse("meetings:agenda", args=[drafted.pk])).status_code == 404
-    agenda_services.approve(by=chair, meeting=drafted)
-    agenda_services.distribute(by=secretariat, meeting=drafted)
+    agenda_services.approve(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
+    agenda_services.distribute(by=secretariat, meeting=drafted, seen=agenda_services.current_edition(drafted))
     assert "Opening" in client.get(reverse("meetings:agenda", args=[drafted.pk])).content.decode()
 
 
 def test_chair_approves_through_the_page(client, drafted, chair):
     login_verified(client, chair)
-    client.post(reverse("meetings:agenda_approve", args=[drafted.pk]))
-    response = client.post(reverse("meetings:agenda_approve", args=[drafted.pk]), follow=True)
+    seen = {"edition": agenda_services.current_edition(drafted)}
+    client.post(reverse("meetings:agenda_approve", args=[drafted.pk]), seen)
+    response = client.post(reverse("meetings:agenda_approve", args=[drafted.pk]), seen, follow=True)
     assert "already approved" in response.content.decode()
     assert Agenda.objects.get(meeting=drafted).status == AgendaStatus.APPROVED
 
@@ -205,9 +244,9 @@ def test_distributing_the_agenda_stops_its_reminders(drafted, chair, secretariat
     from enforcement.models import DeadlineFlag
     from enforcement.services import sweep
 
-    agenda_services.approve(by=chair, meeting=drafted)
+    agenda_services.approve(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
     with at(EARLY):
-        agenda_services.distribute(by=secretariat, meeting=drafted)
+        agenda_services.distribute(by=secretariat, meeting=drafted, seen=agenda_services.current_edition(drafted))
     with at(T30_END + datetime.timedelta(seconds=1)):
         sweep()
     assert not DeadlineFlag.objects.filter(deadline_key="draft_agenda").exists()
@@ -223,11 +262,17 @@ def test_released_items_are_visible_beyond_eligible_states_and_nothing_else_is(
     client, drafted, chair, secretariat, outsider, national_authority
 ):
     agenda_services.add_item(by=secretariat, meeting=drafted, title="Kept confidential")
-    agenda_services.approve(by=chair, meeting=drafted)
-    agenda_services.distribute(by=secretariat, meeting=drafted)
+    agenda_services.approve(by=chair, meeting=drafted, seen=agenda_services.current_edition(drafted))
+    agenda_services.distribute(by=secretariat, meeting=drafted, seen=agenda_services.current_edition(drafted))
     opening = drafted.agenda.items.get(title="Opening")
     with at(datetime.datetime(2099, 3, 20, 15, 0, tzinfo=ZURICH)):
-        agenda_services.release_item(by=chair, item=opening, decision="Released by consensus")
+        agenda_services.release_item(
+            by=chair,
+            meeting=opening.agenda.meeting,
+            item_pk=opening.pk,
+            seen=agenda_services.current_edition(opening.agenda.meeting),
+            decision="Released by consensus",
+        )
     for reader in (outsider, national_authority):
         login_verified(client, reader)
         page = client.get(reverse("meetings:released")).content.decode()

@@ -4,6 +4,7 @@ import datetime
 import importlib
 import inspect
 import re
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -34,8 +35,9 @@ def temporal_fields():
     """Every date, time and date-time field of every form class of the project's apps."""
     found = []
     for config in apps.get_app_configs():
-        if not str(config.path).startswith(str(settings.BASE_DIR)):
-            continue
+        path = Path(config.path).resolve()
+        if not path.is_relative_to(Path(settings.BASE_DIR).resolve()) or "site-packages" in path.parts:
+            continue  # not one of the project's apps (a venv inside the project holds installed ones)
         try:
             module = importlib.import_module(f"{config.name}.forms")
         except ModuleNotFoundError:

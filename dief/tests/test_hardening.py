@@ -97,7 +97,7 @@ def test_an_agenda_with_a_presentation_lacking_consent_is_neither_approved_nor_d
     agenda_services.add_item(by=secretariat, meeting=meeting, title="", presentation=p)
     services.notify_involved_states(by=delegate_party, presentation=p, states=[signatory_state])
     with pytest.raises(RuleViolation, match="ToR rule 12"):
-        agenda_services.approve(by=chair, meeting=meeting)
+        agenda_services.approve(by=chair, meeting=meeting, seen=agenda_services.current_edition(meeting))
 
 
 @pytest.mark.parametrize(

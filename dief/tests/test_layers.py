@@ -44,7 +44,10 @@ def upward_imports(source: str, module: str, is_package: bool = False) -> list[s
 
 def project_apps() -> list[str]:
     return sorted(
-        config.name for config in apps.get_app_configs() if Path(config.path).resolve().is_relative_to(ROOT.resolve())
+        config.name
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(ROOT.resolve())
+        and "site-packages" not in Path(config.path).resolve().parts  # a venv inside the project
     )
 
 

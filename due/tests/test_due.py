@@ -73,7 +73,7 @@ def test_the_chair_sees_a_draft_agenda_waiting_for_approval(client, meeting, cha
     assert client.get(reverse("due:list")).context["items"] == []
     agenda.add_item(by=secretariat, meeting=meeting, title="Opening")
     assert [i.action for i in client.get(reverse("due:list")).context["items"]] == ["Approve the draft agenda"]
-    agenda.approve(by=chair, meeting=meeting)
+    agenda.approve(by=chair, meeting=meeting, seen=agenda.current_edition(meeting))
     assert client.get(reverse("due:list")).context["items"] == []
 
 

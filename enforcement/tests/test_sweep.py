@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from dief.testing import UserFactory, appoint_chair, meeting_factory
 from enforcement import tasks
@@ -341,3 +342,48 @@ def test_a_pause_shorter_than_the_gap_between_reminders_still_sends_the_one_due(
         sweep()
     sent = [e for e, u in reminders_sent() if u == "secretariat" and ":invitation:" in e]
     assert len(sent) == 1 and ":invitation:14:" in sent[0]
+
+
+def test_a_failing_handler_leaves_no_notification_and_the_others_still_send(
+    secretariat, president, party, chair_2025, monkeypatch
+):
+    from enforcement import registry
+    from notifications.enums import NotificationKind
+    from notifications.models import Notification
+    from notifications.services import queue
+
+    make_meeting(secretariat, president, datetime.date(2025, 3, 20))
+    original = registry.TRANSITIONS["deadline_passed"]
+
+    def queues_then_fails(row, now):
+        queue(f"half-done:{row.pk}", [secretariat], NotificationKind.DEADLINE_MISSED, meeting=row.meeting)
+        raise RuntimeError("boom after queueing")
+
+    monkeypatch.setitem(registry.TRANSITIONS, "deadline_passed", queues_then_fails)
+    with time_machine.travel(at(2025, 2, 5, 10, 0), tick=False):
+        applied = sweep()
+    assert not Notification.objects.filter(event__startswith="half-done").exists()
+    assert Notification.objects.filter(kind=NotificationKind.REMINDER).exists()
+    assert applied == ScheduledTransition.objects.filter(applied_at__isnull=False).count() > 0
+    monkeypatch.setitem(registry.TRANSITIONS, "deadline_passed", original)
+
+
+def _queries_of_a_sweep_with_reminders_of(n_meetings, secretariat, president):
+    for i in range(n_meetings):
+        make_meeting(secretariat, president, datetime.date(2025, 3, 20), title=f"Batch {n_meetings}-{i}")
+    with (
+        time_machine.travel(at(2025, 1, 15, 9, 0), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        applied = sweep()
+    assert applied == n_meetings  # the 14-day invitation reminder of each meeting
+    ScheduledTransition.objects.all().delete()
+    return len(queries.captured_queries)
+
+
+def test_a_batch_of_due_reminders_costs_the_same_queries_for_2_and_20_meetings(
+    secretariat, president, party, chair_2025
+):
+    assert _queries_of_a_sweep_with_reminders_of(2, secretariat, president) == _queries_of_a_sweep_with_reminders_of(
+        20, secretariat, president
+    )

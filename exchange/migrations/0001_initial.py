@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
         ('documents', '0006_download_log_and_classification'),
-        ('presentations', '0002_presentation_actors_involved_and_more'),
+        ('presentations', '0003_information_fields_and_classification'),
         ('states', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -96,6 +96,7 @@ def url_for(name, pattern, meeting, objects):
         "involved_pk": objects["involved"].pk,
         "token": objects["document"].token,
         "kind": "record",
+        "direction": "up",
     }
     # Other apps' URLs (their own access tests walk them with their objects) get a made-up id.
     return reverse(name, kwargs={k: ids.get(k, 1) for k in keys})

@@ -189,8 +189,8 @@ def test_the_calendar_shows_the_distributed_agenda_as_met(client, secretariat, m
     from agendas import services as agenda
 
     agenda.add_item(by=secretariat, meeting=meeting, title="Opening")
-    agenda.approve(by=chair, meeting=meeting)
-    agenda.distribute(by=secretariat, meeting=meeting)
+    agenda.approve(by=chair, meeting=meeting, seen=agenda.current_edition(meeting))
+    agenda.distribute(by=secretariat, meeting=meeting, seen=agenda.current_edition(meeting))
     login_verified(client, secretariat)
     rows = {
         r["deadline"].key: r["status"]

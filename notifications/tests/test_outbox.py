@@ -106,3 +106,17 @@ def test_two_workers_at_once_send_each_row_once(secretariat, president, party, d
     assert sum(counts) == 30
     assert len(mail.outbox) == 30
     assert len({m.to[0] for m in mail.outbox}) == 30
+
+
+def test_one_send_task_drains_an_outbox_larger_than_a_batch(meeting, party):
+    from dief.testing import UserFactory
+    from notifications.tasks import send_pending_notifications
+
+    delegates = [UserFactory(username=f"d{i}", state=party) for i in range(230)]
+    queue_invitation(meeting, delegates)
+    mail.outbox = []
+    send_pending_notifications()
+    assert len(mail.outbox) == 230
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+    assert services.drain(seconds=5) == 0  # nothing left; each email went once
+    assert len(mail.outbox) == 230

@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from agendas import services as agenda_services
+from dief import clock
 from dief.errors import RuleViolation
 from dief.testing import login_verified
 from notifications.enums import NotificationKind
@@ -55,13 +56,13 @@ def test_only_delegates_of_eligible_states_register(meeting, persona, request):
 def test_registration_closes_when_the_agenda_is_adopted(meeting, delegate_party, secretariat, chair, presentation):
     with at(EARLY):
         agenda_services.add_item(by=secretariat, meeting=meeting, title="Opening")
-        agenda_services.approve(by=chair, meeting=meeting)
-        agenda_services.distribute(by=secretariat, meeting=meeting)
+        agenda_services.approve(by=chair, meeting=meeting, seen=agenda_services.current_edition(meeting))
+        agenda_services.distribute(by=secretariat, meeting=meeting, seen=agenda_services.current_edition(meeting))
     with at(datetime.datetime(2099, 3, 20, 9, 0, tzinfo=ZURICH)):
         services.register_presentation(
             by=delegate_party, meeting=meeting, kind="information", title="Late", summary="S"
         )
-        agenda_services.adopt(by=secretariat, meeting=meeting)
+        agenda_services.adopt(by=secretariat, meeting=meeting, seen=agenda_services.current_edition(meeting))
         with pytest.raises(RuleViolation, match="ToR rule 11") as refused:
             services.register_presentation(
                 by=delegate_party, meeting=meeting, kind="case", title="Too late", summary="S"
@@ -190,6 +191,11 @@ def test_right_of_reply_is_recorded_by_the_chair_in_office_after_the_presentatio
         with pytest.raises(RuleViolation, match="ToR rule 12"):
             services.record_right_of_reply(by=chair, involved=involved, decision=RightOfReply.GIVEN)
     with at(datetime.datetime(2099, 3, 20, 0, 0, 1, tzinfo=ZURICH)):
+        with pytest.raises(RuleViolation, match="not on the adopted agenda"):
+            services.record_right_of_reply(by=chair, involved=involved, decision=RightOfReply.GIVEN)
+        services.mark_on_adopted_agenda(
+            meeting=presentation.meeting, presentation_ids=[presentation.pk], at=clock.now()
+        )
         with pytest.raises(RuleViolation):
             services.record_right_of_reply(by=secretariat, involved=involved, decision=RightOfReply.GIVEN)
         services.record_right_of_reply(by=chair, involved=involved, decision=RightOfReply.WAIVED)

@@ -5,6 +5,8 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -181,3 +183,27 @@ def test_repeated_wrong_passwords_lock_the_login(client, delegate_party, enrolle
     response = password_login(client, delegate_party)
     assert response.status_code in (403, 429)
     assert "_auth_user_id" not in client.session
+
+
+def test_a_verified_request_costs_three_queries_session_user_device(client, delegate_party, settings):
+    settings.ROOT_URLCONF = "benchmarks.urls"  # the bare view: nothing but the verified-session check
+    start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        login_verified(client, delegate_party)
+        client.get("/bench/bare/")
+        traveller.shift(datetime.timedelta(seconds=30))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/bench/bare/").status_code == 200
+    assert len(queries.captured_queries) == 3, [q["sql"][:80] for q in queries.captured_queries]
+
+
+def test_the_idle_clock_is_stored_once_a_minute_and_still_ends_an_idle_session(client, delegate_party):
+    start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        login_verified(client, delegate_party)
+        for _ in range(40):  # 40 minutes of a page every minute: never idle
+            traveller.shift(datetime.timedelta(minutes=1))
+            assert client.get(reverse("meetings:list")).status_code == 200
+        traveller.shift(datetime.timedelta(minutes=30, seconds=1))
+        response = client.get(reverse("meetings:list"))
+        assert response.status_code == 302 and "expired" in response.url

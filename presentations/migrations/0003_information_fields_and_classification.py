@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('presentations', '0001_initial'),
+        ('presentations', '0002_presentation_on_adopted_agenda_at'),
         ('states', '0001_initial'),
     ]
 

@@ -1,0 +1,634 @@
+"""dief's benchmark at ten times the ATT's scale, on PostgreSQL: ``make bench``.
+
+Builds (once) the data set of ``benchmarks/data.py`` in its own database (``BENCH_DATABASE_URL``,
+default ``postgres://postgres@127.0.0.1:5432/diefbench``), then measures in one run:
+
+1. each main page's median and p95 for a delegate of a busy State and for the Secretariat, as a
+   ratio to the bare view (``/bench/bare/``, only in ``benchmarks/settings.py``), with its
+   queries and size;
+2. each list page's query count with 10 and with 1,000 visible rows;
+3. the sweep with nothing due over 10,000 meetings, and with 1,000 transitions due;
+4. the time to drain a 2,000-recipient invitation through the outbox (locmem mail backend);
+5. a 16-client load run (gunicorn with 4 workers, locust, bounded in time): the page mix's p95
+   against the bare view's p95.
+
+Prints the figures and writes them to ``benchmarks/results/latest.md`` and ``latest.json``.
+``--fresh`` rebuilds the database; ``--quick`` runs fewer repetitions and a shorter load run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/diefbench"
+
+
+def _ensure_database(url: str, fresh: bool) -> None:
+    import psycopg2
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = psycopg2.connect(
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password or None,
+        dbname="postgres",
+    )
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = cur.fetchone() is not None
+        if exists and fresh:
+            cur.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = False
+        if not exists:
+            cur.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.results: dict = {
+            "started_at": None,
+            "pages": {},
+            "list_queries": {},
+            "sweep": {},
+            "outbox": {},
+            "load": {},
+        }
+
+    # ------------------------------------------------------------------ setup
+    def setup(self):
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        from benchmarks import data
+        from dief import clock
+
+        self.results["started_at"] = clock.now().isoformat()
+        call_command("migrate", verbosity=0)
+        call_command("import_states", verbosity=0)
+        data.build(log=lambda m: print(f"  data: {m}", flush=True))
+        self._counts()
+
+    def _counts(self):
+        from accounts.models import User
+        from documents.models import Document
+        from meetings.models import Meeting
+        from presentations.models import Presentation
+        from states.models import State
+
+        tables = ["meetings_meetinggroupobjectpermission", "presentations_presentationgroupobjectpermission"]
+        from django.db import connection
+
+        perms = 0
+        with connection.cursor() as cur:
+            for t in tables:
+                cur.execute(f"SELECT count(*) FROM {t}")  # noqa: S608 - fixed table names
+                perms += cur.fetchone()[0]
+        self.results["data"] = {
+            "states": State.objects.count(),
+            "users": User.objects.count(),
+            "meetings": Meeting.objects.count(),
+            "presentations": Presentation.objects.count(),
+            "documents": Document.objects.count(),
+            "permission_rows": perms,
+        }
+        print("data set:", self.results["data"], flush=True)
+
+    def client_for(self, username):
+        from django.test import Client
+
+        from accounts.models import User
+        from dief.testing import login_verified
+
+        client = Client()
+        login_verified(client, User.objects.get(username=username))
+        return client
+
+    # ------------------------------------------------------------------ 1. pages
+    def pages(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from django.urls import NoReverseMatch, reverse
+
+        from dief import clock
+        from documents.models import Document
+        from meetings.models import Meeting
+        from presentations.models import Presentation
+
+        today = clock.today_in("Europe/Zurich")
+        upcoming = Meeting.objects.filter(title__startswith="DIEF benchmark", start_date__gte=today).first()
+        busy_presentation = Presentation.objects.filter(presenting_state__iso3="FRA").order_by("-pk").first()
+        document = Document.objects.filter(presentation=busy_presentation).first()
+        pages = [
+            ("bare view", "bench_bare", []),
+            ("what is due", "due:list", []),
+            ("meetings", "meetings:list", []),
+            ("meeting", "meetings:detail", [upcoming.pk]),
+            ("ToR calendar", "meetings:calendar", [upcoming.pk]),
+            ("agenda", "meetings:agenda", [upcoming.pk]),
+            ("delegations", "meetings:delegations", [upcoming.pk]),
+            ("presentations", "presentations:list", []),
+            ("presentation", "presentations:detail", [busy_presentation.pk]),
+            ("document download", "documents:download", [document.token]),
+            ("released items", "meetings:released", []),
+            ("calendar .ics", "due:ics", []),
+        ]
+        for optional in (
+            ("information records", "exchange:list", []),
+            ("briefings", "briefings:list", []),
+            ("participation", "participation:overview", []),
+            ("expert proposals", "experts:list", []),
+        ):
+            pages.append(optional)
+        runs = 8 if self.args.quick else 25
+        for persona in ("bench_busy0", "bench_secretariat"):
+            client = self.client_for(persona)
+            rows = {}
+            for label, name, args in pages:
+                try:
+                    url = reverse(name, args=args)
+                except NoReverseMatch:
+                    continue
+                for _ in range(2):
+                    client.get(url)
+                times = []
+                with CaptureQueriesContext(connection) as q:
+                    response = client.get(url)
+                queries = len(q.captured_queries)
+                size = len(b"".join(response.streaming_content) if response.streaming else response.content)
+                if response.status_code != 200:
+                    rows[label] = {"status": response.status_code}
+                    continue
+                for _ in range(runs):
+                    t = time.perf_counter()
+                    r = client.get(url)
+                    if r.streaming:
+                        b"".join(r.streaming_content)
+                    times.append((time.perf_counter() - t) * 1000)
+                rows[label] = {
+                    "url": url,
+                    "median_ms": statistics.median(times),
+                    "p95_ms": _percentile(times, 0.95),
+                    "queries": queries,
+                    "bytes": size,
+                }
+            bare = rows["bare view"]["median_ms"]
+            for row in rows.values():
+                if "median_ms" in row:
+                    row["ratio"] = row["median_ms"] / bare
+            self.results["pages"][persona] = rows
+            print(f"\npages for {persona} (median / p95 ms, x bare, queries, KB):", flush=True)
+            for label, row in rows.items():
+                if "median_ms" in row:
+                    print(
+                        f"  {label:<22} {row['median_ms']:7.1f} {row['p95_ms']:7.1f}  {row['ratio']:5.2f}x"
+                        f"  {row['queries']:3d} q  {row['bytes'] / 1024:7.1f} KB",
+                        flush=True,
+                    )
+                else:
+                    print(f"  {label:<22} status {row['status']}", flush=True)
+
+    # ------------------------------------------------------------------ 2. list query counts
+    def list_queries(self):
+        from django.contrib.auth.models import Group
+        from django.db import connection, transaction
+        from django.test.utils import CaptureQueriesContext
+        from django.urls import reverse
+        from guardian.shortcuts import assign_perm
+
+        from accounts.enums import Role
+        from accounts.models import User
+        from accounts.services import sync_groups
+        from dief import clock
+        from dief.testing import tor_version
+        from meetings.models import Invitation, Meeting, MeetingGroupObjectPermission
+        from presentations.models import Presentation, PresentationGroupObjectPermission
+        from states.models import State
+
+        counts = {}
+        for n in (10, 1000):
+            with transaction.atomic():
+                state = State.objects.filter(iso3="CHE").get()
+                group = state.group
+                user = User.objects.create(
+                    username=f"bench_probe_{n}", role=Role.DELEGATE, state=state, participant_role="policy"
+                )
+                sync_groups(user)
+                # only what the probe is given: clear the State's existing grants in this transaction
+                MeetingGroupObjectPermission.objects.filter(group=group).delete()
+                PresentationGroupObjectPermission.objects.filter(group=group).delete()
+                president = User.objects.get(username="bench_president")
+                version = tor_version()
+                today = clock.today_in("Europe/Zurich")
+                meetings = Meeting.objects.bulk_create(
+                    Meeting(
+                        title=f"probe {i}",
+                        start_date=today + datetime.timedelta(days=400 + i),
+                        end_date=today + datetime.timedelta(days=400 + i),
+                        venue="Geneva",
+                        host_session="csp",
+                        host_session_name="CSP",
+                        tor_version=version,
+                        convened_by=president,
+                        convened_on=today,
+                        created_by=president,
+                    )
+                    for i in range(n)
+                )
+                Invitation.objects.bulk_create(Invitation(meeting=m) for m in meetings)
+                perm_m = MeetingGroupObjectPermission
+                from django.contrib.auth.models import Permission
+
+                view_meeting = Permission.objects.get(codename="view_meeting", content_type__app_label="meetings")
+                perm_m.objects.bulk_create(
+                    perm_m(content_object=m, group=group, permission=view_meeting) for m in meetings
+                )
+                presentations = Presentation.objects.bulk_create(
+                    Presentation(
+                        meeting=meetings[i % len(meetings)],
+                        presenting_state=state,
+                        registered_by=user,
+                        registered_at=meetings[0].created_at,
+                        kind="case",
+                        title=f"probe {i}",
+                        summary="s",
+                    )
+                    for i in range(n)
+                )
+                assign_perm("presentations.view_presentation", Group.objects.filter(pk=group.pk), presentations[0])
+                view_p = Permission.objects.get(codename="view_presentation")
+                PresentationGroupObjectPermission.objects.bulk_create(
+                    PresentationGroupObjectPermission(content_object=p, group=group, permission=view_p)
+                    for p in presentations[1:]
+                )
+                client = self.client_for(user.username)
+                for label, name in (
+                    ("meetings", "meetings:list"),
+                    ("presentations", "presentations:list"),
+                    ("what is due", "due:list"),
+                    ("calendar .ics", "due:ics"),
+                ):
+                    client.get(reverse(name))
+                    with CaptureQueriesContext(connection) as q:
+                        client.get(reverse(name))
+                    counts.setdefault(label, {})[n] = len(q.captured_queries)
+                transaction.set_rollback(True)
+        self.results["list_queries"] = counts
+        print("\nlist pages' queries with 10 and 1,000 visible rows:", flush=True)
+        for label, c in counts.items():
+            print(f"  {label:<16} {c[10]:3d} / {c[1000]:3d}  {'constant' if c[10] == c[1000] else 'GROWS'}", flush=True)
+
+    # ------------------------------------------------------------------ 3. sweep
+    def sweep(self):
+        from django.db import connection, transaction
+        from django.test.utils import CaptureQueriesContext
+
+        from accounts.models import User
+        from dief.testing import tor_version
+        from enforcement.models import ScheduledTransition
+        from enforcement.services import _planned, sweep
+        from meetings.models import Invitation, Meeting
+
+        with transaction.atomic():
+            president = User.objects.get(username="bench_president")
+            version = tor_version()
+            start = datetime.date(2300, 1, 1)
+            extra = Meeting.objects.bulk_create(
+                (
+                    Meeting(
+                        title=f"sweep {i}",
+                        start_date=start + datetime.timedelta(days=i),
+                        end_date=start + datetime.timedelta(days=i),
+                        venue="Geneva",
+                        host_session="csp",
+                        host_session_name="CSP",
+                        tor_version=version,
+                        convened_by=president,
+                        convened_on=start,
+                        created_by=president,
+                    )
+                    for i in range(10_000 - Meeting.objects.count())
+                ),
+                batch_size=2000,
+            )
+            Invitation.objects.bulk_create((Invitation(meeting=m) for m in extra), batch_size=2000)
+            ScheduledTransition.objects.bulk_create(
+                (ScheduledTransition(meeting=m, dedupe_key=k, **f) for m in extra for k, f in _planned(m).items()),
+                batch_size=5000,
+            )
+            now = datetime.datetime(2299, 1, 1, tzinfo=datetime.UTC)
+            ScheduledTransition.objects.filter(due_at__lte=now, applied_at__isnull=True).update(applied_at=now)
+            idle = []
+            for _ in range(5):
+                with CaptureQueriesContext(connection) as q:
+                    t = time.perf_counter()
+                    sweep(now)
+                    idle.append((time.perf_counter() - t) * 1000)
+            due = list(
+                ScheduledTransition.objects.filter(
+                    meeting__in=extra[:1000], action="reminder", params__days_before=14, deadline_key="invitation"
+                ).values_list("pk", flat=True)
+            )
+            first_due = min(m.start_date for m in extra[:1000])
+            at = datetime.datetime.combine(first_due - datetime.timedelta(days=400), datetime.time(), datetime.UTC)
+            ScheduledTransition.objects.filter(pk__in=due).update(due_at=at)
+            with CaptureQueriesContext(connection) as q2:
+                t = time.perf_counter()
+                applied = sweep(at)
+                busy = time.perf_counter() - t
+            transaction.set_rollback(True)
+        self.results["sweep"] = {
+            "meetings": 10_000,
+            "nothing_due_ms": statistics.median(idle),
+            "nothing_due_queries": len(q.captured_queries),
+            "due": applied,
+            "due_seconds": busy,
+            "due_queries": len(q2.captured_queries),
+        }
+        print(
+            f"\nsweep over 10,000 meetings: nothing due {statistics.median(idle):.1f} ms, "
+            f"{len(q.captured_queries)} queries; {applied} due: {busy:.2f} s, {len(q2.captured_queries)} queries",
+            flush=True,
+        )
+
+    # ------------------------------------------------------------------ 4. outbox
+    def outbox(self):
+        from django.core import mail
+        from django.db import connections
+
+        from accounts.models import User
+        from meetings.models import Meeting
+        from notifications.enums import NotificationKind
+        from notifications.models import Notification
+        from notifications.services import drain, queue
+
+        meeting = Meeting.objects.filter(title__startswith="DIEF benchmark").last()
+        recipients = list(User.objects.filter(username__startswith="bench_").order_by("pk")[:2000])
+        Notification.objects.filter(event__startswith="bench-outbox").delete()
+        queue(f"bench-outbox:{meeting.pk}", recipients, NotificationKind.INVITATION, meeting=meeting)
+        mail.outbox = []
+        workers = 2
+        t = time.perf_counter()
+
+        def work():
+            try:
+                drain(seconds=300)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=work) for _ in range(workers)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        elapsed = time.perf_counter() - t
+        sent = Notification.objects.filter(event__startswith="bench-outbox", sent_at__isnull=False).count()
+        self.results["outbox"] = {
+            "recipients": len(recipients),
+            "sent": sent,
+            "emails": len(mail.outbox),
+            "workers": workers,
+            "seconds": elapsed,
+        }
+        print(
+            f"\noutbox: {sent} of {len(recipients)} invitations sent by {workers} workers in {elapsed:.1f} s "
+            f"({len(mail.outbox)} emails)",
+            flush=True,
+        )
+        Notification.objects.filter(event__startswith="bench-outbox").delete()
+
+    # ------------------------------------------------------------------ 5. load
+    def load(self):
+        from django.conf import settings
+
+        users = {
+            u: self.client_for(u).cookies[settings.SESSION_COOKIE_NAME].value
+            for u in ("bench_busy0", "bench_secretariat")
+        }
+        pages = [
+            row["url"]
+            for row in self.results["pages"]["bench_busy0"].values()
+            if "url" in row and "bare" not in row["url"]
+        ]
+        port = _free_port()
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        server = subprocess.Popen(
+            [
+                str(gunicorn),
+                "dief.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "4",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        seconds = 15 if self.args.quick else 40
+        try:
+            for _ in range(100):
+                with socket.socket() as s:
+                    if s.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                time.sleep(0.2)
+            out = {}
+            for label, urls in (("bare view", ["/bench/bare/"]), ("page mix", pages)):
+                out[label] = self._locust(port, users, urls, seconds)
+            out["ratio_p95"] = out["page mix"]["p95_ms"] / max(out["bare view"]["p95_ms"], 0.1)
+            self.results["load"] = out
+            print(
+                f"\n16 clients, {seconds} s each: bare view p95 {out['bare view']['p95_ms']:.0f} ms "
+                f"({out['bare view']['rps']:.0f} req/s); page mix p95 {out['page mix']['p95_ms']:.0f} ms "
+                f"({out['page mix']['rps']:.0f} req/s); p95 ratio {out['ratio_p95']:.1f}x",
+                flush=True,
+            )
+        finally:
+            server.terminate()
+            server.wait(20)
+
+    def _locust(self, port, sessions, urls, seconds):
+        with tempfile.TemporaryDirectory() as tmp:
+            spec = Path(tmp) / "spec.json"
+            from django.conf import settings
+
+            spec.write_text(
+                json.dumps({"sessions": list(sessions.values()), "urls": urls, "cookie": settings.SESSION_COOKIE_NAME})
+            )
+            prefix = Path(tmp) / "stats"
+            locust = Path(sys.executable).parent / "locust"
+            subprocess.run(
+                [
+                    str(locust),
+                    "-f",
+                    str(ROOT / "benchmarks" / "locustfile.py"),
+                    "--headless",
+                    "-u",
+                    "16",
+                    "-r",
+                    "16",
+                    "--run-time",
+                    f"{seconds}s",
+                    "--host",
+                    f"http://127.0.0.1:{port}",
+                    "--csv",
+                    str(prefix),
+                    "--only-summary",
+                    "--stop-timeout",
+                    "5",
+                ],
+                env={**os.environ, "DIEF_BENCH_SPEC": str(spec)},
+                cwd=ROOT,
+                check=False,
+                timeout=seconds + 60,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            import csv
+
+            with open(f"{prefix}_stats.csv") as f:
+                total = next(r for r in csv.DictReader(f) if r["Name"] == "Aggregated")
+            return {
+                "requests": int(total["Request Count"]),
+                "failures": int(total["Failure Count"]),
+                "median_ms": float(total["Median Response Time"]),
+                "p95_ms": float(total["95%"]),
+                "rps": float(total["Requests/s"]),
+            }
+
+    # ------------------------------------------------------------------ report
+    def write(self):
+        out_dir = ROOT / "benchmarks" / "results"
+        out_dir.mkdir(exist_ok=True)
+        (out_dir / "latest.json").write_text(json.dumps(self.results, indent=2, default=str))
+        lines = [
+            "# Benchmark results",
+            "",
+            f"Run at {self.results['started_at']} (`make bench`).",
+            "",
+            "Data: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in self.results["data"].items()),
+            "",
+        ]
+        for persona, rows in self.results["pages"].items():
+            lines += [
+                f"## Pages for {persona}",
+                "",
+                "| page | median ms | p95 ms | x bare | queries | KB |",
+                "| --- | ---: | ---: | ---: | ---: | ---: |",
+            ]
+            for label, row in rows.items():
+                if "median_ms" in row:
+                    lines.append(
+                        f"| {label} | {row['median_ms']:.1f} | {row['p95_ms']:.1f} | {row['ratio']:.2f} | "
+                        f"{row['queries']} | {row['bytes'] / 1024:.1f} |"
+                    )
+            lines.append("")
+        if self.results["list_queries"]:
+            lines += [
+                "## List pages' queries, 10 and 1,000 visible rows",
+                "",
+                "| page | 10 | 1,000 |",
+                "| --- | ---: | ---: |",
+            ]
+            lines += [f"| {k} | {v[10]} | {v[1000]} |" for k, v in self.results["list_queries"].items()]
+            lines.append("")
+        if self.results["sweep"]:
+            s = self.results["sweep"]
+            lines += [
+                "## Sweep",
+                "",
+                f"- 10,000 meetings, nothing due: {s['nothing_due_ms']:.1f} ms, {s['nothing_due_queries']} queries",
+                f"- {s['due']} transitions due: {s['due_seconds']:.2f} s, {s['due_queries']} queries",
+                "",
+            ]
+        if self.results["outbox"]:
+            o = self.results["outbox"]
+            lines += [
+                "## Outbox",
+                "",
+                f"- {o['sent']} of {o['recipients']} invitation emails sent by {o['workers']} "
+                f"workers in {o['seconds']:.1f} s",
+                "",
+            ]
+        if self.results["load"]:
+            ld = self.results["load"]
+            lines += [
+                "## 16 clients (gunicorn, 4 workers, locust)",
+                "",
+                "| | requests | failures | median ms | p95 ms | req/s |",
+                "| --- | ---: | ---: | ---: | ---: | ---: |",
+            ]
+            for label in ("bare view", "page mix"):
+                r = ld[label]
+                lines.append(
+                    f"| {label} | {r['requests']} | {r['failures']} | {r['median_ms']:.0f} | "
+                    f"{r['p95_ms']:.0f} | {r['rps']:.0f} |"
+                )
+            lines += ["", f"p95 ratio: {ld['ratio_p95']:.1f}x", ""]
+        (out_dir / "latest.md").write_text("\n".join(lines))
+        print(f"\nwritten to {out_dir / 'latest.md'}", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fresh", action="store_true", help="drop and rebuild the benchmark database")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions, a shorter load run")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: pages,lists,sweep,outbox,load")
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    _ensure_database(url, args.fresh)
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+    bench = Bench(args)
+    bench.setup()
+    skip = set(filter(None, args.skip.split(",")))
+    for part, run in (
+        ("pages", bench.pages),
+        ("lists", bench.list_queries),
+        ("sweep", bench.sweep),
+        ("outbox", bench.outbox),
+        ("load", bench.load),
+    ):
+        if part not in skip and not (part == "load" and "pages" in skip):
+            run()
+    bench.write()
+
+
+if __name__ == "__main__":
+    main()
