@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dief.confidentiality import Classification, InformationType, InvestigationStatus
+from dief.forms import IsoDateField
 from states.forms import StatePickerField
 
 from .enums import Audience, OperationalUseAnswer, OperationalUsePurpose, WithholdingReason
@@ -59,8 +60,8 @@ class SearchForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Investigation"), choices=[("", _("any")), *InvestigationStatus.choices], required=False
     )
-    since = forms.DateField(label=_("Shared from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Shared until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = IsoDateField(label=_("Shared from"), required=False)
+    until = IsoDateField(label=_("Shared until"), required=False)
 
     def __init__(self, *args, countries, **kwargs):
         super().__init__(*args, **kwargs)

@@ -36,7 +36,12 @@ DUTY_KINDS = {
     NotificationKind.INVOLVED_STATE_NOTICE: (DeadlineKey.INVOLVED_STATE_RESPONSE,),
 }
 #: Kinds that only tell of something done, with no duty attached.
-NEWS_KINDS = {NotificationKind.REPLY_RECEIVED, NotificationKind.AGENDA_DISTRIBUTED, NotificationKind.AGENDA_REVISED}
+NEWS_KINDS = {
+    NotificationKind.REPLY_RECEIVED,
+    NotificationKind.AGENDA_DISTRIBUTED,
+    NotificationKind.AGENDA_REVISED,
+    NotificationKind.INFORMATION_SHARED,
+}
 
 
 def test_every_kind_of_email_is_classified_as_setting_a_duty_or_not():
@@ -92,7 +97,10 @@ def test_an_email_without_a_duty_renders_in_every_language(meeting, delegate_par
         delegate_party.save()
         Notification.objects.all().delete()
         email = services.render(_row(meeting, delegate_party, kind))
-        assert meeting.title in email.subject + email.body
+        if kind == NotificationKind.INFORMATION_SHARED:  # platform information: no meeting to name
+            assert email.subject and "/exchange/shares/" in email.body
+        else:
+            assert meeting.title in email.subject + email.body
 
 
 def test_the_invitation_names_the_deadlines_of_the_dates_when_it_is_sent(meeting, secretariat, delegate_party):
