@@ -22,6 +22,7 @@ LAYERS: list[tuple[str, str]] = [
         "sponsorship (rule 24) needs only meetings and the outbox",
     ),
     ("agenda", "the agenda puts presentations on the meeting's order of business (ToR rules 10, 11, 14)"),
+    ("platform", "the information exchange platform over presentations and documents (ToR rules 13, 15-16, 18-20)"),
     (
         "briefings",
         "after a meeting: briefings and follow-up arrangements (rules 21, 22), participation figures (rule 7); "
@@ -43,6 +44,7 @@ PLACES: dict[str, str] = {
     "dief.formats": "core",
     "dief.crypto": "core",
     "dief.timezones": "core",
+    "dief.confidentiality": "core",  # the words of classification and of rules 18-19, no queries
     "states": "people",
     "accounts": "people",
     "twofactor": "people",
@@ -54,6 +56,7 @@ PLACES: dict[str, str] = {
     "documents": "content",
     "sponsorship": "content",
     "agendas": "agenda",
+    "exchange": "platform",
     "briefings": "briefings",
     "participation": "briefings",
     "backups": "operations",

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "presentations",
     "documents",
     "agendas",
+    "exchange",
     "experts",
     "briefings",
     "participation",
@@ -331,6 +332,12 @@ DIEF_SWEEP_INTERVAL_SECONDS = env.float("DIEF_SWEEP_INTERVAL_SECONDS", default=6
 CELERY_BEAT_SCHEDULE = {
     "sweep": {
         "task": "enforcement.tasks.sweep",
+        "schedule": DIEF_SWEEP_INTERVAL_SECONDS,
+        "options": {"expires": max(DIEF_SWEEP_INTERVAL_SECONDS * 2, 30)},
+    },
+    # ToR rule 15: proposals to lift a classification whose objection period ended unopposed.
+    "lift-decisions": {
+        "task": "exchange.tasks.decide_due_lifts",
         "schedule": DIEF_SWEEP_INTERVAL_SECONDS,
         "options": {"expires": max(DIEF_SWEEP_INTERVAL_SECONDS * 2, 30)},
     },

@@ -120,3 +120,27 @@ def login_verified(client, user) -> None:
 def login_password_only(client, user) -> None:
     """Log ``client`` in with the password step alone (no second factor)."""
     client.force_login(user)
+
+
+def pdf_bytes(*texts: str) -> bytes:
+    """A real PDF (reportlab) with one page per text, for upload and stamping tests."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    for text in texts or ("page",):
+        page.drawString(72, 400, text)
+        page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def pdf_text(data: bytes) -> list[str]:
+    """The text of each page of a PDF (pypdf)."""
+    import io
+
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]

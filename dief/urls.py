@@ -58,5 +58,6 @@ urlpatterns = [
     path("briefings/", include("briefings.urls")),
     path("participation/", include("participation.urls")),
     path("sponsorship/", include("sponsorship.urls")),
+    path("exchange/", include("exchange.urls")),
     path(settings.DIEF_ADMIN_URL, admin.site.urls),
 ]

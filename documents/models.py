@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dief.confidentiality import Classification
+
 
 def _document_path(instance, filename):
     # Stored under a random name, outside any public URL; the original name is kept in a field.
@@ -41,6 +43,10 @@ class Document(models.Model):
         related_name="language_versions",
         verbose_name=_("language version of"),
     )
+    classification = models.PositiveSmallIntegerField(
+        _("classification (ToR rule 15)"), choices=Classification.choices, default=Classification.CONFIDENTIAL
+    )
+    classification_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["uploaded_at"]
@@ -62,10 +68,11 @@ class Document(models.Model):
                 condition=models.Q(version_of__isnull=True) | ~models.Q(language=""),
                 name="language_version_has_a_language",
             ),
+            # A document of a presentation, of an agenda, or of a higher app's object that links
+            # to it (an information record of the exchange platform); never of two at once.
             models.CheckConstraint(
-                condition=models.Q(presentation__isnull=False, agenda__isnull=True)
-                | models.Q(presentation__isnull=True, agenda__isnull=False),
-                name="document_belongs_to_one_thing",
+                condition=~models.Q(presentation__isnull=False, agenda__isnull=False),
+                name="document_belongs_to_at_most_one_thing",
             ),
         ]
         verbose_name = _("document")
@@ -77,14 +84,32 @@ class Document(models.Model):
 
 
 class DocumentAccess(models.Model):
-    """Who downloaded which document, and when."""
+    """One download: who, for which State, from which address, what, which exact file, when.
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="accesses")
+    The download id is stamped on every page of a marked PDF and resolves to this row. It
+    holds access events only, never content (ToR rule 17): the downloaded object is named by
+    its kind and id, the file by its SHA-256.
+    """
+
+    download_id = models.UUIDField(_("download id"), default=uuid.uuid4, unique=True, editable=False)
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="accesses")
+    #: What was downloaded when it is not a stored document ("record"), and its id.
+    object_kind = models.CharField(_("kind"), max_length=24, default="document")
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    accessed_at = models.DateTimeField()
+    state = models.ForeignKey(
+        "states.State", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("State")
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the file served"), max_length=64, blank=True)
+    classification = models.PositiveSmallIntegerField(choices=Classification.choices, null=True)
+    marked = models.BooleanField(_("stamped PDF"), default=False)
+    accessed_at = models.DateTimeField(_("time (UTC)"))
 
     class Meta:
         ordering = ["-accessed_at"]
+        verbose_name = _("download")
+        verbose_name_plural = _("downloads")
 
     def __str__(self):
         # No content (title, States, names): this is what the admin and logs show.

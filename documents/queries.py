@@ -6,6 +6,7 @@ from accounts.enums import Role
 from meetings.queries import is_chair_in_office, meetings_for_user
 from presentations.queries import presentations_for_user
 
+from . import registry
 from .models import Document
 
 
@@ -15,7 +16,9 @@ def documents_for_user(user):
     A presentation's documents: whoever sees the presentation (Secretariat, Chair, presenting,
     involved and participating States). An agenda's documents: the Secretariat and the Chair
     always, eligible States once the agenda is distributed. A non-state expert: only the
-    documents of its own presentation (ToR rules 8, 15).
+    documents of its own presentation (ToR rules 8, 15). Documents that a higher app opens (an
+    information record's documents, a document shared with a national authority user) come
+    from the scopes registered in :mod:`documents.registry`.
     """
     if user.is_authenticated and user.role == Role.EXPERT:
         return Document.objects.filter(presentation__in=presentations_for_user(user))
@@ -23,7 +26,10 @@ def documents_for_user(user):
     agenda_docs = Q(agenda__meeting__in=meetings)
     if not (user.is_authenticated and (user.role == Role.SECRETARIAT or is_chair_in_office(user))):
         agenda_docs &= Q(agenda__distributed_at__isnull=False)
-    return Document.objects.filter(Q(presentation__in=presentations_for_user(user)) | agenda_docs)
+    visible = Q(presentation__in=presentations_for_user(user)) | agenda_docs
+    for scope in registry.scopes():
+        visible |= scope(user)
+    return Document.objects.filter(visible)
 
 
 def sees_download_log(user, document) -> bool:

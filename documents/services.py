@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from dief import clock
+from dief.confidentiality import Classification
 from dief.errors import RuleViolation
 
 from .models import Document
@@ -179,8 +180,21 @@ def _check_language(language: str, version_of, presentation, agenda) -> None:
 
 
 @transaction.atomic
-def upload(*, by, uploaded, presentation=None, agenda=None, language: str = "", version_of=None) -> Document:
-    """Store ``uploaded`` (a Django UploadedFile) for a presentation or an agenda.
+def upload(
+    *,
+    by,
+    uploaded,
+    presentation=None,
+    agenda=None,
+    language: str = "",
+    version_of=None,
+    classification=Classification.CONFIDENTIAL,
+    standalone=False,
+) -> Document:
+    """Store ``uploaded`` (a Django UploadedFile) for a presentation or an agenda, or, with
+    ``standalone=True``, for a higher app that links to it and has checked who may add it (an
+    information record). ``classification`` is the provider's (ToR rule 15); ``language`` and
+    ``version_of`` make it a language version of another document (ToR rule 23).
 
     Refuses files over ``DIEF_MAX_UPLOAD_BYTES`` and files whose content is not an allowed
     type, whatever their name says. Stored under a random name outside any public URL.
@@ -191,6 +205,10 @@ def upload(*, by, uploaded, presentation=None, agenda=None, language: str = "", 
     """
     if presentation is not None and not can_upload_to_presentation(by, presentation):
         raise RuleViolation(_("Only the presenting State or the Secretariat adds documents to a presentation."), "12")
+    if presentation is None and agenda is None and not standalone:
+        raise RuleViolation(_("A document belongs to a presentation or an agenda."))
+    if classification not in Classification.values:
+        raise RuleViolation(_("Choose a classification (ToR rule 15)."), "15")
     if agenda is not None and not (by.is_active and by.role == Role.SECRETARIAT):
         raise RuleViolation(_("The Secretariat adds the agenda's supporting documents (ToR rule 10)."), "10")
     _check_language(language, version_of, presentation, agenda)
@@ -207,7 +225,9 @@ def upload(*, by, uploaded, presentation=None, agenda=None, language: str = "", 
     for chunk in uploaded.chunks():
         digest.update(chunk)
     uploaded.seek(0)
-    same = Document.objects.filter(presentation=presentation, agenda=agenda, sha256=digest.hexdigest()).first()
+    same = None
+    if not standalone:
+        same = Document.objects.filter(presentation=presentation, agenda=agenda, sha256=digest.hexdigest()).first()
     if same is not None:  # a double click or a retry: the document is there already
         return same
     document = Document(
@@ -221,6 +241,7 @@ def upload(*, by, uploaded, presentation=None, agenda=None, language: str = "", 
         uploaded_at=clock.now(),
         language=language,
         version_of=version_of,
+        classification=classification,
     )
     document.file.save("upload", File(uploaded), save=False)
     try:

@@ -3,4 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "documents"
-urlpatterns = [path("<uuid:token>/", views.download, name="download")]
+urlpatterns = [
+    path("downloads/", views.download_lookup, name="download_lookup"),
+    path("<uuid:token>/", views.download, name="download"),
+]

@@ -1,10 +1,15 @@
-from django.http import FileResponse
+import uuid
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.enums import Role
 from accounts.security import object_for_user_or_404
-from dief import clock
 from dief.errors import RuleViolation
 
+from . import downloads
 from .models import DocumentAccess
 from .queries import documents_for_user
 
@@ -41,15 +46,37 @@ def language_version_fields(request) -> dict:
 
 
 def download(request, token):
-    """Serve a document to someone who may read it, and log who read what and when."""
+    """Serve a document to someone who may read it: logged, and stamped if it is a PDF."""
     document = object_for_user_or_404(documents_for_user(request.user), token=token)
-    DocumentAccess.objects.create(document=document, user=request.user, accessed_at=clock.now())
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        return downloads.serve(
+            request,
+            data=data,
+            filename=document.original_name,
+            content_type=document.content_type,
+            classification=document.classification,
+            document=document,
+        )
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+        return redirect("home")
+
+
+def download_lookup(request):
+    """The Secretariat resolves a download id found on a copy to its access-log row (ToR
+    rule 15): who, which State, from where, what, which file, when. Nothing of the content."""
+    user = request.user
+    if not (user.is_active and user.role == Role.SECRETARIAT and not user.is_superuser):
+        raise Http404
+    query = request.GET.get("id", "").strip()[:64]
+    access = None
+    searched = bool(query)
+    try:
+        download_id = uuid.UUID(query)
+    except ValueError:  # not a download id: nothing found, never a 500
+        download_id = None
+    if download_id is not None:
+        access = DocumentAccess.objects.select_related("user", "state").filter(download_id=download_id).first()
+    return render(request, "documents/download_lookup.html", {"q": query, "access": access, "searched": searched})

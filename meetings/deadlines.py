@@ -245,3 +245,14 @@ def decision_period_ends_at(last_day: datetime.date, time_zone: str) -> datetime
     Returns the aware UTC instant; raises ``zoneinfo.ZoneInfoNotFoundError`` for an unknown zone.
     """
     return end_of_day(last_day, time_zone)
+#: ToR rule 15 sets no period for objecting to a lifted classification; the platform gives
+#: the participants as long as the rule 8 silence procedure gives States Parties.
+LIFT_OBJECTION_DAYS = 5
+
+
+def lift_objections_close_at(proposed_at: datetime.datetime, time_zone: str) -> datetime.datetime:
+    """ToR rule 15: participants may object to lifting a classification until the end of the
+    fifth calendar day after the day of the provider's proposal, in ``time_zone``. Takes and
+    returns aware instants (UTC)."""
+    day = proposed_at.astimezone(ZoneInfo(time_zone)).date()
+    return end_of_day(day + datetime.timedelta(days=LIFT_OBJECTION_DAYS), time_zone)

@@ -31,3 +31,4 @@ class NotificationKind(models.TextChoices):
     BRIEFING_DELIVERED = "briefing_delivered", _("a briefing was delivered")
     ARRANGEMENT_RECORDED = "arrangement_recorded", _("a follow-up arrangement names your State")
     SPONSORSHIP_UPDATED = "sponsorship_updated", _("a sponsorship request was decided")
+    INFORMATION_SHARED = "information_shared", _("information shared with a national authority user")

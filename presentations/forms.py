@@ -2,7 +2,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from states.forms import StatePickerField
+from dief.confidentiality import Classification, InformationType, InvestigationStatus
+from dief.forms import SafeModelMultipleChoiceField
+from states.forms import StatePickerField, grouped_state_choices
+from states.models import State
 
 from .enums import PresentationKind, RightOfReply
 
@@ -24,6 +27,14 @@ class PresentationForm(forms.Form):
     consent_legally_required = forms.BooleanField(
         label=_("Our law requires the consent of the involved States (ToR rule 12)"), required=False
     )
+    classification = forms.TypedChoiceField(
+        label=_("Your classification (ToR rule 15)"),
+        choices=[(c.value, c.label) for c in Classification if c != Classification.LIFTED],
+        coerce=int,
+        initial=Classification.CONFIDENTIAL,
+        required=False,
+        empty_value=int(Classification.CONFIDENTIAL),
+    )
 
     def __init__(self, *args, meetings, open_meetings=None, **kwargs):
         """``meetings``: every meeting the user sees (what a posted value may name; the service
@@ -35,6 +46,39 @@ class PresentationForm(forms.Form):
         field.queryset = meetings
         if open_meetings is not None:
             field.choices = [("", "---------")] + [(m.pk, m.title) for m in open_meetings]
+
+
+class PresentationInformationForm(forms.Form):
+    """The rule 18 fields and rule 19 types of a presentation, the same as a platform record's."""
+
+    information_types = forms.MultipleChoiceField(
+        label=_("Types of information (ToR rule 19)"),
+        choices=InformationType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    diversion_details = forms.CharField(label=_("Details of the diversion"), widget=forms.Textarea, required=False)
+    discovery_details = forms.CharField(label=_("Details of its discovery"), widget=forms.Textarea, required=False)
+    discovery_timeliness = forms.CharField(label=_("Timeliness of discovery"), required=False)
+    ways_and_methods = forms.CharField(label=_("Ways and methods used"), widget=forms.Textarea, required=False)
+    actors_involved = forms.CharField(
+        label=_("Actors involved (where appropriate)"), widget=forms.Textarea, required=False
+    )
+    investigation_status = forms.ChoiceField(
+        label=_("Investigation"), choices=[("", "—"), *InvestigationStatus.choices], required=False
+    )
+    countries = SafeModelMultipleChoiceField(
+        label=_("Countries concerned"),
+        queryset=State.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (Cmd on a Mac) to choose several."),
+    )
+    routes = forms.CharField(label=_("Routes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["countries"].choices = grouped_state_choices(State.objects.all())
 
 
 class InvolvedStatesForm(forms.Form):
@@ -85,3 +129,11 @@ class DocumentForm(forms.Form):
         self.fields["version_of"].choices = [("", _("none: a new document"))] + [
             (d.pk, d.original_name) for d in originals
         ]
+    classification = forms.TypedChoiceField(
+        label=_("Classification of this document (ToR rule 15)"),
+        choices=[(c.value, c.label) for c in Classification if c != Classification.LIFTED],
+        coerce=int,
+        initial=Classification.CONFIDENTIAL,
+        required=False,
+        empty_value=int(Classification.CONFIDENTIAL),
+    )

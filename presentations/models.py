@@ -5,12 +5,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from dief.confidentiality import DiversionInformation
+
 from .enums import Consent, PresentationKind, PresentationStatus, RightOfReply
 
 
-class Presentation(models.Model):
+class Presentation(DiversionInformation):
     """A State's registered intention to present at a meeting. Confidential (rule 14):
-    reached only through :func:`presentations.queries.presentations_for_user`."""
+    reached only through :func:`presentations.queries.presentations_for_user`. Carries the
+    rule 18 fields, the rule 19 types and the presenting State's classification (rule 15)."""
 
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="presentations")
     presenting_state = models.ForeignKey(
@@ -30,6 +33,9 @@ class Presentation(models.Model):
         _("status"), max_length=12, choices=PresentationStatus.choices, default=PresentationStatus.REGISTERED
     )
     involved_states_notified_at = models.DateTimeField(_("involved States notified at"), null=True, blank=True)
+    countries = models.ManyToManyField(
+        "states.State", verbose_name=_("countries concerned"), blank=True, related_name="+"
+    )
     # ToR rules 11, 12: set, through services.mark_on_adopted_agenda, by the adoption of an agenda
     # that lists the presentation: it is given at the meeting, so the right of reply exists.
     on_adopted_agenda_at = models.DateTimeField(_("on the adopted agenda since"), null=True, blank=True)

@@ -10,6 +10,7 @@ from guardian.shortcuts import assign_perm
 from accounts.enums import Role
 from accounts.models import User
 from dief import clock
+from dief.confidentiality import Classification, normalise_types
 from dief.errors import RuleViolation
 from dief.permits import ALLOWED, Verdict, refuse
 from meetings.deadlines import meeting_deadline
@@ -29,6 +30,17 @@ from states.models import State
 from .enums import Consent, ConsentStanding, PresentationKind, PresentationStatus, RightOfReply
 from .models import InvolvedState, Presentation, PresentationGroupObjectPermission, Reply
 from .queries import VIEW_PRESENTATION
+
+#: The rule 18 fields a presentation shares with the platform's records.
+TYPED_FIELDS = (
+    "diversion_details",
+    "discovery_details",
+    "discovery_timeliness",
+    "ways_and_methods",
+    "actors_involved",
+    "investigation_status",
+    "routes",
+)
 
 
 def _require_delegate_of_eligible_state(user) -> None:
@@ -160,9 +172,23 @@ def sync_meeting_presentations_access(meeting: Meeting) -> None:
 
 @transaction.atomic
 def register_presentation(
-    *, by: User, meeting: Meeting, kind: str, title: str, summary: str, consent_legally_required: bool = False
+    *,
+    by: User,
+    meeting: Meeting,
+    kind: str,
+    title: str,
+    summary: str,
+    consent_legally_required: bool = False,
+    classification: int = Classification.CONFIDENTIAL,
+    information_types=(),
+    countries=(),
+    **typed_fields,
 ) -> Presentation:
     """ToR rule 11: register the intention of ``by``'s State to present at ``meeting``.
+
+    The presenting State gives its classification (rule 15) and, if it wishes, the rule 18
+    fields (``typed_fields``: diversion_details, discovery_details, discovery_timeliness,
+    ways_and_methods, actors_involved, investigation_status, routes) and rule 19 types.
 
     Open at any time, even before the invitation, until the agenda is adopted. Returns the
     :class:`Presentation`; raises :class:`RuleViolation` and changes nothing.
@@ -175,6 +201,10 @@ def register_presentation(
     ).first()
     if same is not None:  # a double click or a retry: the registration exists already
         return same
+    if classification not in Classification.values or classification == Classification.LIFTED:
+        raise RuleViolation(_("Choose your classification (ToR rule 15)."), "15")
+    if set(typed_fields) - set(TYPED_FIELDS):
+        raise TypeError(f"unknown presentation fields: {sorted(set(typed_fields) - set(TYPED_FIELDS))}")
     if kind not in PresentationKind.values:
         raise RuleViolation(_("Choose a case of diversion or other diversion-related information (ToR rule 11)."), "11")
     presentation = Presentation.objects.create(
@@ -186,8 +216,33 @@ def register_presentation(
         title=title.strip(),
         summary=summary.strip(),
         consent_legally_required=consent_legally_required,
+        classification=classification,
+        information_types=normalise_types(information_types or ()),
+        **{k: (v or "").strip() for k, v in typed_fields.items() if k in TYPED_FIELDS},
     )
+    if countries:
+        presentation.countries.set(countries)
     sync_presentation_access(presentation)
+    return presentation
+
+
+@transaction.atomic
+def describe_presentation(
+    *, by: User, presentation: Presentation, information_types=(), countries=(), **typed_fields
+) -> Presentation:
+    """The presenting State gives its presentation the rule 18 fields (``typed_fields``, see
+    :data:`TYPED_FIELDS`), the rule 19 types (letters a-g) and the countries concerned, the
+    same fields as a platform record (ToR rules 13, 18, 19). Returns the presentation; raises
+    :class:`RuleViolation` for anyone but a delegate of the presenting State."""
+    _require_presenting_delegate(by, presentation)
+    if set(typed_fields) - set(TYPED_FIELDS):
+        raise TypeError(f"unknown presentation fields: {sorted(set(typed_fields) - set(TYPED_FIELDS))}")
+    presentation = Presentation.objects.select_for_update().get(pk=presentation.pk)
+    presentation.information_types = normalise_types(information_types or ())
+    for field, value in typed_fields.items():
+        setattr(presentation, field, (value or "").strip())
+    presentation.save(update_fields=["information_types", *typed_fields])
+    presentation.countries.set(countries)
     return presentation
 
 

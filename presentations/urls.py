@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/reply/", views.reply, name="reply"),
     path("<int:pk>/consent/", views.consent, name="consent"),
     path("<int:pk>/right-of-reply/<int:involved_pk>/", views.right_of_reply, name="right_of_reply"),
+    path("<int:pk>/information/", views.describe, name="describe"),
     path("<int:pk>/documents/", views.upload, name="upload"),
 ]

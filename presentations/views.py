@@ -23,7 +23,15 @@ from states.queries import eligible_states
 
 from . import services
 from .enums import ConsentStanding
-from .forms import ConsentForm, DocumentForm, InvolvedStatesForm, PresentationForm, ReplyForm, RightOfReplyForm
+from .forms import (
+    ConsentForm,
+    DocumentForm,
+    InvolvedStatesForm,
+    PresentationForm,
+    PresentationInformationForm,
+    ReplyForm,
+    RightOfReplyForm,
+)
 from .models import InvolvedState
 from .queries import presentations_for_user
 
@@ -144,6 +152,15 @@ def presentation_detail(request, pk):
         "consent_form": ConsentForm(),
         "ror_form": RightOfReplyForm(),
         "document_form": DocumentForm(originals=presentation.documents.filter(version_of__isnull=True)),
+        "information_form": PresentationInformationForm(
+            initial={
+                "information_types": list(presentation.information_types),
+                "countries": list(presentation.countries.values_list("pk", flat=True)),
+                **{f: getattr(presentation, f) for f in services.TYPED_FIELDS},
+            }
+        )
+        if is_presenting
+        else None,
         "notice_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_NOTICE),
         "response_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_RESPONSE),
     }
@@ -224,13 +241,28 @@ def right_of_reply(request, pk, involved_pk):
 
 
 @require_POST
+def describe(request, pk):
+    def action(presentation):
+        form = PresentationInformationForm(request.POST)
+        if not form.is_valid():
+            raise RuleViolation(_("Check the fields of the information (ToR rules 18, 19)."), "18")
+        services.describe_presentation(by=request.user, presentation=presentation, **form.cleaned_data)
+        return _("The information of the presentation is recorded (ToR rules 18, 19).")
+
+    return _act(request, pk, action)
+
+
+@require_POST
 def upload(request, pk):
     def action(presentation):
+        level = request.POST.get("classification", "")
+        level = int(level) if level.isdigit() and len(level) < 3 else presentation.classification
         document_services.upload(
             by=request.user,
             uploaded=uploaded_file(request),
             presentation=presentation,
             **language_version_fields(request),
+            classification=max(level, presentation.classification),
         )
         return _("Document added.")
 

@@ -7,11 +7,11 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from dief.testing import login_verified
+from dief.testing import login_verified, pdf_bytes
 from documents import services
 from presentations import services as presentation_services
 
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes("Report")
 EARLY = datetime.datetime(2099, 1, 5, 9, 0, tzinfo=datetime.UTC)
 
 

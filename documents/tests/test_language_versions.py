@@ -9,14 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dief.errors import RuleViolation
-from dief.testing import login_verified
+from dief.testing import login_verified, pdf_bytes
 from documents import services
 from presentations import services as presentation_services
 from presentations.services import register_delegation
 
 
 def pdf(tag: str) -> bytes:
-    return f"%PDF-1.7\n% {tag}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".encode()
+    return pdf_bytes(f"Version {tag}")
 
 
 @pytest.fixture

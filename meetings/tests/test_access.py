@@ -168,9 +168,11 @@ def url_for(name, pattern, meeting, objects):
         "involved_pk": objects["involved"].pk,
         "token": objects["document"].token,
         "state_pk": objects["involved"].state_id,
+        "kind": "record",
         "direction": "up",
     }
-    return reverse(name, kwargs={k: ids[k] for k in keys})
+    # Other apps' URLs (their own access tests walk them with their objects) get a made-up id.
+    return reverse(name, kwargs={k: ids.get(k, 1) for k in keys})
 
 
 def meeting_urls(meeting, objects=None):

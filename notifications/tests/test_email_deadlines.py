@@ -58,6 +58,7 @@ NEWS_KINDS = {
     NotificationKind.BRIEFING_DELIVERED,
     NotificationKind.ARRANGEMENT_RECORDED,
     NotificationKind.SPONSORSHIP_UPDATED,
+    NotificationKind.INFORMATION_SHARED,
 }
 #: Kinds about one's own account, with no meeting and no ToR deadline (accounts' tests cover them).
 ACCOUNT_KINDS = {NotificationKind.ENROLMENT_LINK}
@@ -144,7 +145,10 @@ def test_an_email_without_a_duty_renders_in_every_language(meeting, delegate_par
         delegate_party.save()
         Notification.objects.all().delete()
         email = services.render(_row(meeting, delegate_party, kind))
-        assert meeting.title in email.subject + email.body
+        if kind == NotificationKind.INFORMATION_SHARED:  # platform information: no meeting to name
+            assert email.subject and "/exchange/shares/" in email.body
+        else:
+            assert meeting.title in email.subject + email.body
 
 
 def test_the_invitation_names_the_deadlines_of_the_dates_when_it_is_sent(meeting, secretariat, delegate_party):

@@ -38,6 +38,7 @@ class Command(BaseCommand):
             users = {p[0]: self._persona(*p) for p in PERSONAS}
             self._chair(users)
             self._meetings(users)
+            self._platform(users)
         if not quiet_logins:
             self._print_logins()
 
@@ -189,6 +190,62 @@ class Command(BaseCommand):
             "the WGETI: post-shipment controls and information sharing on lost or stolen items.",
             presentations=[case],
         )
+
+    def _platform(self, users):
+        """A few records on the information exchange platform (ToR rules 13, 15, 16, 18-20)."""
+        from dief.confidentiality import Classification
+        from exchange import services as exchange_services
+        from exchange.enums import Audience
+        from exchange.models import Record
+        from presentations.models import Presentation
+
+        if Record.objects.exists():
+            return
+        for user in users.values():  # the command acts for these users, as their requests would
+            user.is_verified = lambda: True
+        fra, mex, bgd = users["delegate_fra"], users["delegate_mex"], users["delegate_bgd"]
+        presentation = Presentation.objects.filter(presenting_state=fra.state).first()
+        port = exchange_services.share_record(
+            by=fra,
+            title="Rifles re-exported through a transshipment port",
+            audience=Audience.ALL_ELIGIBLE,
+            information_types=["b", "e", "f"],
+            presentation=presentation,
+            diversion_details="Rifles authorised for a State end user were re-exported without authorisation.",
+            discovery_details="Detected by a post-shipment verification that found the crates empty.",
+            discovery_timeliness="Eight months after delivery.",
+            ways_and_methods="Relabelled as agricultural machinery parts; forged bills of lading.",
+            investigation_status="ongoing",
+            routes="Port of export - transshipment port - land route to the final destination.",
+            countries=[mex.state],
+        )
+        exchange_services.share_record(
+            by=fra,
+            title="Broker offering forged end-user certificates",
+            audience=Audience.CHOSEN,
+            states=[mex.state, bgd.state],
+            information_types=["a", "c"],
+            classification=Classification.DELEGATES_ONLY,
+            diversion_details="A broker offered end-user certificates of a ministry that never issued them.",
+            actors_involved="One broker registered in a free zone.",
+            investigation_status="closed",
+        )
+        exchange_services.share_record(
+            by=mex,
+            title="Ammunition diverted from a private security company",
+            audience=Audience.ALL_ELIGIBLE,
+            information_types=["d", "g"],
+            diversion_details="Ammunition declared lost by a licensed private security company.",
+            investigation_status="ongoing",
+        )
+        exchange_services.share_with_authority(by=fra, recipient=users["authority_fra"], record=port)
+        exchange_services.request_operational_use(
+            by=mex, record=port, purpose="enforcement", explanation="To support our own proceedings."
+        )
+        contact = exchange_services.submit_contact(
+            by=fra, authority="Direction générale des douanes", contact="enforcement-contact@example.org"
+        )
+        exchange_services.verify_contact(by=users["secretariat"], contact=contact)
 
     def _print_logins(self):
         url = settings.SITE_URL.rstrip("/")

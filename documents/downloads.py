@@ -1,0 +1,95 @@
+"""Every download is logged and, for a PDF, marked (ToR rules 14, 15).
+
+A PDF is stamped on each page with the recipient's name and State, the UTC time, the
+classification and a download id; the id resolves to exactly one :class:`DocumentAccess`
+row. Other files are served as attachments that no cache keeps. The log holds access events
+only, never content (ToR rule 17).
+"""
+
+import hashlib
+
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from dief import clock
+from dief.confidentiality import Classification
+from dief.errors import RuleViolation
+
+from .models import DocumentAccess
+from .stamping import UnreadablePdf, stamp_pdf
+
+PDF = "application/pdf"
+
+
+def client_ip(request) -> str | None:
+    """The address the request came from (``REMOTE_ADDR``: the proxy in front sets it)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def stamp_lines(access: DocumentAccess, user) -> list[str]:
+    """The marking of one download, in English (the stamp is read by whoever holds the copy)."""
+    with override("en"):
+        state = user.state.name if user.state_id else str(_("no State"))
+        return [
+            f"{Classification.short(access.classification)} - ToR rule 15",
+            f"Downloaded by {user.get_full_name() or user.username} ({state})"
+            f" at {access.accessed_at:%Y-%m-%d %H:%M:%S} UTC",
+            f"Download id {access.download_id}",
+        ]
+
+
+def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    from django.utils.http import content_disposition_header
+
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@transaction.atomic
+def serve(
+    request,
+    *,
+    data: bytes,
+    filename: str,
+    content_type: str,
+    classification: int,
+    document=None,
+    object_kind: str = "document",
+    object_id: int | None = None,
+) -> HttpResponse:
+    """Log the download of ``data`` by ``request.user`` and return the response.
+
+    A PDF comes back stamped on every page; its SHA-256 (of the stamped file, unique to this
+    download) is logged. Raises :class:`RuleViolation` and logs nothing when a PDF cannot be
+    read to be stamped (it is never served unmarked).
+    """
+    user = request.user
+    access = DocumentAccess.objects.create(
+        document=document,
+        object_kind=object_kind,
+        object_id=object_id if object_id is not None else getattr(document, "pk", None),
+        user=user,
+        state_id=user.state_id,
+        ip_address=client_ip(request),
+        classification=classification,
+        marked=content_type == PDF,
+        accessed_at=clock.now(),
+    )
+    if content_type == PDF:
+        try:
+            data = stamp_pdf(data, stamp_lines(access, user))
+        except UnreadablePdf as exc:
+            transaction.set_rollback(True)
+            raise RuleViolation(
+                _("This PDF cannot be marked for download, so it is not served (ToR rule 15).")
+            ) from exc
+    access.sha256 = hashlib.sha256(data).hexdigest()
+    access.save(update_fields=["sha256"])
+    response = _attachment(data, filename, content_type)
+    response["X-Download-Id"] = str(access.download_id)
+    return response

@@ -1,0 +1,115 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dief.confidentiality import Classification, InformationType, InvestigationStatus
+from dief.forms import IsoDateField
+from states.forms import StatePickerField
+
+from .enums import Audience, OperationalUseAnswer, OperationalUsePurpose, WithholdingReason
+
+SHARING_LEVELS = [(c.value, c.label) for c in Classification if c != Classification.LIFTED]
+
+
+class RecordForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    information_types = forms.MultipleChoiceField(
+        label=_("Types of information (ToR rule 19)"),
+        choices=InformationType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    diversion_details = forms.CharField(label=_("Details of the diversion"), widget=forms.Textarea, required=False)
+    discovery_details = forms.CharField(label=_("Details of its discovery"), widget=forms.Textarea, required=False)
+    discovery_timeliness = forms.CharField(label=_("Timeliness of discovery"), required=False)
+    ways_and_methods = forms.CharField(label=_("Ways and methods used"), widget=forms.Textarea, required=False)
+    actors_involved = forms.CharField(
+        label=_("Actors involved (where appropriate)"), widget=forms.Textarea, required=False
+    )
+    investigation_status = forms.ChoiceField(
+        label=_("Investigation"), choices=[("", "—"), *InvestigationStatus.choices], required=False
+    )
+    countries = StatePickerField(label=_("Countries concerned"), required=False)
+    routes = forms.CharField(label=_("Routes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    classification = forms.TypedChoiceField(
+        label=_("Your classification (ToR rule 15)"), choices=SHARING_LEVELS, coerce=int, initial=1
+    )
+    audience = forms.ChoiceField(
+        label=_("Share with (ToR rule 13)"), choices=Audience.choices, widget=forms.RadioSelect, initial="all"
+    )
+    states = StatePickerField(
+        label=_("Chosen States"),
+        required=False,
+        help_text=_("Only when sharing with chosen States; the States are grouped by region."),
+    )
+
+    def __init__(self, *args, states, countries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["states"].set_states(states)
+        self.fields["countries"].set_states(countries)
+
+
+class WithholdForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason (ToR rule 13)"), choices=WithholdingReason.choices)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Text"), required=False, max_length=200)
+    type = forms.ChoiceField(
+        label=_("Type (ToR rule 19)"), choices=[("", _("any")), *InformationType.choices], required=False
+    )
+    country = forms.ModelChoiceField(label=_("Country"), queryset=None, required=False)
+    status = forms.ChoiceField(
+        label=_("Investigation"), choices=[("", _("any")), *InvestigationStatus.choices], required=False
+    )
+    since = IsoDateField(label=_("Shared from"), required=False)
+    until = IsoDateField(label=_("Shared until"), required=False)
+
+    def __init__(self, *args, countries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = countries
+
+
+class ClassificationForm(forms.Form):
+    classification = forms.TypedChoiceField(label=_("Classification"), choices=Classification.choices, coerce=int)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31)
+
+
+class ShareForm(forms.Form):
+    recipient = forms.ModelChoiceField(label=_("National authority user of your State"), queryset=None)
+
+    def __init__(self, *args, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = recipients
+
+
+class OperationalUseForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose (ToR rule 16)"), choices=OperationalUsePurpose.choices)
+    explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class OperationalUseAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[(OperationalUseAnswer.AGREED, _("agree")), (OperationalUseAnswer.REFUSED, _("refuse"))],
+    )
+    note = forms.CharField(label=_("Conditions or reasons"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ConcernForm(forms.Form):
+    concerned_state = forms.ModelChoiceField(label=_("Participant concerned"), queryset=None)
+    description = forms.CharField(label=_("What is suspected"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, states, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["concerned_state"].queryset = states
+
+
+class ConcernAnswerForm(forms.Form):
+    explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 4}))
+    remedial_measures = forms.CharField(
+        label=_("Remedial measures"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ContactForm(forms.Form):
+    authority = forms.CharField(label=_("Enforcement authority"), max_length=200)
+    contact = forms.CharField(label=_("Contact details"), widget=forms.Textarea(attrs={"rows": 3}))

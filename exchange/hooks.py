@@ -1,0 +1,21 @@
+"""Plugging the platform into the lower apps' registries (no upward import)."""
+
+from documents.registry import document_scope
+from notifications.enums import NotificationKind
+from notifications.registry import entitlement
+
+from .models import Share
+from .queries import record_documents_scope
+from .tasks import share_is_live
+
+document_scope(record_documents_scope)
+
+
+@entitlement(NotificationKind.INFORMATION_SHARED)
+def still_shared(notification) -> bool:
+    """ToR rule 16: the notice of a share leaves only while the share is still live."""
+    share = Share.objects.select_related("recipient").filter(pk=notification.subject_id).first()
+    if share is None:
+        return False
+    share.recipient.is_verified = lambda: True  # acting for the recipient, as the task does
+    return share_is_live(share)

@@ -1,0 +1,217 @@
+"""The one way to reach the platform's objects (ToR rules 13, 15, 16, 20). Every view,
+search, facet, download and task asks here; an object outside these querysets is a 404."""
+
+import datetime
+
+from django.db import connection
+from django.db.models import Count, Q
+
+from accounts.enums import Role
+from dief.confidentiality import NATIONAL_AUTHORITY_MAX, InformationType
+from meetings.queries import is_chair_in_office, is_verified, procedural_today
+from presentations.models import PresentationGroupObjectPermission
+
+from .enums import Audience, ContactStatus
+from .models import (
+    DisclosureConcern,
+    EnforcementContact,
+    OperationalUseRequest,
+    Record,
+    RecordGroupObjectPermission,
+    Share,
+)
+
+VIEW_RECORD = "view_record"
+
+
+def _eligible_state_id(user) -> int | None:
+    """``user``'s State if it is eligible today (ToR rule 6), else None."""
+    if user.state_id and user.state.is_eligible(procedural_today()):
+        return user.state_id
+    return None
+
+
+def records_seen_by_state(state):
+    """Records the delegates of ``state`` see: its own, those to all eligible States, and
+    those whose view permission went to its group (django-guardian direct foreign keys; no
+    global permission, no user permission and no superuser counts)."""
+    granted = RecordGroupObjectPermission.objects.filter(
+        group_id=state.group_id, permission__codename=VIEW_RECORD
+    ).values("content_object_id")
+    return Record.objects.filter(Q(audience=Audience.ALL_ELIGIBLE) | Q(provider_state=state) | Q(pk__in=granted))
+
+
+def acts_as_delegate(user) -> bool:
+    """True if ``user`` is an active delegate of a State eligible today (ToR rule 6); says
+    nothing of a session (services and tasks ask this)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and not user.is_superuser
+        and user.role == Role.DELEGATE
+        and _eligible_state_id(user) is not None
+    )
+
+
+def is_delegate_of_eligible_state(user) -> bool:
+    """:func:`acts_as_delegate` with a session verified by a second factor (views ask this)."""
+    return is_verified(user) and acts_as_delegate(user)
+
+
+def records_for_user(user):
+    """Information records ``user`` may see, as a queryset (ToR rules 13, 16).
+
+    A delegate of a State eligible today sees what its State sees
+    (:func:`records_seen_by_state`). A national authority user sees the records its own
+    State's delegates shared with it by name, while the share is active, the classification
+    lets them reach national authorities (rule 16) and its State still sees them. The
+    Secretariat, the Chair as such, the CSP President, experts, superusers and everybody
+    without a verified session see none.
+    """
+    if not is_verified(user) or user.is_superuser:
+        return Record.objects.none()
+    state_id = _eligible_state_id(user)
+    if state_id is None:
+        return Record.objects.none()
+    if user.role == Role.DELEGATE:
+        return records_seen_by_state(user.state)
+    if user.role == Role.NATIONAL_AUTHORITY:
+        shared = Share.objects.filter(
+            recipient=user, state_id=state_id, revoked_at__isnull=True, record__isnull=False
+        ).values("record_id")
+        return records_seen_by_state(user.state).filter(pk__in=shared, classification__lte=NATIONAL_AUTHORITY_MAX)
+    return Record.objects.none()
+
+
+def document_visible_to_state_q(state) -> Q:
+    """Documents the delegates of ``state`` reach through a record or a presentation."""
+    presentations = PresentationGroupObjectPermission.objects.filter(group_id=state.group_id).values(
+        "content_object_id"
+    )
+    return Q(record_link__record__in=records_seen_by_state(state)) | Q(presentation__in=presentations)
+
+
+def record_documents_scope(user) -> Q:
+    """The documents ``user`` reaches on the platform: a delegate, those of the records it
+    sees; a national authority user, the documents shared with it by name (ToR rule 16)."""
+    nothing = Q(pk__in=[])
+    if not is_verified(user) or user.is_superuser:
+        return nothing
+    if user.role == Role.DELEGATE:
+        if _eligible_state_id(user) is None:
+            return nothing
+        return Q(record_link__record__in=records_for_user(user))
+    if user.role == Role.NATIONAL_AUTHORITY and _eligible_state_id(user) is not None:
+        shared = Share.objects.filter(
+            recipient=user, state_id=user.state_id, revoked_at__isnull=True, document__isnull=False
+        ).values("document_id")
+        return Q(pk__in=shared, classification__lte=NATIONAL_AUTHORITY_MAX) & document_visible_to_state_q(user.state)
+    return nothing
+
+
+def search_records(user, *, text="", information_type="", country=None, status="", since=None, until=None):
+    """Records ``user`` may see that match every given filter (ToR rules 18-19).
+
+    ``text``: PostgreSQL full-text search in English, French and Spanish (any of the three
+    matches); on SQLite a case-insensitive substring search. ``since``/``until`` are dates
+    (inclusive) on the sharing date, UTC. Returns a queryset.
+    """
+    records = records_for_user(user)
+    if information_type in InformationType.values:
+        records = records.filter(information_types__contains=information_type)
+    if country is not None:
+        records = records.filter(countries=country)
+    if status:
+        records = records.filter(investigation_status=status)
+    if isinstance(since, datetime.date):
+        records = records.filter(created_at__date__gte=since)
+    if isinstance(until, datetime.date):
+        records = records.filter(created_at__date__lte=until)
+    text = text.strip()
+    if text:
+        records = records.filter(_text_match(text))
+    return records
+
+
+TEXT_FIELDS = (
+    "title",
+    "diversion_details",
+    "discovery_details",
+    "discovery_timeliness",
+    "ways_and_methods",
+    "actors_involved",
+    "routes",
+)
+SEARCH_CONFIGS = ("english", "french", "spanish")
+
+
+def _text_match(text: str) -> Q:
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        match = Q()
+        for config in SEARCH_CONFIGS:
+            vector = SearchVector(*TEXT_FIELDS, config=config)
+            query = SearchQuery(text, config=config, search_type="websearch")
+            ids = Record.objects.annotate(v=vector).filter(v=query).values("pk")
+            match |= Q(pk__in=ids)
+        return match
+    match = Q()
+    for field in TEXT_FIELDS:
+        match |= Q(**{f"{field}__icontains": text})
+    return match
+
+
+def type_facets(records) -> dict[str, int]:
+    """How many of ``records`` (already limited to what the user sees) carry each rule 19
+    type, in one query: counts never include a hidden record."""
+    counts = records.order_by().aggregate(
+        **{letter: Count("pk", filter=Q(information_types__contains=letter)) for letter in InformationType.values}
+    )
+    return {letter: counts[letter] for letter in InformationType.values}
+
+
+def use_requests_for_user(user):
+    """ToR rule 16: operational-use requests are seen by the requesting and the providing
+    State only, and only on records the user still sees."""
+    if not is_delegate_of_eligible_state(user):
+        return OperationalUseRequest.objects.none()
+    return OperationalUseRequest.objects.filter(
+        Q(requesting_state_id=user.state_id) | Q(record__provider_state_id=user.state_id),
+        record__in=records_for_user(user),
+    )
+
+
+def concerns_for_user(user):
+    """ToR rule 15: a disclosure concern is seen by the party that raised it (the raising
+    State's delegates, the Chair who raised it, or the Secretariat) and the participant it
+    was raised with. Nobody else, not even the Chair or the Secretariat as such."""
+    if not is_verified(user) or user.is_superuser:
+        return DisclosureConcern.objects.none()
+    if user.role == Role.SECRETARIAT:
+        return DisclosureConcern.objects.filter(raised_as="secretariat")
+    if is_delegate_of_eligible_state(user):
+        mine = Q(raising_state_id=user.state_id, raised_as="participant") | Q(concerned_state_id=user.state_id)
+        if is_chair_in_office(user):
+            mine |= Q(raised_as="chair", raised_by=user)
+        return DisclosureConcern.objects.filter(mine)
+    return DisclosureConcern.objects.none()
+
+
+def contacts_for_user(user):
+    """ToR rule 20: the Secretariat sees every submission; a delegate of an eligible State
+    sees the verified, circulated entries and its own State's submissions."""
+    if not is_verified(user) or user.is_superuser:
+        return EnforcementContact.objects.none()
+    if user.role == Role.SECRETARIAT:
+        return EnforcementContact.objects.all()
+    if is_delegate_of_eligible_state(user):
+        return EnforcementContact.objects.filter(Q(status=ContactStatus.VERIFIED) | Q(state_id=user.state_id))
+    return EnforcementContact.objects.none()
+
+
+def shares_for_user(user):
+    """Shares a delegate's State made (to see and revoke them)."""
+    if not is_delegate_of_eligible_state(user):
+        return Share.objects.none()
+    return Share.objects.filter(state_id=user.state_id)

@@ -1,0 +1,542 @@
+"""State changes of the information exchange platform (ToR rules 13, 15, 16, 18-20).
+
+Each function guards who, which state and which version, then writes once inside
+``transaction.atomic()`` under a row lock; a failed guard raises :class:`RuleViolation`
+citing the rule and changes nothing. Views, tasks and commands all call these.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from accounts.enums import Role
+from dief import clock
+from dief.confidentiality import NATIONAL_AUTHORITY_MAX, Classification, normalise_types
+from dief.errors import RuleViolation
+from documents import services as document_services
+from documents.models import Document
+from documents.queries import documents_for_user
+from meetings.deadlines import lift_objections_close_at
+from meetings.queries import is_chair_in_office, procedural_today
+from presentations.models import Presentation
+from presentations.queries import presentations_for_user
+from states.models import State
+
+from .enums import (
+    Audience,
+    ConcernRaisedAs,
+    ContactStatus,
+    LiftStatus,
+    OperationalUseAnswer,
+    OperationalUsePurpose,
+    WithholdingReason,
+)
+from .models import (
+    ClassificationDecision,
+    DisclosureConcern,
+    EnforcementContact,
+    LiftObjection,
+    LiftProposal,
+    OperationalUseRequest,
+    Record,
+    RecordDocument,
+    Share,
+    Withholding,
+)
+from .queries import VIEW_RECORD, acts_as_delegate, records_for_user
+
+RULE18_FIELDS = (
+    "diversion_details",
+    "discovery_details",
+    "discovery_timeliness",
+    "ways_and_methods",
+    "actors_involved",
+    "investigation_status",
+    "routes",
+)
+
+
+def _require_delegate(user) -> None:
+    if not acts_as_delegate(user):
+        raise RuleViolation(
+            _("Only delegates of States Parties and signatory States use the platform (ToR rules 6, 13)."), "13"
+        )
+
+
+def _eligible_states(states):
+    today = procedural_today()
+    return [s for s in states if s.is_eligible(today)]
+
+
+# --- Records (rules 13, 18, 19) ---------------------------------------------------------
+
+
+@transaction.atomic
+def share_record(
+    *,
+    by,
+    title: str,
+    audience: str,
+    information_types,
+    classification: int = Classification.CONFIDENTIAL,
+    states=(),
+    countries=(),
+    presentation: Presentation | None = None,
+    **fields,
+) -> Record:
+    """ToR rules 13, 18, 19: ``by``'s State shares a record on the platform, to all eligible
+    States or to the chosen ``states`` (eligible today), with the rule 18 ``fields``, one
+    or more rule 19 ``information_types`` (letters a-g) and its classification (rule 15).
+    A record linked to a presentation takes that presentation's classification at least.
+    Returns the :class:`Record`; a retry with the same title returns the record already shared.
+    """
+    _require_delegate(by)
+    title = (title or "").strip()
+    if not title:
+        raise RuleViolation(_("Give the record a title."), "18")
+    types = normalise_types(information_types or ())
+    if not types:
+        raise RuleViolation(_("Choose at least one type of information (ToR rule 19)."), "19")
+    if audience not in Audience.values:
+        raise RuleViolation(_("Choose the States the record goes to (ToR rule 13)."), "13")
+    if classification not in Classification.values or classification == Classification.LIFTED:
+        raise RuleViolation(
+            _("A record is shared as confidential; only a decision can lift it later (ToR rule 15)."), "15"
+        )
+    unknown = set(fields) - set(RULE18_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown record fields: {sorted(unknown)}")
+    chosen = _eligible_states(State.objects.filter(pk__in=[s.pk for s in states]).exclude(pk=by.state_id))
+    if audience == Audience.CHOSEN and not chosen:
+        raise RuleViolation(_("Choose at least one State Party or signatory State (ToR rule 13)."), "13")
+    if presentation is not None:
+        if not (
+            presentation.presenting_state_id == by.state_id
+            and presentations_for_user(by).filter(pk=presentation.pk).exists()
+        ):
+            raise RuleViolation(_("Only the presenting State links its presentation to a record (ToR rule 13)."), "13")
+        classification = max(classification, presentation.classification)
+    same = Record.objects.filter(provider_state_id=by.state_id, title=title, presentation=presentation).first()
+    if same is not None:  # a double click or a retry
+        return same
+    now = clock.now()
+    record = Record.objects.create(
+        provider_state=by.state,
+        created_by=by,
+        created_at=now,
+        updated_at=now,
+        title=title,
+        audience=audience,
+        information_types=types,
+        classification=classification,
+        presentation=presentation,
+        **{k: (v or "").strip() for k, v in fields.items()},
+    )
+    record.countries.set(countries)
+    if audience == Audience.CHOSEN:
+        assign_perm(VIEW_RECORD, Group.objects.filter(pk__in=[s.group_id for s in chosen]), record)
+    return record
+
+
+def _provider_state_id(target) -> int | None:
+    """The provider of a record, a presentation or a document (ToR rules 15, 16)."""
+    if isinstance(target, Record):
+        return target.provider_state_id
+    if isinstance(target, Presentation):
+        return target.presenting_state_id
+    if isinstance(target, Document):
+        if target.presentation_id:
+            return target.presentation.presenting_state_id
+        link = RecordDocument.objects.filter(document=target).select_related("record").first()
+        return link.record.provider_state_id if link else None
+    raise TypeError(type(target))
+
+
+def is_provider(user, target) -> bool:
+    return acts_as_delegate(user) and _provider_state_id(target) == user.state_id
+
+
+def sees(user, target) -> bool:
+    """True if ``target`` is in ``user``'s ``*_for_user()`` queryset."""
+    if isinstance(target, Record):
+        return records_for_user(user).filter(pk=target.pk).exists()
+    if isinstance(target, Presentation):
+        return presentations_for_user(user).filter(pk=target.pk).exists()
+    if isinstance(target, Document):
+        return documents_for_user(user).filter(pk=target.pk).exists()
+    raise TypeError(type(target))
+
+
+@transaction.atomic
+def add_record_document(*, by, record: Record, uploaded, classification: int | None = None) -> Document:
+    """The provider adds a document to its record, with a classification no less strict than
+    the record's (ToR rule 15). Returns the :class:`Document`."""
+    if not is_provider(by, record):
+        raise RuleViolation(_("Only the provider adds documents to its record (ToR rule 15)."), "15")
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    level = max(classification if classification is not None else record.classification, record.classification)
+    same = RecordDocument.objects.filter(record=record, document__sha256__isnull=False).select_related("document")
+    document = document_services.upload(by=by, uploaded=uploaded, classification=level, standalone=True)
+    for link in same:
+        if link.document.sha256 == document.sha256 and link.document_id != document.pk:  # a retry
+            document.file.delete(save=False)
+            document.delete()
+            return link.document
+    RecordDocument.objects.get_or_create(record=record, document=document)
+    return document
+
+
+@transaction.atomic
+def withhold(*, by, presentation: Presentation, reason: str) -> Withholding:
+    """ToR rule 13: the presenting State records that it does not share a presentation's
+    information on the platform, for national security or because sharing would hamper
+    ongoing or pending enforcement proceedings."""
+    if not (acts_as_delegate(by) and presentation.presenting_state_id == by.state_id):
+        raise RuleViolation(_("Only the presenting State decides what it shares (ToR rule 13)."), "13")
+    if reason not in WithholdingReason.values:
+        raise RuleViolation(
+            _("Give one of the reasons of ToR rule 13: national security, or ongoing enforcement proceedings."), "13"
+        )
+    withholding, _created = Withholding.objects.get_or_create(
+        presentation=presentation,
+        defaults={"state": by.state, "reason": reason, "recorded_by": by, "recorded_at": clock.now()},
+    )
+    return withholding
+
+
+def delete_record(*, by, record: Record) -> None:
+    """The provider withdraws its record. Its permission rows go with it (direct foreign
+    keys, cascade), so no later record can inherit them."""
+    if not is_provider(by, record):
+        raise RuleViolation(_("Only the provider withdraws its record (ToR rule 13)."), "13")
+    with transaction.atomic():
+        for link in record.record_documents.select_related("document"):
+            link.document.delete()
+        record.delete()
+
+
+# --- Classification (rule 15) ------------------------------------------------------------
+
+
+def _locked(target):
+    return type(target).objects.select_for_update().get(pk=target.pk)
+
+
+@transaction.atomic
+def tighten_classification(*, by, target, classification: int, version: int):
+    """ToR rule 15: only the provider makes its classification stricter. ``version`` is the
+    classification version the provider saw; a decision on an older one is refused. Takes
+    effect on the next request. Returns the target."""
+    if not is_provider(by, target):
+        raise RuleViolation(_("Only the provider changes its classification (ToR rule 15)."), "15")
+    target = _locked(target)
+    if target.classification_version != version:
+        raise RuleViolation(_("The classification changed since you read it; look at it again (ToR rule 15)."), "15")
+    if classification not in Classification.values or classification <= target.classification:
+        raise RuleViolation(
+            _("The provider can only make its classification stricter; lifting it needs a decision (ToR rule 15)."),
+            "15",
+        )
+    _apply(target, classification, by=by)
+    return target
+
+
+def _apply(target, classification: int, *, by=None, proposal=None) -> None:
+    previous = target.classification
+    version = target.classification_version
+    target.classification = classification
+    target.classification_version = version + 1
+    target.save(update_fields=["classification", "classification_version"])
+    kind = {Record: "record", Presentation: "presentation", Document: "document"}[type(target)]
+    ClassificationDecision.objects.create(
+        **{kind: target},
+        decided_by=by,
+        decided_at=clock.now(),
+        version=version,
+        from_classification=previous,
+        to_classification=classification,
+        proposal=proposal,
+    )
+    LiftProposal.objects.filter(**{kind: target}, status=LiftStatus.OPEN).exclude(
+        pk=getattr(proposal, "pk", None)
+    ).update(status=LiftStatus.SUPERSEDED, decided_at=clock.now())
+
+
+@transaction.atomic
+def propose_lift(*, by, target, classification: int, version: int) -> LiftProposal:
+    """ToR rule 15: the provider agrees to lift (loosen) its classification; the participants
+    may object until :func:`meetings.deadlines.lift_objections_close_at`. Names the version."""
+    if not is_provider(by, target):
+        raise RuleViolation(_("Only the provider proposes to lift its classification (ToR rule 15)."), "15")
+    target = _locked(target)
+    if target.classification_version != version:
+        raise RuleViolation(_("The classification changed since you read it; look at it again (ToR rule 15)."), "15")
+    if classification not in Classification.values or classification >= target.classification:
+        raise RuleViolation(_("Lifting makes the classification less strict (ToR rule 15)."), "15")
+    kind = {Record: "record", Presentation: "presentation", Document: "document"}[type(target)]
+    open_one = LiftProposal.objects.filter(**{kind: target}, status=LiftStatus.OPEN).first()
+    if open_one is not None:
+        if open_one.version == version and open_one.to_classification == classification:
+            return open_one  # a retry
+        raise RuleViolation(_("A proposal to lift this classification is already open (ToR rule 15)."), "15")
+    now = clock.now()
+    return LiftProposal.objects.create(
+        **{kind: target},
+        provider_state=by.state,
+        proposed_by=by,
+        proposed_at=now,
+        version=version,
+        from_classification=target.classification,
+        to_classification=classification,
+        objections_close_at=lift_objections_close_at(now, settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE),
+    )
+
+
+@transaction.atomic
+def object_to_lift(*, by, proposal: LiftProposal) -> LiftObjection:
+    """ToR rule 15: any participant's objection blocks lifting. A participant is a delegate
+    of a State, other than the provider, that sees the information."""
+    proposal = LiftProposal.objects.select_for_update().get(pk=proposal.pk)
+    if not acts_as_delegate(by) or by.state_id == proposal.provider_state_id or not sees(by, proposal.target):
+        raise RuleViolation(_("Only participants who received the information may object (ToR rule 15)."), "15")
+    if proposal.status == LiftStatus.BLOCKED:
+        existing = proposal.objections.filter(state_id=by.state_id).first()
+        if existing:
+            return existing
+    if proposal.status != LiftStatus.OPEN or clock.now() > proposal.objections_close_at:
+        raise RuleViolation(_("Objections to this proposal are closed (ToR rule 15)."), "15")
+    objection, _created = LiftObjection.objects.get_or_create(
+        proposal=proposal, state=by.state, defaults={"objected_by": by, "objected_at": clock.now()}
+    )
+    proposal.status = LiftStatus.BLOCKED
+    proposal.decided_at = clock.now()
+    proposal.save(update_fields=["status", "decided_at"])
+    return objection
+
+
+@transaction.atomic
+def decide_lift(*, proposal: LiftProposal, by=None) -> LiftProposal:
+    """ToR rule 15: once objections close with none, the classification is lifted, provided it
+    is still the version the proposal named; otherwise the proposal is superseded. Safe to
+    run twice (row lock, status check). Returns the proposal."""
+    proposal = LiftProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != LiftStatus.OPEN:
+        return proposal
+    if clock.now() <= proposal.objections_close_at:
+        raise RuleViolation(_("Participants may still object until the period ends (ToR rule 15)."), "15")
+    target = _locked(proposal.target)
+    if target.classification_version != proposal.version:
+        proposal.status = LiftStatus.SUPERSEDED
+    else:
+        _apply(target, proposal.to_classification, by=by, proposal=proposal)
+        proposal.status = LiftStatus.LIFTED
+    proposal.decided_at = clock.now()
+    proposal.save(update_fields=["status", "decided_at"])
+    return proposal
+
+
+def decide_due_lifts(now=None, batch: int = 100) -> int:
+    """ToR rule 15: decide every open proposal whose objection period has ended (one indexed
+    query when none is due). Rows are claimed with ``skip_locked``, so two workers never decide
+    one twice. Returns how many were decided (lifted or superseded)."""
+    now = now or clock.now()
+    decided = 0
+    with transaction.atomic():
+        due = list(
+            LiftProposal.objects.select_for_update(skip_locked=True)
+            .filter(status=LiftStatus.OPEN, objections_close_at__lt=now)
+            .order_by("objections_close_at", "pk")[:batch]
+        )
+        for proposal in due:
+            decide_lift(proposal=proposal)
+            decided += 1
+    return decided
+
+
+# --- National authority users (rule 16) ----------------------------------------------------
+
+
+@transaction.atomic
+def share_with_authority(*, by, recipient, record: Record | None = None, document: Document | None = None) -> Share:
+    """ToR rule 16: a delegate shares a record or a document it sees with a named national
+    authority user of its own State, if the classification allows it. Returns the active
+    :class:`Share` (the same one on a retry)."""
+    _require_delegate(by)
+    target = record or document
+    if target is None or (record is not None and document is not None):
+        raise RuleViolation(_("Share one record or one document."), "16")
+    if not sees(by, target):
+        raise RuleViolation(_("You can share only what your State received (ToR rule 16)."), "16")
+    if not (recipient.is_active and recipient.role == Role.NATIONAL_AUTHORITY and recipient.state_id == by.state_id):
+        raise RuleViolation(_("Share only with national authority users of your own State (ToR rule 16)."), "16")
+    target = _locked(target)
+    if target.classification > NATIONAL_AUTHORITY_MAX:
+        raise RuleViolation(
+            _("The provider's classification keeps this information among the delegates (ToR rules 15, 16)."), "16"
+        )
+    lookup = {"record": target} if record is not None else {"document": target}
+    share = Share.objects.filter(**lookup, recipient=recipient, revoked_at__isnull=True).first()
+    if share is not None:
+        return share
+    share = Share.objects.create(**lookup, recipient=recipient, state=by.state, shared_by=by, shared_at=clock.now())
+    from .tasks import notify_share
+
+    share_id = share.pk
+    transaction.on_commit(lambda: notify_share.delay(share_id))
+    return share
+
+
+@transaction.atomic
+def revoke_share(*, by, share: Share) -> Share:
+    """A delegate of the sharing State ends a share; it takes effect on the recipient's next
+    request (ToR rule 16). Idempotent."""
+    if not (acts_as_delegate(by) and by.state_id == share.state_id):
+        raise RuleViolation(_("Only delegates of the State that shared it revoke a share (ToR rule 16)."), "16")
+    share = Share.objects.select_for_update().get(pk=share.pk)
+    if share.revoked_at is None:
+        share.revoked_at = clock.now()
+        share.revoked_by = by
+        share.save(update_fields=["revoked_at", "revoked_by"])
+    return share
+
+
+# --- Operational use (rule 16) --------------------------------------------------------------
+
+
+@transaction.atomic
+def request_operational_use(*, by, record: Record, purpose: str, explanation: str = "") -> OperationalUseRequest:
+    """ToR rule 16: before any operational use of a record, a State asks its provider."""
+    _require_delegate(by)
+    if not sees(by, record) or record.provider_state_id == by.state_id:
+        raise RuleViolation(_("Ask the provider of a record your State received (ToR rule 16)."), "16")
+    if purpose not in OperationalUsePurpose.values:
+        raise RuleViolation(
+            _("Say what the use is for: export assessment, enforcement proceedings or other (ToR rule 16)."), "16"
+        )
+    same = OperationalUseRequest.objects.filter(
+        record=record, requesting_state_id=by.state_id, purpose=purpose, answer=OperationalUseAnswer.PENDING
+    ).first()
+    if same is not None:
+        return same
+    return OperationalUseRequest.objects.create(
+        record=record,
+        requesting_state=by.state,
+        requested_by=by,
+        requested_at=clock.now(),
+        purpose=purpose,
+        explanation=(explanation or "").strip(),
+    )
+
+
+@transaction.atomic
+def answer_operational_use(*, by, request: OperationalUseRequest, answer: str, note: str = "") -> OperationalUseRequest:
+    """ToR rule 16: the provider answers once; the answer is recorded."""
+    request = OperationalUseRequest.objects.select_for_update().select_related("record").get(pk=request.pk)
+    if not is_provider(by, request.record):
+        raise RuleViolation(_("Only the provider answers a request for operational use (ToR rule 16)."), "16")
+    if answer not in (OperationalUseAnswer.AGREED, OperationalUseAnswer.REFUSED):
+        raise RuleViolation(_("Agree or refuse (ToR rule 16)."), "16")
+    if request.answer:
+        if request.answer == answer:
+            return request
+        raise RuleViolation(_("This request is answered already (ToR rule 16)."), "16")
+    request.answer = answer
+    request.answer_note = (note or "").strip()
+    request.answered_by = by
+    request.answered_at = clock.now()
+    request.save(update_fields=["answer", "answer_note", "answered_by", "answered_at"])
+    return request
+
+
+# --- Disclosure concerns (rule 15) ------------------------------------------------------------
+
+
+@transaction.atomic
+def raise_concern(*, by, concerned_state: State, description: str, record: Record | None = None) -> DisclosureConcern:
+    """ToR rule 15: a participant, the Chair or the Secretariat raises a suspected
+    unauthorised disclosure, bilaterally, with another participant (an eligible State)."""
+    if by.is_active and by.role == Role.SECRETARIAT and not by.is_superuser:
+        raised_as, raising_state = ConcernRaisedAs.SECRETARIAT, None
+    elif is_chair_in_office(by):
+        raised_as, raising_state = ConcernRaisedAs.CHAIR, None
+    elif acts_as_delegate(by):
+        raised_as, raising_state = ConcernRaisedAs.PARTICIPANT, by.state
+    else:
+        raise RuleViolation(
+            _("A participant, the Chair or the Secretariat raises a disclosure concern (ToR rule 15)."), "15"
+        )
+    if not concerned_state.is_eligible(procedural_today()) or concerned_state.pk == getattr(raising_state, "pk", None):
+        raise RuleViolation(_("Raise the concern with another participating State (ToR rule 15)."), "15")
+    if record is not None and not sees(by, record):
+        raise RuleViolation(_("Refer only to a record you can see (ToR rule 15)."), "15")
+    description = (description or "").strip()
+    if not description:
+        raise RuleViolation(_("Say what is suspected (ToR rule 15)."), "15")
+    same = DisclosureConcern.objects.filter(
+        raised_by=by, concerned_state=concerned_state, description=description
+    ).first()
+    if same is not None:
+        return same
+    return DisclosureConcern.objects.create(
+        raised_by=by,
+        raised_as=raised_as,
+        raising_state=raising_state,
+        concerned_state=concerned_state,
+        record=record,
+        description=description,
+        raised_at=clock.now(),
+    )
+
+
+@transaction.atomic
+def answer_concern(*, by, concern: DisclosureConcern, explanation: str, remedial_measures: str) -> DisclosureConcern:
+    """ToR rule 15: the participant concerned explains and states its remedial measures, once."""
+    concern = DisclosureConcern.objects.select_for_update().get(pk=concern.pk)
+    if not (acts_as_delegate(by) and by.state_id == concern.concerned_state_id):
+        raise RuleViolation(_("Only the participant the concern was raised with answers it (ToR rule 15)."), "15")
+    if concern.answered_at is not None:
+        raise RuleViolation(_("This concern is answered already (ToR rule 15)."), "15")
+    explanation = (explanation or "").strip()
+    if not explanation:
+        raise RuleViolation(_("Give an explanation (ToR rule 15)."), "15")
+    concern.explanation = explanation
+    concern.remedial_measures = (remedial_measures or "").strip()
+    concern.answered_by = by
+    concern.answered_at = clock.now()
+    concern.save(update_fields=["explanation", "remedial_measures", "answered_by", "answered_at"])
+    return concern
+
+
+# --- Enforcement contacts (rule 20) -------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_contact(*, by, authority: str, contact: str) -> EnforcementContact:
+    """ToR rule 20: a State submits an enforcement authority's contact for verification."""
+    _require_delegate(by)
+    authority, contact = (authority or "").strip(), (contact or "").strip()
+    if not authority or not contact:
+        raise RuleViolation(_("Give the authority and its contact details (ToR rule 20)."), "20")
+    entry, _created = EnforcementContact.objects.get_or_create(
+        state=by.state,
+        authority=authority,
+        contact=contact,
+        defaults={"submitted_by": by, "submitted_at": clock.now()},
+    )
+    return entry
+
+
+@transaction.atomic
+def verify_contact(*, by, contact: EnforcementContact) -> EnforcementContact:
+    """ToR rule 20: the Secretariat verifies an entry, which circulates it to the eligible
+    States; verifying again later renews the date shown."""
+    if not (by.is_active and by.role == Role.SECRETARIAT and not by.is_superuser):
+        raise RuleViolation(_("The Secretariat verifies enforcement contacts (ToR rule 20)."), "20")
+    contact = EnforcementContact.objects.select_for_update().get(pk=contact.pk)
+    contact.status = ContactStatus.VERIFIED
+    contact.verified_by = by
+    contact.verified_at = clock.now()
+    contact.save(update_fields=["status", "verified_by", "verified_at"])
+    return contact
