@@ -98,9 +98,11 @@ def check_grant_request(user: User, *, by: User | None, role: str, state=None, p
 def request_grant(user: User, *, by: User | None, role: str, state=None, participant_role: str = "") -> RoleGrant:
     """Ask that ``user`` hold ``role`` (for ``state``, with ``participant_role``); returns the grant.
 
-    A grant that opens confidential content (:func:`opens_confidential_content`) stays pending
-    and changes nothing until :func:`confirm_grant`; it replaces an earlier pending one. One
-    that opens nothing (no role, technical administrator) applies at once. Raises
+    A grant that opens confidential content (:func:`opens_confidential_content`), or that takes
+    such a role or State away, stays pending and changes nothing until :func:`confirm_grant`;
+    it replaces an earlier pending one. Only a grant between roles that open nothing (no role,
+    technical administrator) applies at once: nobody alone locks a State's delegates out or
+    frees their account for another email address. Raises
     :class:`RuleViolation` if ``by`` asks for itself, if the account is a technical
     administrator's (staff, superuser) and the role opens confidential content, or if the
     combination is not valid (a delegate has a State and a participant role, ToR rule 7).
@@ -120,7 +122,7 @@ def request_grant(user: User, *, by: User | None, role: str, state=None, partici
             requested_by=by,
             requested_at=now,
         )
-        if not opens_confidential_content(role, state):
+        if not opens_confidential_content(role, state) and not opens_confidential_content(user.role, user.state):
             grant.status, grant.decided_by, grant.decided_at = GrantStatus.CONFIRMED, by, now
             grant.save(update_fields=["status", "decided_by", "decided_at"])
             _apply(user, grant)

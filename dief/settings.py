@@ -335,12 +335,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": DIEF_SWEEP_INTERVAL_SECONDS,
         "options": {"expires": max(DIEF_SWEEP_INTERVAL_SECONDS * 2, 30)},
     },
-    # ToR rule 15: proposals to lift a classification whose objection period ended unopposed.
-    "lift-decisions": {
-        "task": "exchange.tasks.decide_due_lifts",
-        "schedule": DIEF_SWEEP_INTERVAL_SECONDS,
-        "options": {"expires": max(DIEF_SWEEP_INTERVAL_SECONDS * 2, 30)},
-    },
 }
 
 # Content Security Policy (django-csp): a script runs only with the request's nonce

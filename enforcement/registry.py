@@ -89,3 +89,16 @@ def memo(key, compute: Callable):
     if key not in cache:
         cache[key] = compute()
     return cache[key]
+
+
+#: Functions ``func(now) -> int`` that apply what has come due in another app's own table (for
+#: example a classification lift whose objection period ended, ToR rule 15): the one sweep
+#: calls each, so nothing else needs a periodic task.
+SWEEP_STEPS: list[Callable] = []
+
+
+def sweep_step(func):
+    """Register ``func(now: aware UTC datetime) -> int`` to run in every sweep (a decorator)."""
+    if func not in SWEEP_STEPS:
+        SWEEP_STEPS.append(func)
+    return func

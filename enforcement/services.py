@@ -150,7 +150,13 @@ def sweep(now: datetime.datetime | None = None, batch: int = 500) -> int:
         tried.update(row.pk for row in rows)
         careful = {}
         if len(rows) < batch:
-            return applied
+            break
+    for step in registry.SWEEP_STEPS:
+        try:
+            applied += step(now) or 0
+        except Exception:  # one app's step must not stop the others; it runs again next sweep
+            log.exception("sweep step %s failed", getattr(step, "__name__", step))
+    return applied
 
 
 def _apply_batch(rows: list[ScheduledTransition], now: datetime.datetime, *, careful: dict[int, str]) -> int:

@@ -7,4 +7,9 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("information exchange platform")
 
     def ready(self):
+        from enforcement.registry import sweep_step
+
         from . import hooks  # noqa: F401 - fills documents.registry
+        from .services import decide_due_lifts
+
+        sweep_step(decide_due_lifts)  # lifts whose objection period ended, in the one sweep

@@ -343,6 +343,9 @@ def decide_due_lifts(now=None, batch: int = 100) -> int:
     one twice. Returns how many were decided (lifted or superseded)."""
     now = now or clock.now()
     decided = 0
+    open_and_due = LiftProposal.objects.filter(status=LiftStatus.OPEN, objections_close_at__lt=now)
+    if not open_and_due.exists():  # the one sweep runs this every minute: one query when none is due
+        return 0
     with transaction.atomic():
         due = list(
             LiftProposal.objects.select_for_update(skip_locked=True)

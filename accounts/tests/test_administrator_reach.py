@@ -217,3 +217,14 @@ def test_grants_passwords_and_devices_are_in_the_audit_trail(client, admin_clien
     user.refresh_from_db()
     hash_tail = user.password.rsplit("$", 1)[-1]
     assert hash_tail[-12:] not in page
+
+
+def test_taking_a_delegates_role_away_waits_for_a_secretariat_officer(superuser, secretariat, delegate_party):
+    """Nobody alone locks a State's delegates out (nor frees the account's email for a reset)."""
+    grant = request_grant(delegate_party, by=superuser, role=Role.NONE)
+    assert grant.status == GrantStatus.PENDING
+    delegate_party.refresh_from_db()
+    assert delegate_party.role == Role.DELEGATE and delegate_party.state.iso3 == "CHE"
+    confirm_grant(grant, by=secretariat)
+    delegate_party.refresh_from_db()
+    assert delegate_party.state is None

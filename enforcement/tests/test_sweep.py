@@ -162,7 +162,9 @@ def test_sweep_with_nothing_due_runs_constant_queries(secretariat, president, dj
         ScheduledTransition.objects.bulk_create(rows)
 
     add_meetings(10, 0)
-    with django_assert_num_queries(3) as ten:  # savepoint, select, release (inside the test transaction)
+    # savepoint, select, release (inside the test transaction), and one query per other app's
+    # sweep step with nothing due (the classification lifts of the exchange platform)
+    with django_assert_num_queries(4) as ten:
         assert sweep() == 0
     add_meetings(990, 10)
     assert Meeting.objects.count() == 1000
@@ -387,3 +389,24 @@ def test_a_batch_of_due_reminders_costs_the_same_queries_for_2_and_20_meetings(
     assert _queries_of_a_sweep_with_reminders_of(2, secretariat, president) == _queries_of_a_sweep_with_reminders_of(
         20, secretariat, president
     )
+
+
+def test_other_apps_steps_run_in_the_one_sweep_and_a_failing_one_stops_nothing(db, monkeypatch):
+    from enforcement import registry
+
+    seen = []
+
+    def broken(now):
+        raise RuntimeError("boom")
+
+    def counted(now):
+        seen.append(now)
+        return 2
+
+    monkeypatch.setattr(registry, "SWEEP_STEPS", [broken, counted])
+    now = at(2030, 1, 1, 0, 0)
+    assert sweep(now) == 2 and seen == [now]
+
+
+def test_there_is_one_periodic_task_the_sweep(settings):
+    assert [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()] == ["enforcement.tasks.sweep"]

@@ -95,3 +95,30 @@ def test_import_command_resyncs_meeting_access(meeting):
         MeetingGroupObjectPermission.objects.filter(content_object=meeting).values_list("group__name", flat=True)
     )
     assert "State:MEX" in groups and "State:USA" not in groups
+
+
+def test_the_admin_shows_a_states_treaty_history_but_cannot_change_it(client, superuser, withdrawn_state):
+    """Eligibility (ToR rule 6) decides what a State sees: no single person edits it in the admin."""
+    from django.urls import reverse
+
+    from dief.testing import login_verified
+
+    login_verified(client, superuser)
+    url = reverse("admin:states_state_change", args=[withdrawn_state.pk])
+    page = client.get(url).content.decode()
+    assert "treaty_events-0-date" not in page and "treaty_events-0-DELETE" not in page
+    client.post(
+        url,
+        {
+            "name": withdrawn_state.name,
+            "region": withdrawn_state.region,
+            "treaty_events-TOTAL_FORMS": "1",
+            "treaty_events-INITIAL_FORMS": "1",
+            "treaty_events-0-id": withdrawn_state.treaty_events.first().pk,
+            "treaty_events-0-state": withdrawn_state.pk,
+            "treaty_events-0-DELETE": "on",
+        },
+    )
+    withdrawn_state.refresh_from_db()
+    assert withdrawn_state.treaty_events.filter(kind="signature_withdrawn").exists()
+    assert not withdrawn_state.is_eligible(datetime.date(2026, 12, 1))
