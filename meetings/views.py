@@ -11,6 +11,7 @@ from accounts.enums import Role
 from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
+from dief.pagination import paginate
 
 from . import services
 from .deadlines import deadline_status, meeting_calendar
@@ -48,9 +49,11 @@ def _require_manager(request):
 
 
 def meeting_list(request):
-    meetings = in_list_order(meetings_for_user(request.user).select_related("invitation"))
+    page = paginate(request, in_list_order(meetings_for_user(request.user).select_related("invitation")))
     return render(
-        request, "meetings/meeting_list.html", {"meetings": meetings, "can_manage": can_manage_meetings(request.user)}
+        request,
+        "meetings/meeting_list.html",
+        {"meetings": page.object_list, "page_obj": page, "can_manage": can_manage_meetings(request.user)},
     )
 
 

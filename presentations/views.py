@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from accounts.security import object_for_user_or_404
 from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
+from dief.pagination import paginate
 from documents import queries as document_queries
 from documents import services as document_services
 from documents.views import language_version_fields, uploaded_file
@@ -32,7 +34,7 @@ from .forms import (
     ReplyForm,
     RightOfReplyForm,
 )
-from .models import InvolvedState
+from .models import InvolvedState, Reply
 from .queries import presentations_for_user
 
 
@@ -43,11 +45,20 @@ def _presentation_for(request, pk):
     )
 
 
+def _count_of(model):
+    """How many ``model`` rows point at each presentation: a subquery per row of the page, so
+    the list reads no more rows than it shows (no join and COUNT DISTINCT over the whole set)."""
+    counted = (
+        model.objects.filter(presentation=OuterRef("pk")).order_by().values("presentation").annotate(n=Count("pk"))
+    )
+    return Coalesce(Subquery(counted.values("n")[:1]), 0)
+
+
 def presentation_list(request):
     presentations = (
         presentations_for_user(request.user)
         .select_related("meeting", "presenting_state")
-        .annotate(n_involved=Count("involved_states", distinct=True), n_replies=Count("replies", distinct=True))
+        .annotate(n_involved=_count_of(InvolvedState), n_replies=_count_of(Reply))
     )
     presentations = in_list_order(presentations, prefix="meeting__").order_by(
         "_past", "_upcoming_start", "-_past_start", "meeting_id", "registered_at", "pk"
@@ -58,11 +69,13 @@ def presentation_list(request):
     meeting_id = request.GET.get("meeting", "")
     if meeting_id.isdigit() and len(meeting_id) < 10:
         presentations = presentations.filter(meeting_id=int(meeting_id))
+    page = paginate(request, presentations)
     return render(
         request,
         "presentations/presentation_list.html",
         {
-            "presentations": presentations,
+            "presentations": page.object_list,
+            "page_obj": page,
             "q": query,
             "can_register": request.user.is_delegate and request.user.state.is_eligible(procedural_today()),
         },

@@ -207,3 +207,29 @@ def test_recorded_times_carry_the_viewers_time_zone(client, secretariat, meeting
     login_verified(client, delegate_other_party)  # time zone Europe/Paris
     page = client.get(reverse("meetings:invitation", args=[meeting.pk])).content.decode()
     assert "(Europe/Paris)" in page
+
+
+def test_the_meetings_list_shows_one_page_of_meetings_at_a_time(client, secretariat, president, meeting):
+    from dief.pagination import PAGE_SIZE
+
+    Meeting.objects.bulk_create(
+        Meeting(
+            title=f"Listed {i}",
+            start_date=meeting.start_date,
+            end_date=meeting.end_date,
+            venue="Geneva",
+            host_session=meeting.host_session,
+            host_session_name="S",
+            tor_version=meeting.tor_version,
+            convened_by=president,
+            convened_on=meeting.convened_on,
+            created_by=secretariat,
+        )
+        for i in range(PAGE_SIZE + 5)
+    )
+    login_verified(client, president)  # the CSP President sees every meeting
+    first = client.get(reverse("meetings:list")).content.decode()
+    second = client.get(reverse("meetings:list") + "?page=2").content.decode()
+    assert first.count("Listed ") + first.count("Test meeting") == PAGE_SIZE
+    assert second.count("Listed ") + second.count("Test meeting") == 6
+    assert "?page=2" in first and "?page=1" in second

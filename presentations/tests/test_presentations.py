@@ -274,3 +274,45 @@ def test_a_double_submitted_registration_creates_one_presentation(meeting, deleg
         first = services.register_presentation(by=delegate_party, meeting=meeting, kind="case", title="T", summary="S")
         again = services.register_presentation(by=delegate_party, meeting=meeting, kind="case", title="T", summary="S")
     assert first == again and Presentation.objects.count() == 1
+
+
+def test_the_presentations_list_is_paginated_with_the_same_queries_for_10_and_120_rows(
+    client, secretariat, meeting, delegate_party, django_assert_num_queries
+):
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dief.pagination import PAGE_SIZE
+    from presentations.models import Presentation
+
+    login_verified(client, secretariat)
+
+    def make(n):
+        Presentation.objects.bulk_create(
+            Presentation(
+                meeting=meeting,
+                presenting_state=delegate_party.state,
+                registered_by=delegate_party,
+                registered_at=meeting.created_at,
+                kind="case",
+                title=f"Case {i}",
+                summary="s",
+            )
+            for i in range(n)
+        )
+
+    make(10)
+    client.get(reverse("presentations:list"))
+    with CaptureQueriesContext(connection) as ten:
+        client.get(reverse("presentations:list"))
+    make(110)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("presentations:list"))
+    assert len(ten.captured_queries) == len(many.captured_queries)
+    body = response.content.decode()
+    assert len(re.findall(r'href="/presentations/\d+/"', body)) == PAGE_SIZE
+    assert "?page=2" in body
+    last = client.get(reverse("presentations:list") + "?page=99").content.decode()  # past the end: the last page
+    assert "Case" in last and client.get(reverse("presentations:list") + "?page=x").status_code == 200
