@@ -247,7 +247,8 @@ KINDS = {"record": records_for_user, "presentation": presentations_for_user, "do
 
 
 def _target(request, kind, pk):
-    if kind not in KINDS:
+    # A non-state expert reads its presentation, not the participants' decisions on it (rule 15).
+    if kind not in KINDS or request.user.role == Role.EXPERT:
         raise Http404
     return get_object_or_404(KINDS[kind](request.user), pk=pk)
 

@@ -103,8 +103,10 @@ def _calendar_rows(meeting, viewer_tz, *, with_summaries=True):
 
 def meeting_detail(request, pk):
     meeting = _meeting_for(request, pk, practical_details=True)
-    chair_in_office = ChairAppointment.objects.in_office_on(meeting.start_date).exists()
     user = request.user
+    if user.role == Role.EXPERT:  # the practical details only: no convening, invitation or calendar (rules 8, 15)
+        return render(request, "meetings/meeting_practical.html", {"meeting": meeting})
+    chair_in_office = ChairAppointment.objects.in_office_on(meeting.start_date).exists()
     return render(
         request,
         "meetings/meeting_detail.html",

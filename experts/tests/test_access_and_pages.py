@@ -212,7 +212,14 @@ def test_after_acknowledging_the_expert_sees_only_its_presentation_during_the_me
         assert list(meetings_for_user(user)) == [meeting]
         assert list(presentations_for_user(user)) == [approved.presentation]
         assert [d.original_name for d in documents_for_user(user)] == ["r.pdf"]
-        assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200
+        page = client.get(reverse("meetings:detail", args=[meeting.pk]))
+        assert page.status_code == 200
+        # the practical details only: no convening decision, invitation or ToR calendar
+        body = page.content.decode()
+        assert meeting.venue in body and "Convened by" not in body and "Invitation" not in body
+        assert "ToR rule 9" not in body
+        classification = reverse("exchange:classification", args=["presentation", approved.presentation_id])
+        assert client.get(classification).status_code == 404
         assert client.get(reverse("meetings:detail", args=[other_meeting.pk])).status_code == 404
         assert client.get(reverse("presentations:detail", args=[approved.presentation_id])).status_code == 200
         for name in ("meetings:agenda", "meetings:delegations", "meetings:invitation", "experts:list"):
