@@ -37,9 +37,6 @@ class StateAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ("iso3",) if obj is not None else ()
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         states_changed()
