@@ -81,6 +81,25 @@ class ShareForm(forms.Form):
         self.fields["recipient"].queryset = recipients
 
 
+class RecordShareForm(ShareForm):
+    """ToR rule 16: a record and the chosen documents of it, shared in one step."""
+
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Its documents to share with the record"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Revoking the record's share revokes the shares of these documents too."),
+    )
+
+    def __init__(self, *args, documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = documents
+        self.fields["documents"].label_from_instance = lambda d: d.original_name
+        if not self.is_bound:
+            self.initial.setdefault("documents", [d.pk for d in documents])
+
+
 class OperationalUseForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose (ToR rule 16)"), choices=OperationalUsePurpose.choices)
     explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -115,6 +115,15 @@ class Share(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    with_record = models.ForeignKey(
+        "self",
+        verbose_name=_("shared with the record's share"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="document_shares",
+        help_text=_("A document shared in the same step as its record; revoking the record's share revokes it."),
+    )
 
     class Meta:
         ordering = ["-shared_at"]

@@ -10,6 +10,7 @@ from accounts.enums import Role
 from dief.confidentiality import NATIONAL_AUTHORITY_MAX, InformationType
 from meetings.queries import is_chair_in_office, is_verified, procedural_today
 from presentations.models import PresentationGroupObjectPermission
+from states.models import State
 
 from .enums import Audience, ContactStatus
 from .models import (
@@ -39,6 +40,16 @@ def records_seen_by_state(state):
         group_id=state.group_id, permission__codename=VIEW_RECORD
     ).values("content_object_id")
     return Record.objects.filter(Q(audience=Audience.ALL_ELIGIBLE) | Q(provider_state=state) | Q(pk__in=granted))
+
+
+def chosen_states(record):
+    """The States ``record`` was shared with (audience "chosen", ToR rule 13), as a queryset.
+    Only the provider is shown this list; a recipient learns only that its own State is
+    among them. Callers check that the user is the provider."""
+    return State.objects.filter(
+        group__recordgroupobjectpermission__content_object=record,
+        group__recordgroupobjectpermission__permission__codename=VIEW_RECORD,
+    ).distinct()
 
 
 def acts_as_delegate(user) -> bool:

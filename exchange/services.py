@@ -361,14 +361,33 @@ def decide_due_lifts(now=None, batch: int = 100) -> int:
 # --- National authority users (rule 16) ----------------------------------------------------
 
 
+def shareable_documents(user, record: Record):
+    """The documents of ``record`` that ``user`` (a delegate) sees and may pass on to its
+    State's national authority users: those whose classification allows it (ToR rules 15,
+    16). A queryset."""
+    return (
+        documents_for_user(user)
+        .filter(record_link__record=record, classification__lte=NATIONAL_AUTHORITY_MAX)
+        .order_by("original_name", "pk")
+    )
+
+
 @transaction.atomic
-def share_with_authority(*, by, recipient, record: Record | None = None, document: Document | None = None) -> Share:
+def share_with_authority(
+    *, by, recipient, record: Record | None = None, document: Document | None = None, documents=()
+) -> Share:
     """ToR rule 16: a delegate shares a record or a document it sees with a named national
-    authority user of its own State, if the classification allows it. Returns the active
-    :class:`Share` (the same one on a retry)."""
+    authority user of its own State, if the classification allows it.
+
+    With a record, ``documents`` (documents of that record, from
+    :func:`shareable_documents`) are shared in the same step and transaction: each gets its
+    own share tied to the record's (``with_record``), so revoking the record's share revokes
+    them too. A document already shared on its own with that user stays as it is. Raises
+    :class:`RuleViolation` and shares nothing if any of them may not be shared. Returns the
+    active :class:`Share` of the record or document (the same one on a retry)."""
     _require_delegate(by)
     target = record or document
-    if target is None or (record is not None and document is not None):
+    if target is None or (record is not None and document is not None) or (document is not None and documents):
         raise RuleViolation(_("Share one record or one document."), "16")
     if not sees(by, target):
         raise RuleViolation(_("You can share only what your State received (ToR rule 16)."), "16")
@@ -379,29 +398,64 @@ def share_with_authority(*, by, recipient, record: Record | None = None, documen
         raise RuleViolation(
             _("The provider's classification keeps this information among the delegates (ToR rules 15, 16)."), "16"
         )
+    chosen = []
+    if record is not None and documents:
+        wanted = {d.pk for d in documents}
+        chosen = list(
+            Document.objects.select_for_update().filter(
+                pk__in=shareable_documents(by, target).filter(pk__in=wanted).values("pk")
+            )
+        )
+        if {d.pk for d in chosen} != wanted or any(d.classification > NATIONAL_AUTHORITY_MAX for d in chosen):
+            raise RuleViolation(
+                _(
+                    "Share only documents of this record that your State received and whose classification "
+                    "allows national authority users (ToR rules 15, 16)."
+                ),
+                "16",
+            )
     lookup = {"record": target} if record is not None else {"document": target}
     share = Share.objects.filter(**lookup, recipient=recipient, revoked_at__isnull=True).first()
-    if share is not None:
-        return share
-    share = Share.objects.create(**lookup, recipient=recipient, state=by.state, shared_by=by, shared_at=clock.now())
-    from .tasks import notify_share
+    created = share is None
+    if created:
+        share = Share.objects.create(**lookup, recipient=recipient, state=by.state, shared_by=by, shared_at=clock.now())
+    already = set(
+        Share.objects.filter(document__in=chosen, recipient=recipient, revoked_at__isnull=True).values_list(
+            "document_id", flat=True
+        )
+    )
+    for doc in chosen:
+        if doc.pk not in already:
+            Share.objects.create(
+                document=doc,
+                recipient=recipient,
+                state=by.state,
+                shared_by=by,
+                shared_at=share.shared_at,
+                with_record=share,
+            )
+    if created:
+        from .tasks import notify_share
 
-    share_id = share.pk
-    transaction.on_commit(lambda: notify_share.delay(share_id))
+        share_id = share.pk
+        transaction.on_commit(lambda: notify_share.delay(share_id))
     return share
 
 
 @transaction.atomic
 def revoke_share(*, by, share: Share) -> Share:
     """A delegate of the sharing State ends a share; it takes effect on the recipient's next
-    request (ToR rule 16). Idempotent."""
+    request (ToR rule 16). Revoking a record's share also revokes the shares of the documents
+    shared with it (``with_record``). Idempotent. Returns the share."""
     if not (acts_as_delegate(by) and by.state_id == share.state_id):
         raise RuleViolation(_("Only delegates of the State that shared it revoke a share (ToR rule 16)."), "16")
     share = Share.objects.select_for_update().get(pk=share.pk)
+    now = clock.now()
     if share.revoked_at is None:
-        share.revoked_at = clock.now()
+        share.revoked_at = now
         share.revoked_by = by
         share.save(update_fields=["revoked_at", "revoked_by"])
+    share.document_shares.filter(revoked_at__isnull=True).update(revoked_at=now, revoked_by=by)
     return share
 
 

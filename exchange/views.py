@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
@@ -30,6 +31,7 @@ from .forms import (
     OperationalUseAnswerForm,
     OperationalUseForm,
     RecordForm,
+    RecordShareForm,
     SearchForm,
     ShareForm,
     WithholdForm,
@@ -37,6 +39,7 @@ from .forms import (
 from .models import ClassificationDecision, LiftProposal, RecordDocument, Share, Withholding
 from .pdf import record_pdf
 from .queries import (
+    chosen_states,
     concerns_for_user,
     contacts_for_user,
     is_delegate_of_eligible_state,
@@ -159,18 +162,34 @@ def record_detail(request, pk):
     user = request.user
     is_provider = services.is_provider(user, record)
     is_delegate = is_delegate_of_eligible_state(user)
-    chosen = State.objects.filter(group__recordgroupobjectpermission__content_object=record).distinct()
     context = {
         "record": record,
         "is_provider": is_provider,
         "is_delegate": is_delegate,
-        "chosen_states": chosen,
+        # ToR rule 13: only the provider sees which States it chose; a recipient learns only
+        # that its own State is among them.
+        "chosen_states": chosen_states(record) if is_provider else None,
+        "own_state_chosen": record.provider_state_id != user.state_id,
         "countries": record.countries.all(),
         "documents": documents_for_user(user).filter(record_link__record=record),
         "use_requests": use_requests_for_user(user).filter(record=record).select_related("requesting_state"),
-        "shares": shares_for_user(user).filter(record=record, revoked_at__isnull=True).select_related("recipient"),
+        "shares": shares_for_user(user)
+        .filter(record=record, revoked_at__isnull=True)
+        .select_related("recipient")
+        .prefetch_related(
+            Prefetch(
+                "document_shares",
+                queryset=Share.objects.filter(revoked_at__isnull=True).select_related("document"),
+                to_attr="live_document_shares",
+            )
+        ),
         "can_share_with_authority": is_delegate and record.classification <= NATIONAL_AUTHORITY_MAX,
-        "share_form": ShareForm(recipients=_authorities(user)) if is_delegate else None,
+        "share_form": RecordShareForm(
+            recipients=_authorities(user), documents=services.shareable_documents(user, record)
+        )
+        if is_delegate
+        else None,
+        "document_share_form": ShareForm(recipients=_authorities(user), auto_id="id_document_%s") if is_delegate else None,
         "use_form": OperationalUseForm(),
         "answer_form": OperationalUseAnswerForm(),
         "presentation": presentations_for_user(user).filter(pk=record.presentation_id).first()
@@ -263,6 +282,17 @@ def classification(request, kind, pk):
     stricter = [(c.value, c.label) for c in Classification if c > target.classification]
     looser = [(c.value, c.label) for c in Classification if c < target.classification]
     open_proposal = next((p for p in proposals if p.status == LiftStatus.OPEN), None)
+    # An objecting State received the information: only the provider sees which States
+    # objected; another participant sees its own State's objection and how many others
+    # (ToR rules 13, 15).
+    for proposal in proposals:
+        objections = list(proposal.objections.all())
+        if is_provider:
+            proposal.objecting_states = [o.state for o in objections]
+            proposal.other_objections = 0
+        else:
+            proposal.objecting_states = [o.state for o in objections if o.state_id == request.user.state_id]
+            proposal.other_objections = len(objections) - len(proposal.objecting_states)
     return render(
         request,
         "exchange/classification.html",
@@ -372,17 +402,31 @@ def share_document(request, pk):
 
 def _share(request, *, back, record=None, document=None):
     _require_delegate(request)
-    form = ShareForm(request.POST, recipients=_authorities(request.user))
+    if record is not None:
+        form = RecordShareForm(
+            request.POST,
+            recipients=_authorities(request.user),
+            documents=services.shareable_documents(request.user, record),
+        )
+    else:
+        form = ShareForm(request.POST, recipients=_authorities(request.user))
 
     def action(_target):
         if not form.is_valid():
             raise RuleViolation(_("Choose a national authority user of your State (ToR rule 16)."), "16")
+        recipient = form.cleaned_data["recipient"]
+        chosen = list(form.cleaned_data.get("documents") or ())
         services.share_with_authority(
-            by=request.user, recipient=form.cleaned_data["recipient"], record=record, document=document
+            by=request.user, recipient=recipient, record=record, document=document, documents=chosen
         )
-        return _("Shared with %(name)s (ToR rule 16).") % {
-            "name": form.cleaned_data["recipient"].get_full_name() or form.cleaned_data["recipient"].username
-        }
+        name = recipient.get_full_name() or recipient.username
+        if chosen:
+            return ngettext(
+                "Shared with %(name)s, with %(n)d document (ToR rule 16).",
+                "Shared with %(name)s, with %(n)d documents (ToR rule 16).",
+                len(chosen),
+            ) % {"name": name, "n": len(chosen)}
+        return _("Shared with %(name)s (ToR rule 16).") % {"name": name}
 
     return perform(request, action, record or document, back[0], **back[1])
 
