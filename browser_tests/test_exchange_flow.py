@@ -91,7 +91,8 @@ def test_a_record_shared_with_two_states_is_downloaded_as_a_stamped_pdf(live_ser
         a.get_by_role("button", name="Share", exact=True).click()
         expect(a.get_by_role("heading", name=TITLE)).to_be_visible()
         expect(a.get_by_text("DIEF CONFIDENTIAL").first).to_be_visible()
-        expect(a.get_by_text(re.compile(r"shared with .*Germany")).first).to_be_visible()  # the provider sees its choice
+        # the provider sees its choice
+        expect(a.get_by_text(re.compile(r"shared with .*Germany")).first).to_be_visible()
         record = Record.objects.get(title=TITLE)
 
         b = new_page(browser)

@@ -189,7 +189,9 @@ def record_detail(request, pk):
         )
         if is_delegate
         else None,
-        "document_share_form": ShareForm(recipients=_authorities(user), auto_id="id_document_%s") if is_delegate else None,
+        "document_share_form": ShareForm(recipients=_authorities(user), auto_id="id_document_%s")
+        if is_delegate
+        else None,
         "use_form": OperationalUseForm(),
         "answer_form": OperationalUseAnswerForm(),
         "presentation": presentations_for_user(user).filter(pk=record.presentation_id).first()

@@ -101,7 +101,11 @@ def test_a_document_the_delegate_may_not_pass_on_shares_nothing(
         )
     assert not Share.objects.exists()  # one transaction: the record's share went too
     other = services.share_record(
-        by=delegate_party, title="Another", audience="chosen", states=[delegate_other_party.state], information_types="a"
+        by=delegate_party,
+        title="Another",
+        audience="chosen",
+        states=[delegate_other_party.state],
+        information_types="a",
     )
     with pytest.raises(RuleViolation):
         services.share_with_authority(
@@ -110,7 +114,9 @@ def test_a_document_the_delegate_may_not_pass_on_shares_nothing(
     assert not Share.objects.exists()
 
 
-def test_document_by_document_sharing_still_works(client, record_to_france, documents, delegate_other_party, authority_other):
+def test_document_by_document_sharing_still_works(
+    client, record_to_france, documents, delegate_other_party, authority_other
+):
     login_verified(client, delegate_other_party)
     client.post(reverse("exchange:share_document", args=[documents["second"].pk]), {"recipient": authority_other.pk})
     share = Share.objects.get(document=documents["second"], recipient=authority_other)
