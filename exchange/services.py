@@ -7,7 +7,7 @@ citing the rule and changes nothing. Views, tasks and commands all call these.
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
@@ -65,6 +65,28 @@ def _require_delegate(user) -> None:
         )
 
 
+def create_once(model, *, owner: str, by, submission, create):
+    """Run ``create()`` (which saves a ``model`` row carrying ``submission`` and ``by`` as
+    ``owner``) once per form submission: a double click, a retry or a resent page with the same
+    ``submission`` token (a UUID from the form, or None for a call without a form) returns the
+    row already made. Two submissions with different tokens make two rows, whatever their text.
+    The unique constraint on (owner, submission) decides a race: the loser's insert fails in
+    its savepoint and it returns the winner's row. Call inside ``transaction.atomic()``."""
+    if submission is None:
+        return create()
+    found = model.objects.filter(**{owner: by, "submission": submission}).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        found = model.objects.filter(**{owner: by, "submission": submission}).first()
+        if found is None:
+            raise
+        return found
+
+
 def _eligible_states(states):
     today = procedural_today()
     return [s for s in states if s.is_eligible(today)]
@@ -84,13 +106,16 @@ def share_record(
     states=(),
     countries=(),
     presentation: Presentation | None = None,
+    submission=None,
     **fields,
 ) -> Record:
     """ToR rules 13, 18, 19: ``by``'s State shares a record on the platform, to all eligible
     States or to the chosen ``states`` (eligible today), with the rule 18 ``fields``, one
     or more rule 19 ``information_types`` (letters a-g) and its classification (rule 15).
     A record linked to a presentation takes that presentation's classification at least.
-    Returns the :class:`Record`; a retry with the same title returns the record already shared.
+    ``submission`` is the form's one-time token (:func:`create_once`): a double click or a
+    retry returns the record already shared; two submissions make two records, even with the
+    same title. Returns the :class:`Record`.
     """
     _require_delegate(by)
     title = (title or "").strip()
@@ -118,26 +143,28 @@ def share_record(
         ):
             raise RuleViolation(_("Only the presenting State links its presentation to a record (ToR rule 13)."), "13")
         classification = max(classification, presentation.classification)
-    same = Record.objects.filter(provider_state_id=by.state_id, title=title, presentation=presentation).first()
-    if same is not None:  # a double click or a retry
-        return same
-    now = clock.now()
-    record = Record.objects.create(
-        provider_state=by.state,
-        created_by=by,
-        created_at=now,
-        updated_at=now,
-        title=title,
-        audience=audience,
-        information_types=types,
-        classification=classification,
-        presentation=presentation,
-        **{k: (v or "").strip() for k, v in fields.items()},
-    )
-    record.countries.set(countries)
-    if audience == Audience.CHOSEN:
-        assign_perm(VIEW_RECORD, Group.objects.filter(pk__in=[s.group_id for s in chosen]), record)
-    return record
+
+    def create():
+        now = clock.now()
+        record = Record.objects.create(
+            provider_state=by.state,
+            created_by=by,
+            created_at=now,
+            updated_at=now,
+            title=title,
+            audience=audience,
+            information_types=types,
+            classification=classification,
+            presentation=presentation,
+            submission=submission,
+            **{k: (v or "").strip() for k, v in fields.items()},
+        )
+        record.countries.set(countries)
+        if audience == Audience.CHOSEN:
+            assign_perm(VIEW_RECORD, Group.objects.filter(pk__in=[s.group_id for s in chosen]), record)
+        return record
+
+    return create_once(Record, owner="created_by", by=by, submission=submission, create=create)
 
 
 def _provider_state_id(target) -> int | None:
@@ -463,8 +490,11 @@ def revoke_share(*, by, share: Share) -> Share:
 
 
 @transaction.atomic
-def request_operational_use(*, by, record: Record, purpose: str, explanation: str = "") -> OperationalUseRequest:
-    """ToR rule 16: before any operational use of a record, a State asks its provider."""
+def request_operational_use(
+    *, by, record: Record, purpose: str, explanation: str = "", submission=None
+) -> OperationalUseRequest:
+    """ToR rule 16: before any operational use of a record, a State asks its provider.
+    ``submission`` is the form's one-time token (:func:`create_once`). Returns the request."""
     _require_delegate(by)
     if not sees(by, record) or record.provider_state_id == by.state_id:
         raise RuleViolation(_("Ask the provider of a record your State received (ToR rule 16)."), "16")
@@ -472,18 +502,20 @@ def request_operational_use(*, by, record: Record, purpose: str, explanation: st
         raise RuleViolation(
             _("Say what the use is for: export assessment, enforcement proceedings or other (ToR rule 16)."), "16"
         )
-    same = OperationalUseRequest.objects.filter(
-        record=record, requesting_state_id=by.state_id, purpose=purpose, answer=OperationalUseAnswer.PENDING
-    ).first()
-    if same is not None:
-        return same
-    return OperationalUseRequest.objects.create(
-        record=record,
-        requesting_state=by.state,
-        requested_by=by,
-        requested_at=clock.now(),
-        purpose=purpose,
-        explanation=(explanation or "").strip(),
+    return create_once(
+        OperationalUseRequest,
+        owner="requested_by",
+        by=by,
+        submission=submission,
+        create=lambda: OperationalUseRequest.objects.create(
+            record=record,
+            requesting_state=by.state,
+            requested_by=by,
+            requested_at=clock.now(),
+            purpose=purpose,
+            explanation=(explanation or "").strip(),
+            submission=submission,
+        ),
     )
 
 
@@ -511,9 +543,14 @@ def answer_operational_use(*, by, request: OperationalUseRequest, answer: str, n
 
 
 @transaction.atomic
-def raise_concern(*, by, concerned_state: State, description: str, record: Record | None = None) -> DisclosureConcern:
+def raise_concern(
+    *, by, concerned_state: State, description: str, record: Record | None = None, submission=None
+) -> DisclosureConcern:
     """ToR rule 15: a participant, the Chair or the Secretariat raises a suspected
-    unauthorised disclosure, bilaterally, with another participant (an eligible State)."""
+    unauthorised disclosure, bilaterally, with another participant (an eligible State).
+    ``submission`` is the form's one-time token (:func:`create_once`): a double click raises
+    one concern, two separate submissions raise two even with the same text. Returns the
+    :class:`DisclosureConcern`."""
     if by.is_active and by.role == Role.SECRETARIAT and not by.is_superuser:
         raised_as, raising_state = ConcernRaisedAs.SECRETARIAT, None
     elif is_chair_in_office(by):
@@ -531,19 +568,21 @@ def raise_concern(*, by, concerned_state: State, description: str, record: Recor
     description = (description or "").strip()
     if not description:
         raise RuleViolation(_("Say what is suspected (ToR rule 15)."), "15")
-    same = DisclosureConcern.objects.filter(
-        raised_by=by, concerned_state=concerned_state, description=description
-    ).first()
-    if same is not None:
-        return same
-    return DisclosureConcern.objects.create(
-        raised_by=by,
-        raised_as=raised_as,
-        raising_state=raising_state,
-        concerned_state=concerned_state,
-        record=record,
-        description=description,
-        raised_at=clock.now(),
+    return create_once(
+        DisclosureConcern,
+        owner="raised_by",
+        by=by,
+        submission=submission,
+        create=lambda: DisclosureConcern.objects.create(
+            raised_by=by,
+            raised_as=raised_as,
+            raising_state=raising_state,
+            concerned_state=concerned_state,
+            record=record,
+            description=description,
+            raised_at=clock.now(),
+            submission=submission,
+        ),
     )
 
 
@@ -570,19 +609,25 @@ def answer_concern(*, by, concern: DisclosureConcern, explanation: str, remedial
 
 
 @transaction.atomic
-def submit_contact(*, by, authority: str, contact: str) -> EnforcementContact:
-    """ToR rule 20: a State submits an enforcement authority's contact for verification."""
+def submit_contact(*, by, authority: str, contact: str, submission=None) -> EnforcementContact:
+    """ToR rule 20: a State submits an enforcement authority's contact for verification.
+    ``submission`` is the form's one-time token (:func:`create_once`); an entry identical to
+    one its State already submitted is that entry. Returns the :class:`EnforcementContact`."""
     _require_delegate(by)
     authority, contact = (authority or "").strip(), (contact or "").strip()
     if not authority or not contact:
         raise RuleViolation(_("Give the authority and its contact details (ToR rule 20)."), "20")
-    entry, _created = EnforcementContact.objects.get_or_create(
-        state=by.state,
-        authority=authority,
-        contact=contact,
-        defaults={"submitted_by": by, "submitted_at": clock.now()},
-    )
-    return entry
+
+    def create():
+        entry, _created = EnforcementContact.objects.get_or_create(
+            state=by.state,
+            authority=authority,
+            contact=contact,
+            defaults={"submitted_by": by, "submitted_at": clock.now(), "submission": submission},
+        )
+        return entry
+
+    return create_once(EnforcementContact, owner="submitted_by", by=by, submission=submission, create=create)
 
 
 @transaction.atomic

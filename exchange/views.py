@@ -138,6 +138,7 @@ def record_create(request):
                 states=data.pop("states") or [],
                 countries=data.pop("countries") or [],
                 presentation=presentation,
+                submission=data.pop("submission"),
                 **data,
             )
         except RuleViolation as exc:
