@@ -8,10 +8,12 @@ citing the rule and changes nothing. Views, tasks and commands all call these.
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from accounts.enums import Role
+from accounts.models import User
 from dief import clock
 from dief.confidentiality import NATIONAL_AUTHORITY_MAX, Classification, normalise_types
 from dief.errors import RuleViolation
@@ -20,6 +22,8 @@ from documents.models import Document
 from documents.queries import documents_for_user
 from meetings.deadlines import lift_objections_close_at
 from meetings.queries import is_chair_in_office, procedural_today
+from notifications.enums import NotificationKind
+from notifications.services import queue
 from presentations.models import Presentation
 from presentations.queries import presentations_for_user
 from states.models import State
@@ -568,12 +572,9 @@ def raise_concern(
     description = (description or "").strip()
     if not description:
         raise RuleViolation(_("Say what is suspected (ToR rule 15)."), "15")
-    return create_once(
-        DisclosureConcern,
-        owner="raised_by",
-        by=by,
-        submission=submission,
-        create=lambda: DisclosureConcern.objects.create(
+
+    def create():
+        concern = DisclosureConcern.objects.create(
             raised_by=by,
             raised_as=raised_as,
             raising_state=raising_state,
@@ -582,8 +583,11 @@ def raise_concern(
             description=description,
             raised_at=clock.now(),
             submission=submission,
-        ),
-    )
+        )
+        _notify_concern(concern, "raised", concern_parties(concern, side="concerned"), NotificationKind.CONCERN_RAISED)
+        return concern
+
+    return create_once(DisclosureConcern, owner="raised_by", by=by, submission=submission, create=create)
 
 
 @transaction.atomic
@@ -602,7 +606,41 @@ def answer_concern(*, by, concern: DisclosureConcern, explanation: str, remedial
     concern.answered_by = by
     concern.answered_at = clock.now()
     concern.save(update_fields=["explanation", "remedial_measures", "answered_by", "answered_at"])
+    parties = [u for u in concern_parties(concern) if u.pk != by.pk]
+    _notify_concern(concern, "answered", parties, NotificationKind.CONCERN_ANSWERED)
     return concern
+
+
+def concern_parties(concern: DisclosureConcern, side: str = "both") -> list:
+    """The people on ``side`` ("raising", "concerned" or "both") of a disclosure concern (ToR
+    rule 15): the raising State's delegates, the Chair who raised it, or the Secretariat's
+    officers; and the delegates of the State it was raised with. Active users only; whether
+    each may still read it is asked again when a notice is sent."""
+    users = User.objects.filter(is_active=True, is_superuser=False)
+    parties = []
+    if side in ("raising", "both"):
+        if concern.raised_as == ConcernRaisedAs.PARTICIPANT:
+            parties += list(users.filter(role=Role.DELEGATE, state_id=concern.raising_state_id))
+        elif concern.raised_as == ConcernRaisedAs.CHAIR:
+            parties += list(users.filter(pk=concern.raised_by_id))
+        else:
+            parties += list(users.filter(role=Role.SECRETARIAT))
+    if side in ("concerned", "both"):
+        parties += list(users.filter(role=Role.DELEGATE, state_id=concern.concerned_state_id))
+    return list({u.pk: u for u in parties}.values())
+
+
+def _notify_concern(concern: DisclosureConcern, step: str, recipients, kind: str) -> None:
+    """Queue a notice of ``step`` to ``recipients`` in the outbox, in this transaction. The
+    email names the kind of event and links to the concern; it carries nothing of the concern
+    (ToR rules 15, 17)."""
+    queue(
+        f"concern:{concern.pk}:{step}",
+        recipients,
+        kind,
+        subject_id=concern.pk,
+        context={"path": reverse("exchange:concern", args=[concern.pk])},
+    )
 
 
 # --- Enforcement contacts (rule 20) -------------------------------------------------------------
