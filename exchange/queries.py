@@ -156,15 +156,23 @@ TEXT_FIELDS = (
 SEARCH_CONFIGS = ("english", "french", "spanish")
 
 
+def search_vector(config: str):
+    """The text search vector of a record in one of :data:`SEARCH_CONFIGS` (PostgreSQL). The
+    GIN indexes ``record_fts_<config>`` (migration ``0004_full_text_indexes``) are built on
+    exactly this expression, so a search uses them; ``test_search_index`` checks both agree."""
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector(*TEXT_FIELDS, config=config)
+
+
 def _text_match(text: str) -> Q:
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.contrib.postgres.search import SearchQuery
 
         match = Q()
         for config in SEARCH_CONFIGS:
-            vector = SearchVector(*TEXT_FIELDS, config=config)
             query = SearchQuery(text, config=config, search_type="websearch")
-            ids = Record.objects.annotate(v=vector).filter(v=query).values("pk")
+            ids = Record.objects.alias(v=search_vector(config)).filter(v=query).values("pk")
             match |= Q(pk__in=ids)
         return match
     match = Q()
