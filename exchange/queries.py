@@ -8,14 +8,17 @@ from django.db.models import Count, Q
 
 from accounts.enums import Role
 from dief.confidentiality import NATIONAL_AUTHORITY_MAX, InformationType
+from documents.queries import documents_for_user
 from meetings.queries import is_chair_in_office, is_verified, procedural_today
 from presentations.models import PresentationGroupObjectPermission
+from presentations.queries import presentations_for_user
 from states.models import State
 
 from .enums import Audience, ContactStatus
 from .models import (
     DisclosureConcern,
     EnforcementContact,
+    LiftProposal,
     OperationalUseRequest,
     Record,
     RecordGroupObjectPermission,
@@ -234,3 +237,16 @@ def shares_for_user(user):
     if not is_delegate_of_eligible_state(user):
         return Share.objects.none()
     return Share.objects.filter(state_id=user.state_id)
+
+
+def lift_proposals_for_user(user):
+    """Proposals to lift a classification (ToR rule 15) on a record, presentation or document
+    ``user`` sees; none for a non-state expert, who reads its presentation but takes no part
+    in the participants' decisions on it."""
+    if not is_verified(user) or user.is_superuser or user.role == Role.EXPERT:
+        return LiftProposal.objects.none()
+    return LiftProposal.objects.filter(
+        Q(record__in=records_for_user(user).values("pk"))
+        | Q(presentation__in=presentations_for_user(user).values("pk"))
+        | Q(document__in=documents_for_user(user).values("pk"))
+    )

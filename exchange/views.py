@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from accounts.models import User
+from accounts.security import object_for_user_or_404
 from dief.actions import perform
 from dief.confidentiality import NATIONAL_AUTHORITY_MAX, Classification
 from dief.errors import RuleViolation
@@ -43,6 +44,7 @@ from .queries import (
     concerns_for_user,
     contacts_for_user,
     is_delegate_of_eligible_state,
+    lift_proposals_for_user,
     records_for_user,
     search_records,
     shares_for_user,
@@ -59,7 +61,7 @@ def _require_delegate(request):
 
 
 def _record_for(request, pk):
-    return get_object_or_404(records_for_user(request.user).select_related("provider_state"), pk=pk)
+    return object_for_user_or_404(records_for_user(request.user).select_related("provider_state"), pk=pk)
 
 
 def _authorities(user):
@@ -113,7 +115,7 @@ def record_create(request):
     presentation = None
     pid = request.GET.get("presentation", "")
     if pid.isdigit() and len(pid) < 10:
-        presentation = get_object_or_404(
+        presentation = object_for_user_or_404(
             presentations_for_user(user).filter(presenting_state_id=user.state_id), pk=int(pid)
         )
     states = eligible_states(procedural_today()).exclude(pk=user.state_id)
@@ -251,7 +253,7 @@ def record_delete(request, pk):
 
 @require_POST
 def withhold(request, pk):
-    presentation = get_object_or_404(presentations_for_user(request.user), pk=pk)
+    presentation = object_for_user_or_404(presentations_for_user(request.user), pk=pk)
 
     def action(presentation):
         form = WithholdForm(request.POST)
@@ -269,10 +271,13 @@ KINDS = {"record": records_for_user, "presentation": presentations_for_user, "do
 
 
 def _target(request, kind, pk):
-    # A non-state expert reads its presentation, not the participants' decisions on it (rule 15).
-    if kind not in KINDS or request.user.role == Role.EXPERT:
+    if kind not in KINDS:
         raise Http404
-    return get_object_or_404(KINDS[kind](request.user), pk=pk)
+    target = object_for_user_or_404(KINDS[kind](request.user), pk=pk)
+    # A non-state expert reads its presentation, not the participants' decisions on it (rule 15).
+    if request.user.role == Role.EXPERT:
+        raise Http404
+    return target
 
 
 def classification(request, kind, pk):
@@ -349,9 +354,10 @@ def propose_lift(request, kind, pk):
 
 
 def _proposal_for(request, pk):
-    proposal = get_object_or_404(LiftProposal.objects.select_related("record", "presentation", "document"), pk=pk)
+    proposal = object_for_user_or_404(
+        lift_proposals_for_user(request.user).select_related("record", "presentation", "document"), pk=pk
+    )
     kind = "record" if proposal.record_id else "presentation" if proposal.presentation_id else "document"
-    _target(request, kind, proposal.target.pk)  # 404 unless the user sees what it is about
     return proposal, kind
 
 
@@ -392,7 +398,7 @@ def share_record(request, pk):
 
 @require_POST
 def share_document(request, pk):
-    document = get_object_or_404(documents_for_user(request.user), pk=pk)
+    document = object_for_user_or_404(documents_for_user(request.user), pk=pk)
     link = RecordDocument.objects.filter(document=document).first()
     if link is not None:
         back = ("exchange:detail", {"pk": link.record_id})
@@ -436,8 +442,7 @@ def _share(request, *, back, record=None, document=None):
 
 @require_POST
 def revoke_share(request, pk):
-    _require_delegate(request)
-    share = get_object_or_404(shares_for_user(request.user), pk=pk)
+    share = object_for_user_or_404(shares_for_user(request.user), pk=pk)
 
     def action(share):
         services.revoke_share(by=request.user, share=share)
@@ -487,7 +492,7 @@ def request_use(request, pk):
 
 @require_POST
 def answer_use(request, pk):
-    use_request = get_object_or_404(use_requests_for_user(request.user), pk=pk)
+    use_request = object_for_user_or_404(use_requests_for_user(request.user), pk=pk)
 
     def action(use_request):
         form = OperationalUseAnswerForm(request.POST)
@@ -531,7 +536,7 @@ def concern_list(request):
 
 
 def concern_detail(request, pk):
-    concern = get_object_or_404(
+    concern = object_for_user_or_404(
         concerns_for_user(request.user).select_related("raising_state", "concerned_state", "raised_by"), pk=pk
     )
     can_answer = (
@@ -548,7 +553,7 @@ def concern_detail(request, pk):
 
 @require_POST
 def concern_answer(request, pk):
-    concern = get_object_or_404(concerns_for_user(request.user), pk=pk)
+    concern = object_for_user_or_404(concerns_for_user(request.user), pk=pk)
 
     def action(concern):
         form = ConcernAnswerForm(request.POST)
@@ -590,7 +595,7 @@ def contacts(request):
 
 @require_POST
 def verify_contact(request, pk):
-    contact = get_object_or_404(contacts_for_user(request.user), pk=pk)
+    contact = object_for_user_or_404(contacts_for_user(request.user), pk=pk)
 
     def action(contact):
         services.verify_contact(by=request.user, contact=contact)

@@ -3,10 +3,11 @@
 import csv
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts.enums import ParticipantRole
+from accounts.security import object_for_user_or_404
 
 from . import charts, stats
 from .queries import participation_meetings_for_user, sees_detail
@@ -20,7 +21,7 @@ def _roles(f: stats.MeetingFigures):
 
 
 def meeting_participation(request, pk):
-    meeting = get_object_or_404(participation_meetings_for_user(request.user), pk=pk)
+    meeting = object_for_user_or_404(participation_meetings_for_user(request.user), pk=pk)
     (f,) = stats.figures(type(meeting).objects.filter(pk=meeting.pk))
     regions = sorted(f.by_region)
     officer_share_by_region = [
