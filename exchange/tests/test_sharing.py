@@ -165,3 +165,26 @@ def test_a_recipient_sees_its_own_objection_but_not_which_other_states_objected(
     assert "Mexique" not in page and "Mexico" not in page and "1 autre participant" in page
     login_verified(client, delegate_party)
     assert "Mexico" in client.get(url).content.decode()
+
+
+def test_a_task_that_started_before_a_tightening_rechecks_access_for_its_recipient(
+    record_to_france, delegate_party, delegate_other_party, authority_other, monkeypatch
+):
+    """The task has loaded the share when the provider keeps the record among the delegates
+    (ToR rules 15, 16): the task asks the recipient's query again and queues nothing."""
+    from exchange import tasks
+    from exchange.tasks import notify_share
+    from notifications.models import Notification
+
+    share = services.share_with_authority(by=delegate_other_party, recipient=authority_other, record=record_to_france)
+    real = tasks.share_is_live
+
+    def tighten_meanwhile(loaded):
+        services.tighten_classification(
+            by=delegate_party, target=record_to_france, classification=Classification.DELEGATES_ONLY, version=1
+        )
+        return real(loaded)
+
+    monkeypatch.setattr(tasks, "share_is_live", tighten_meanwhile)
+    assert notify_share(share.pk) is False
+    assert not Notification.objects.exists()
