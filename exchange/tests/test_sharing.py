@@ -40,7 +40,7 @@ def test_the_share_form_lists_the_shareable_documents_checked(
         assert name in form
     assert "kept.pdf" not in form  # kept among the delegates by its provider (ToR rule 15)
     assert form.count('name="documents"') == 2 and form.count("checked") == 2
-    assert "revokes the shares of those documents too" in page
+    assert "révoque aussi celui de ces documents" in page  # said on the page, in French here
 
 
 def test_a_record_shared_with_chosen_documents_shows_exactly_those(
@@ -140,7 +140,7 @@ def test_a_recipient_sees_its_state_among_the_chosen_but_not_the_others(
     login_verified(client, delegate_other_party)
     page = client.get(url).content.decode()
     assert "Mexico" not in page and "Mexique" not in page
-    assert "shared with chosen States Parties and signatory States, your State among them" in page
+    assert "dont votre État (seul le fournisseur voit la liste" in page
     pdf = client.get(reverse("exchange:pdf", args=[record_to_france.pk])).content
     assert not any("Mexico" in text for text in pdf_text(pdf))
     login_verified(client, delegate_party)
