@@ -27,7 +27,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -389,49 +388,83 @@ class Bench:
 
     # ------------------------------------------------------------------ 4. outbox
     def outbox(self):
-        from django.core import mail
-        from django.db import connections
+        """A 2,000-recipient invitation, queued as ``send_invitation`` queues it (to the active
+        delegates of the States eligible today: nobody the sender would withhold it from), drained
+        by two workers sharing the outbox. The data set has fewer delegates than that, so
+        delegates of eligible States are added for the run and removed after it."""
+        from django.contrib.auth.hashers import make_password
 
+        from accounts.enums import Role
         from accounts.models import User
         from meetings.models import Meeting
+        from meetings.queries import procedural_today
         from notifications.enums import NotificationKind
         from notifications.models import Notification
-        from notifications.services import drain, queue
+        from notifications.services import queue
+        from states.queries import eligible_states
 
+        target, workers = 2000, 2
         meeting = Meeting.objects.filter(title__startswith="DIEF benchmark").last()
-        recipients = list(User.objects.filter(username__startswith="bench_").order_by("pk")[:2000])
-        Notification.objects.filter(event__startswith="bench-outbox").delete()
-        queue(f"bench-outbox:{meeting.pk}", recipients, NotificationKind.INVITATION, meeting=meeting)
-        mail.outbox = []
-        workers = 2
+        states = list(eligible_states(procedural_today()).order_by("iso3"))
+        delegates = User.objects.filter(is_active=True, role=Role.DELEGATE, state__in=states)
+        User.objects.filter(username__startswith="bench_outbox").delete()
+        missing = target - delegates.count()
+        if missing > 0:
+            password = make_password(None)
+            User.objects.bulk_create(
+                User(
+                    username=f"bench_outbox{i}",
+                    password=password,
+                    role=Role.DELEGATE,
+                    state=states[i % len(states)],
+                    participant_role="policy",
+                    email=f"bench_outbox{i}@bench.example.org",
+                    language=("en", "fr", "es")[i % 3],
+                )
+                for i in range(missing)
+            )
+        recipients = list(delegates.order_by("pk")[:target])
+        event = f"bench-outbox:{meeting.pk}"
+        Notification.objects.filter(event=event).delete()
+        queue(event, recipients, NotificationKind.INVITATION, meeting=meeting, context={"start_date": "2099-01-01"})
+        # Workers are processes, as Celery's are (prefork), not threads sharing one interpreter.
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
         t = time.perf_counter()
-
-        def work():
-            try:
-                drain(seconds=300)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=work) for _ in range(workers)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
+        procs = [
+            subprocess.Popen(
+                [sys.executable, str(Path(__file__).resolve()), "--drain-worker"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(workers)
+        ]
+        addresses = []
+        for proc in procs:
+            out, _err = proc.communicate(timeout=600)
+            addresses += json.loads(out.strip().splitlines()[-1])["to"]
         elapsed = time.perf_counter() - t
-        sent = Notification.objects.filter(event__startswith="bench-outbox", sent_at__isnull=False).count()
+        rows = Notification.objects.filter(event=event)
+        sent = rows.filter(sent_at__isnull=False).count()
+        withheld = rows.filter(withheld_at__isnull=False).count()
         self.results["outbox"] = {
             "recipients": len(recipients),
             "sent": sent,
-            "emails": len(mail.outbox),
+            "withheld": withheld,
+            "unsent": rows.filter(sent_at__isnull=True, withheld_at__isnull=True).count(),
+            "emails": len(addresses),
+            "distinct_addresses": len(set(addresses)),
             "workers": workers,
             "seconds": elapsed,
         }
         print(
             f"\noutbox: {sent} of {len(recipients)} invitations sent by {workers} workers in {elapsed:.1f} s "
-            f"({len(mail.outbox)} emails)",
+            f"({withheld} withheld; {len(addresses)} emails to {len(set(addresses))} addresses)",
             flush=True,
         )
-        Notification.objects.filter(event__startswith="bench-outbox").delete()
+        rows.delete()
+        User.objects.filter(username__startswith="bench_outbox").delete()
 
     # ------------------------------------------------------------------ 5. load
     def load(self):
@@ -587,7 +620,8 @@ class Bench:
                 "## Outbox",
                 "",
                 f"- {o['sent']} of {o['recipients']} invitation emails sent by {o['workers']} "
-                f"workers in {o['seconds']:.1f} s",
+                f"workers in {o['seconds']:.1f} s ({o['withheld']} withheld, {o['unsent']} left unsent; "
+                f"{o['emails']} emails to {o['distinct_addresses']} distinct addresses)",
                 "",
             ]
         if self.results["load"]:
@@ -609,7 +643,25 @@ class Bench:
         print(f"\nwritten to {out_dir / 'latest.md'}", flush=True)
 
 
+def drain_worker() -> None:
+    """One outbox worker of the benchmark (a process of its own): drains, then prints as JSON
+    the addresses of the emails it sent (locmem backend: nothing leaves the machine)."""
+    import django
+
+    django.setup()
+    from django.core import mail
+
+    from notifications.services import drain
+
+    mail.outbox = []
+    sent = drain(seconds=300)
+    print(json.dumps({"sent": sent, "to": [m.to[0] for m in mail.outbox]}), flush=True)
+
+
 def main():
+    if sys.argv[1:] == ["--drain-worker"]:
+        drain_worker()
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", action="store_true", help="drop and rebuild the benchmark database")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, a shorter load run")

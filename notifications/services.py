@@ -288,7 +288,7 @@ def _send(limit: int) -> tuple[int, int]:
         with transaction.atomic():
             row = (
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient__state", "meeting", "address_state")
+                .select_related("recipient__state", "meeting__tor_version", "address_state")
                 .filter(sent_at__isnull=True, withheld_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
                 .exclude(pk__in=failed)
                 .order_by("created_at", "pk")
