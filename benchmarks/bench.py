@@ -123,6 +123,7 @@ class Bench:
         from dief import clock
 
         self.results["started_at"] = clock.now().isoformat()
+        self.results["load_average"] = [round(os.getloadavg()[0], 1)]
         call_command("migrate", verbosity=0)
         call_command("import_states", verbosity=0)
         data.build(log=lambda m: print(f"  data: {m}", flush=True))
@@ -649,13 +650,16 @@ class Bench:
 
     # ------------------------------------------------------------------ report
     def write(self):
+        self.results["load_average"] = self.results.get("load_average", []) + [round(os.getloadavg()[0], 1)]
         out_dir = ROOT / "benchmarks" / "results"
         out_dir.mkdir(exist_ok=True)
         (out_dir / "latest.json").write_text(json.dumps(self.results, indent=2, default=str))
         lines = [
             "# Benchmark results",
             "",
-            f"Run at {self.results['started_at']} (`make bench`).",
+            f"Run at {self.results['started_at']} (`make bench`), on {os.cpu_count()} cores; load average "
+            + " at the start, ".join(str(v) for v in self.results["load_average"])
+            + " at the end (other work on the machine slows every figure; compare ratios within a run).",
             "",
             "Data: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in self.results["data"].items()),
             "",
