@@ -9,8 +9,9 @@ default ``postgres://postgres@127.0.0.1:5432/diefbench``), then measures in one 
 2. each list page's query count with 10 and with 1,000 visible rows;
 3. the sweep with nothing due over 10,000 meetings, and with 1,000 transitions due;
 4. the time to drain a 2,000-recipient invitation through the outbox (locmem mail backend);
-5. a 16-client load run (gunicorn with 4 workers, locust, bounded in time): the page mix's p95
-   against the bare view's p95.
+5. a 16-client load run (gunicorn as ``gunicorn.conf.py`` configures it, locust, after a
+   discarded warm-up, bounded in time): the page mix's p95 against the bare view's p95, each
+   page's figures in the mix, and every failure (status and URL).
 
 Prints the figures and writes them to ``benchmarks/results/latest.md`` and ``latest.json``.
 ``--fresh`` rebuilds the database; ``--quick`` runs fewer repetitions and a shorter load run.
@@ -27,7 +28,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -73,6 +73,33 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _load_figures(parts: list[dict], seconds: float) -> dict:
+    """Totals and each page's figures over the locust runs ``parts`` (every response time)."""
+    by_page: dict[str, list] = {}
+    for part in parts:
+        for name, ms, ok in part["times"]:
+            by_page.setdefault(name, []).append((ms, ok))
+
+    def figures(rows):
+        times = [ms for ms, _ok in rows]
+        return {
+            "requests": len(rows),
+            "failures": sum(1 for _ms, ok in rows if not ok),
+            "median_ms": statistics.median(times) if times else 0.0,
+            "p95_ms": _percentile(times, 0.95) if times else 0.0,
+            "rps": len(rows) / seconds,
+        }
+
+    total = figures([row for rows in by_page.values() for row in rows])
+    total["pages"] = {name: figures(rows) for name, rows in sorted(by_page.items())}
+    merged: dict[tuple, int] = {}
+    for part in parts:
+        for f in part["failures"]:
+            merged[(f["name"], f["error"])] = merged.get((f["name"], f["error"]), 0) + f["occurrences"]
+    total["failure_list"] = [{"name": n, "error": e, "occurrences": k} for (n, e), k in merged.items()]
+    return total
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -96,6 +123,7 @@ class Bench:
         from dief import clock
 
         self.results["started_at"] = clock.now().isoformat()
+        self.results["load_average"] = [round(os.getloadavg()[0], 1)]
         call_command("migrate", verbosity=0)
         call_command("import_states", verbosity=0)
         data.build(log=lambda m: print(f"  data: {m}", flush=True))
@@ -350,6 +378,10 @@ class Bench:
             )
             now = datetime.datetime(2299, 1, 1, tzinfo=datetime.UTC)
             ScheduledTransition.objects.filter(due_at__lte=now, applied_at__isnull=True).update(applied_at=now)
+            # A database that holds 10,000 meetings has statistics that say so (autovacuum keeps
+            # them): without this the planner still sees the 100 meetings of the data set.
+            with connection.cursor() as cur:
+                cur.execute("ANALYZE enforcement_scheduledtransition, meetings_meeting, meetings_invitation")
             idle = []
             for _ in range(5):
                 with CaptureQueriesContext(connection) as q:
@@ -385,113 +417,200 @@ class Bench:
 
     # ------------------------------------------------------------------ 4. outbox
     def outbox(self):
-        from django.core import mail
-        from django.db import connections
+        """A 2,000-recipient invitation, queued as ``send_invitation`` queues it (to the active
+        delegates of the States eligible today: nobody the sender would withhold it from), drained
+        by two workers sharing the outbox. The data set has fewer delegates than that, so
+        delegates of eligible States are added for the run and removed after it."""
+        from django.contrib.auth.hashers import make_password
 
+        from accounts.enums import Role
         from accounts.models import User
         from meetings.models import Meeting
+        from meetings.queries import procedural_today
         from notifications.enums import NotificationKind
         from notifications.models import Notification
-        from notifications.services import drain, queue
+        from notifications.services import queue
+        from states.queries import eligible_states
 
+        target, workers = 2000, 2
         meeting = Meeting.objects.filter(title__startswith="DIEF benchmark").last()
-        recipients = list(User.objects.filter(username__startswith="bench_").order_by("pk")[:2000])
-        Notification.objects.filter(event__startswith="bench-outbox").delete()
-        queue(f"bench-outbox:{meeting.pk}", recipients, NotificationKind.INVITATION, meeting=meeting)
-        mail.outbox = []
-        workers = 2
+        states = list(eligible_states(procedural_today()).order_by("iso3"))
+        delegates = User.objects.filter(is_active=True, role=Role.DELEGATE, state__in=states)
+        User.objects.filter(username__startswith="bench_outbox").delete()
+        missing = target - delegates.count()
+        if missing > 0:
+            password = make_password(None)
+            User.objects.bulk_create(
+                User(
+                    username=f"bench_outbox{i}",
+                    password=password,
+                    role=Role.DELEGATE,
+                    state=states[i % len(states)],
+                    participant_role="policy",
+                    email=f"bench_outbox{i}@bench.example.org",
+                    language=("en", "fr", "es")[i % 3],
+                )
+                for i in range(missing)
+            )
+        recipients = list(delegates.order_by("pk")[:target])
+        event = f"bench-outbox:{meeting.pk}"
+        Notification.objects.filter(event=event).delete()
+        queue(event, recipients, NotificationKind.INVITATION, meeting=meeting, context={"start_date": "2099-01-01"})
+        # Workers are processes, as Celery's are (prefork), not threads sharing one interpreter.
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
         t = time.perf_counter()
-
-        def work():
-            try:
-                drain(seconds=300)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=work) for _ in range(workers)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
+        procs = [
+            subprocess.Popen(
+                [sys.executable, str(Path(__file__).resolve()), "--drain-worker"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(workers)
+        ]
+        addresses = []
+        for proc in procs:
+            out, _err = proc.communicate(timeout=600)
+            addresses += json.loads(out.strip().splitlines()[-1])["to"]
         elapsed = time.perf_counter() - t
-        sent = Notification.objects.filter(event__startswith="bench-outbox", sent_at__isnull=False).count()
+        rows = Notification.objects.filter(event=event)
+        sent = rows.filter(sent_at__isnull=False).count()
+        withheld = rows.filter(withheld_at__isnull=False).count()
         self.results["outbox"] = {
             "recipients": len(recipients),
             "sent": sent,
-            "emails": len(mail.outbox),
+            "withheld": withheld,
+            "unsent": rows.filter(sent_at__isnull=True, withheld_at__isnull=True).count(),
+            "emails": len(addresses),
+            "distinct_addresses": len(set(addresses)),
             "workers": workers,
             "seconds": elapsed,
         }
         print(
             f"\noutbox: {sent} of {len(recipients)} invitations sent by {workers} workers in {elapsed:.1f} s "
-            f"({len(mail.outbox)} emails)",
+            f"({withheld} withheld; {len(addresses)} emails to {len(set(addresses))} addresses)",
             flush=True,
         )
-        Notification.objects.filter(event__startswith="bench-outbox").delete()
+        rows.delete()
+        User.objects.filter(username__startswith="bench_outbox").delete()
 
     # ------------------------------------------------------------------ 5. load
     def load(self):
+        """16 clients with no pause against gunicorn started as production starts it
+        (``gunicorn.conf.py``: its workers, preloaded application, persistent database
+        connections with health checks). Each client holds the session of one persona and
+        fetches the pages that answered 200 for that persona in part 1.
+
+        Fair to both sides: every worker first serves every page (templates compiled, database
+        connections open; not measured); the bare view and the page mix then run in alternate
+        slices of equal length, so a change in the machine's other load falls on both, under the
+        same client; percentiles are computed over every response of the slices."""
+        import runpy
+        from concurrent.futures import ThreadPoolExecutor
+        from urllib.request import Request, urlopen
+
         from django.conf import settings
 
-        users = {
-            u: self.client_for(u).cookies[settings.SESSION_COOKIE_NAME].value
-            for u in ("bench_busy0", "bench_secretariat")
-        }
-        pages = [
-            row["url"]
-            for row in self.results["pages"]["bench_busy0"].values()
-            if "url" in row and "bare" not in row["url"]
-        ]
+        clients = []
+        for persona in ("bench_busy0", "bench_secretariat"):
+            rows = self.results["pages"].get(persona, {})
+            clients.append(
+                {
+                    "session": self.client_for(persona).cookies[settings.SESSION_COOKIE_NAME].value,
+                    "pages": [
+                        [label, row["url"]] for label, row in rows.items() if "url" in row and label != "bare view"
+                    ],
+                }
+            )
+        bare = [{"session": c["session"], "pages": [["bare view", "/bench/bare/"]]} for c in clients]
+        config = ROOT / "gunicorn.conf.py"
+        workers = runpy.run_path(str(config))["workers"]
         port = _free_port()
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
         gunicorn = Path(sys.executable).parent / "gunicorn"
-        server = subprocess.Popen(
-            [
-                str(gunicorn),
-                "dief.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "4",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        seconds = 15 if self.args.quick else 40
-        try:
-            for _ in range(100):
-                with socket.socket() as s:
-                    if s.connect_ex(("127.0.0.1", port)) == 0:
-                        break
-                time.sleep(0.2)
-            out = {}
-            for label, urls in (("bare view", ["/bench/bare/"]), ("page mix", pages)):
-                out[label] = self._locust(port, users, urls, seconds)
-            out["ratio_p95"] = out["page mix"]["p95_ms"] / max(out["bare view"]["p95_ms"], 0.1)
-            self.results["load"] = out
-            print(
-                f"\n16 clients, {seconds} s each: bare view p95 {out['bare view']['p95_ms']:.0f} ms "
-                f"({out['bare view']['rps']:.0f} req/s); page mix p95 {out['page mix']['p95_ms']:.0f} ms "
-                f"({out['page mix']['rps']:.0f} req/s); p95 ratio {out['ratio_p95']:.1f}x",
-                flush=True,
-            )
-        finally:
-            server.terminate()
-            server.wait(20)
+        slices, seconds = (3, 5) if self.args.quick else (4, 10)
 
-    def _locust(self, port, sessions, urls, seconds):
+        def fetch(session_url):
+            session, url = session_url
+            cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
+            with urlopen(Request(f"http://127.0.0.1:{port}{url}", headers={"Cookie": cookie}), timeout=120) as r:
+                r.read()
+
+        with tempfile.TemporaryDirectory() as tmp:
+            errors = Path(tmp) / "gunicorn.log"
+            server = subprocess.Popen(
+                [
+                    str(gunicorn),
+                    "--config",
+                    str(config),
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--log-level",
+                    "warning",
+                    "--error-logfile",
+                    str(errors),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                for _ in range(150):
+                    with socket.socket() as s:
+                        if s.connect_ex(("127.0.0.1", port)) == 0:
+                            break
+                    time.sleep(0.2)
+                # Warm-up: as many concurrent fetches as workers, each page of each persona
+                # twice per worker, so that (almost surely) every worker has served every page.
+                todo = [(c["session"], url) for c in clients for _label, url in c["pages"] + bare[0]["pages"]] * (
+                    2 * workers
+                )
+                with ThreadPoolExecutor(workers) as pool:
+                    list(pool.map(fetch, todo))
+                runs = {"bare view": [], "page mix": []}
+                for _ in range(slices):
+                    runs["bare view"].append(self._locust(port, bare, seconds))
+                    runs["page mix"].append(self._locust(port, clients, seconds))
+            finally:
+                server.terminate()
+                server.wait(60)
+            server_errors = [line for line in errors.read_text().splitlines() if "rror" in line]
+        out = {"workers": workers, "seconds": seconds * slices, "slices": slices}
+        for label, parts in runs.items():
+            out[label] = _load_figures(parts, seconds * slices)
+        out["server_errors"] = server_errors[:20]
+        out["ratio_p95"] = out["page mix"]["p95_ms"] / max(out["bare view"]["p95_ms"], 0.1)
+        self.results["load"] = out
+        print(
+            f"\n16 clients, {slices} x {seconds} s each, gunicorn with {workers} workers: bare view p95 "
+            f"{out['bare view']['p95_ms']:.0f} ms ({out['bare view']['rps']:.0f} req/s); page mix p95 "
+            f"{out['page mix']['p95_ms']:.0f} ms ({out['page mix']['rps']:.0f} req/s, "
+            f"{out['page mix']['failures']} failures); p95 ratio {out['ratio_p95']:.1f}x",
+            flush=True,
+        )
+        for label, row in out["page mix"]["pages"].items():
+            print(
+                f"  {label:<22} {row['requests']:5d} req  median {row['median_ms']:5.0f}  p95 {row['p95_ms']:5.0f} ms"
+            )
+        for failure in out["page mix"]["failure_list"] + out["bare view"]["failure_list"]:
+            print(f"  FAILED {failure['occurrences']}x {failure['name']}: {failure['error']}", flush=True)
+        for line in server_errors[:5]:
+            print(f"  server: {line}", flush=True)
+
+    def _locust(self, port, clients, seconds):
+        """Run 16 locust clients for ``seconds`` over ``clients`` (session and [label, url] pairs,
+        taken in turn); returns every response time and the failures."""
+        import csv
+
+        from django.conf import settings
+
         with tempfile.TemporaryDirectory() as tmp:
             spec = Path(tmp) / "spec.json"
-            from django.conf import settings
-
-            spec.write_text(
-                json.dumps({"sessions": list(sessions.values()), "urls": urls, "cookie": settings.SESSION_COOKIE_NAME})
-            )
+            spec.write_text(json.dumps({"clients": clients, "cookie": settings.SESSION_COOKIE_NAME}))
             prefix = Path(tmp) / "stats"
+            times = Path(tmp) / "times.json"
             locust = Path(sys.executable).parent / "locust"
             subprocess.run(
                 [
@@ -511,36 +630,36 @@ class Bench:
                     str(prefix),
                     "--only-summary",
                     "--stop-timeout",
-                    "5",
+                    "30",
+                    "--loglevel",
+                    "WARNING",
                 ],
-                env={**os.environ, "DIEF_BENCH_SPEC": str(spec)},
+                env={**os.environ, "DIEF_BENCH_SPEC": str(spec), "DIEF_BENCH_TIMES": str(times)},
                 cwd=ROOT,
                 check=False,
-                timeout=seconds + 60,
+                timeout=seconds + 120,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            import csv
-
-            with open(f"{prefix}_stats.csv") as f:
-                total = next(r for r in csv.DictReader(f) if r["Name"] == "Aggregated")
-            return {
-                "requests": int(total["Request Count"]),
-                "failures": int(total["Failure Count"]),
-                "median_ms": float(total["Median Response Time"]),
-                "p95_ms": float(total["95%"]),
-                "rps": float(total["Requests/s"]),
-            }
+            with open(f"{prefix}_failures.csv") as f:
+                failures = [
+                    {"name": r["Name"], "error": r["Error"], "occurrences": int(r["Occurrences"])}
+                    for r in csv.DictReader(f)
+                ]
+            return {"times": json.loads(times.read_text()), "failures": failures}
 
     # ------------------------------------------------------------------ report
     def write(self):
+        self.results["load_average"] = self.results.get("load_average", []) + [round(os.getloadavg()[0], 1)]
         out_dir = ROOT / "benchmarks" / "results"
         out_dir.mkdir(exist_ok=True)
         (out_dir / "latest.json").write_text(json.dumps(self.results, indent=2, default=str))
         lines = [
             "# Benchmark results",
             "",
-            f"Run at {self.results['started_at']} (`make bench`).",
+            f"Run at {self.results['started_at']} (`make bench`), on {os.cpu_count()} cores; load average "
+            + " at the start, ".join(str(v) for v in self.results["load_average"])
+            + " at the end (other work on the machine slows every figure; compare ratios within a run).",
             "",
             "Data: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in self.results["data"].items()),
             "",
@@ -583,13 +702,15 @@ class Bench:
                 "## Outbox",
                 "",
                 f"- {o['sent']} of {o['recipients']} invitation emails sent by {o['workers']} "
-                f"workers in {o['seconds']:.1f} s",
+                f"workers in {o['seconds']:.1f} s ({o['withheld']} withheld, {o['unsent']} left unsent; "
+                f"{o['emails']} emails to {o['distinct_addresses']} distinct addresses)",
                 "",
             ]
         if self.results["load"]:
             ld = self.results["load"]
             lines += [
-                "## 16 clients (gunicorn, 4 workers, locust)",
+                f"## 16 clients, no pause, {ld['slices']} alternate slices, {ld['seconds']} s each in all "
+                f"(gunicorn.conf.py: {ld['workers']} workers; locust)",
                 "",
                 "| | requests | failures | median ms | p95 ms | req/s |",
                 "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -600,12 +721,40 @@ class Bench:
                     f"| {label} | {r['requests']} | {r['failures']} | {r['median_ms']:.0f} | "
                     f"{r['p95_ms']:.0f} | {r['rps']:.0f} |"
                 )
-            lines += ["", f"p95 ratio: {ld['ratio_p95']:.1f}x", ""]
+            lines += ["", f"p95 ratio: {ld['ratio_p95']:.1f}x", "", "Pages of the mix:", ""]
+            lines += ["| page | requests | failures | median ms | p95 ms |", "| --- | ---: | ---: | ---: | ---: |"]
+            for label, r in ld["page mix"]["pages"].items():
+                lines.append(
+                    f"| {label} | {r['requests']} | {r['failures']} | {r['median_ms']:.0f} | {r['p95_ms']:.0f} |"
+                )
+            failures = ld["page mix"]["failure_list"] + ld["bare view"]["failure_list"]
+            if failures:
+                lines += ["", "Failures:", ""]
+                lines += [f"- {f['occurrences']}x {f['name']}: {f['error']}" for f in failures]
+            lines.append("")
         (out_dir / "latest.md").write_text("\n".join(lines))
         print(f"\nwritten to {out_dir / 'latest.md'}", flush=True)
 
 
+def drain_worker() -> None:
+    """One outbox worker of the benchmark (a process of its own): drains, then prints as JSON
+    the addresses of the emails it sent (locmem backend: nothing leaves the machine)."""
+    import django
+
+    django.setup()
+    from django.core import mail
+
+    from notifications.services import drain
+
+    mail.outbox = []
+    sent = drain(seconds=300)
+    print(json.dumps({"sent": sent, "to": [m.to[0] for m in mail.outbox]}), flush=True)
+
+
 def main():
+    if sys.argv[1:] == ["--drain-worker"]:
+        drain_worker()
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", action="store_true", help="drop and rebuild the benchmark database")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, a shorter load run")

@@ -161,20 +161,24 @@ def sweep(now: datetime.datetime | None = None, batch: int = 500) -> int:
 
 def _apply_batch(rows: list[ScheduledTransition], now: datetime.datetime, *, careful: dict[int, str]) -> int:
     """Handle the locked ``rows``; ``careful`` (empty on the fast path) maps the rows whose handler
-    already failed in this sweep to their error: they are not called again."""
+    already failed in this sweep to their error: they are not called again.
+
+    The claim: ``select_for_update`` returned the rows unapplied and locked by this transaction
+    (PostgreSQL re-checks ``applied_at IS NULL`` on a row another sweep changed meanwhile, and
+    skips a row another sweep holds); on a database without row locks (SQLite) the transaction
+    itself is exclusive. One conditional update marks them applied before any handler runs; it
+    must touch every row, or the batch is rolled back. Outcomes are then written with one
+    update per distinct outcome (most rows of a batch share theirs).
+    """
     if not rows:
         return 0
-    # The claim: the rows are locked by this transaction, and the conditional update marks them
-    # applied in one statement; on a database without row locks (SQLite) the transaction itself
-    # is exclusive. A row another sweep applied meanwhile is not among those claimed.
     ids = [row.pk for row in rows]
-    claimed = set(ScheduledTransition.objects.filter(pk__in=ids, applied_at__isnull=True).values_list("pk", flat=True))
-    ScheduledTransition.objects.filter(pk__in=claimed).update(applied_at=now)
+    if ScheduledTransition.objects.filter(pk__in=ids, applied_at__isnull=True).update(applied_at=now) != len(ids):
+        raise RuntimeError("a locked transition was applied by another sweep; the batch is rolled back")
     _remember_latest_due_reminders(rows, now)
-    done, failed = [], []
+    done: dict[str, list[int]] = {}
+    failed = []
     for row in rows:
-        if row.pk not in claimed:
-            continue
         handler = registry.TRANSITIONS.get(row.action)
         if not careful:
             try:
@@ -198,25 +202,28 @@ def _apply_batch(rows: list[ScheduledTransition], now: datetime.datetime, *, car
                 failed.append(row)
                 continue
         row.applied_at, row.outcome = now, str(outcome or "")[:200]
-        done.append(row)
-    if done:
-        ScheduledTransition.objects.bulk_update(done, ["outcome"], batch_size=500)
+        done.setdefault(row.outcome, []).append(row.pk)
+    for outcome, pks in done.items():
+        ScheduledTransition.objects.filter(pk__in=pks).update(outcome=outcome)
     if failed:
         ScheduledTransition.objects.bulk_update(failed, ["applied_at", "attempts", "outcome"], batch_size=500)
-    return len(done)
+    return sum(len(pks) for pks in done.values())
 
 
 def _remember_latest_due_reminders(rows: list[ScheduledTransition], now: datetime.datetime) -> None:
-    """Read once for the batch the latest due instant of each deadline's reminders, so that
-    :func:`_later_due_reminder` asks no query per row."""
+    """Read once for the batch the latest due reminder of each deadline (its instant and days
+    before), so that :func:`_later_due_reminder` asks no query per row."""
     meeting_ids = {row.meeting_id for row in rows if row.action == REMINDER}
     if not meeting_ids:
         return
-    latest: dict[tuple, ScheduledTransition] = {}
-    for other in ScheduledTransition.objects.filter(
-        meeting_id__in=meeting_ids, action=REMINDER, due_at__lte=now
-    ).order_by("due_at"):
-        latest[(other.meeting_id, other.deadline_key, other.subject_id)] = other
+    found: dict[tuple, tuple] = {}
+    for meeting_id, deadline_key, subject_id, due_at, params in (
+        ScheduledTransition.objects.filter(meeting_id__in=meeting_ids, action=REMINDER, due_at__lte=now)
+        .order_by("due_at")
+        .values_list("meeting_id", "deadline_key", "subject_id", "due_at", "params")
+    ):
+        found[(meeting_id, deadline_key, subject_id)] = (due_at, params)
+    latest = {key: ScheduledTransition(due_at=due_at, params=params) for key, (due_at, params) in found.items()}
     registry.memo("latest due reminders", lambda: latest)
 
 
@@ -330,8 +337,10 @@ def deadline_passed(row: ScheduledTransition, now: datetime.datetime) -> str:
     duty = registry.DUTIES.get(row.deadline_key)
     if duty is None or not duty.escalate or duty.done_at(meeting) is not None:
         return "met or no obligation"
-    DeadlineFlag.objects.get_or_create(
-        meeting=meeting, deadline_key=deadline.key, due_at=deadline.due_at, defaults={"flagged_at": now}
+    # one statement, no savepoint: a flag already there (one per deadline instant) is kept as it is
+    DeadlineFlag.objects.bulk_create(
+        [DeadlineFlag(meeting=meeting, deadline_key=deadline.key, due_at=deadline.due_at, flagged_at=now)],
+        ignore_conflicts=True,
     )
     recipients = secretariat_and_chair()
     queue(

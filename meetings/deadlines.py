@@ -163,10 +163,14 @@ def meeting_calendar(meeting) -> list[Deadline]:
 
 
 def meeting_deadline(meeting, key: str) -> Deadline:
-    """One deadline of a meeting by its :class:`DeadlineKey`."""
-    for deadline in meeting_calendar(meeting):
-        if deadline.key == key:
-            return deadline
+    """One deadline of a meeting by its :class:`DeadlineKey` (the entry of :func:`meeting_calendar`
+    with that key, computed alone: the sweep asks one per transition). Raises ``KeyError`` for a
+    key that is not a ToR calendar deadline."""
+    for spec_key, rule, field, obligation in DEADLINE_SPECS:
+        if spec_key == key:
+            n = getattr(meeting.tor_version, field)
+            due_date, due_at = days_before(meeting.start_date, n, meeting.procedural_time_zone)
+            return Deadline(spec_key, rule, n, due_date, due_at, meeting.procedural_time_zone, obligation)
     raise KeyError(key)
 
 

@@ -57,7 +57,16 @@ class Notification(models.Model):
                 name="notification_has_one_recipient",
             ),
         ]
-        indexes = [models.Index(fields=["created_at"], name="notification_pending", condition=Q(sent_at__isnull=True))]
+        indexes = [
+            # The senders' claim (oldest first, ``created_at`` then ``pk``) reads this index in
+            # order and stops at the first unlocked row: no sort of the whole backlog per email.
+            # Withheld rows are never sent, so they leave it like sent ones.
+            models.Index(
+                fields=["created_at", "id"],
+                name="notification_sendable",
+                condition=Q(sent_at__isnull=True, withheld_at__isnull=True),
+            )
+        ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 

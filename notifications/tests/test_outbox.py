@@ -120,3 +120,29 @@ def test_one_send_task_drains_an_outbox_larger_than_a_batch(meeting, party):
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
     assert services.drain(seconds=5) == 0  # nothing left; each email went once
     assert len(mail.outbox) == 230
+
+
+def test_rows_collected_for_one_statement_are_the_rows_queue_writes_and_keep_existing_ones(
+    meeting, secretariat, delegate_party
+):
+    context = {"deadline_key": "invitation", "days_before": 14}
+    services.queue("kept", [delegate_party], NotificationKind.REMINDER, meeting=meeting, context={"old": True})
+    services.queue("direct", [secretariat, delegate_party], NotificationKind.REMINDER, meeting=meeting, context=context)
+    with transaction.atomic(), services.collecting():
+        for event in ("kept", "collected", "collected"):  # a duplicate, as after a retried step
+            services.queue(
+                event, [secretariat, delegate_party], NotificationKind.REMINDER, meeting=meeting, context=context
+            )
+        mark = services.collected()
+        services.queue("dropped", [secretariat], NotificationKind.REMINDER, meeting=meeting)
+        services.forget_since(mark)
+    fields = ("recipient_id", "kind", "meeting_id", "subject_id", "recipient_role", "recipient_state_id", "context")
+
+    def rows(event):
+        return sorted(Notification.objects.filter(event=event).values_list(*fields))
+
+    assert rows("collected") == rows("direct") and len(rows("collected")) == 2
+    assert Notification.objects.get(event="kept", recipient=delegate_party).context == {"old": True}
+    assert Notification.objects.filter(event="kept").count() == 2
+    assert not Notification.objects.filter(event="dropped").exists()
+    assert not Notification.objects.filter(event="collected", created_at__isnull=True).exists()
