@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('meetings', '0009_chair_appointment_confirmed'),
-        ('notifications', '0010_alter_notification_kind'),
+        ('notifications', '0011_concern_notices'),
         ('states', '0002_point_of_contact'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
