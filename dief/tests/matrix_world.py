@@ -172,7 +172,9 @@ def build_world() -> dict:
     from accounts.models import EnrolmentLink, RoleGrant
 
     newcomer = UserFactory(username="m_newcomer", role=Role.NONE, state=None, participant_role="")
-    grant = RoleGrant.objects.create(user=newcomer, role=Role.DELEGATE, state=fra, requested_by=secretariat, requested_at=now)
+    grant = RoleGrant.objects.create(
+        user=newcomer, role=Role.DELEGATE, state=fra, requested_by=secretariat, requested_at=now
+    )
     pending_chair = ChairAppointment.objects.create(
         chair=other,
         appointed_on=datetime.date(2099, 12, 31),

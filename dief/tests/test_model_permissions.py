@@ -124,7 +124,8 @@ def test_deleting_objects_leaves_no_permission_rows_a_new_object_could_inherit(w
     }
     granted = {model: list(model.objects.values_list("pk", flat=True)) for model in tables}
     assert all(
-        group.objects.filter(content_object_id__in=pks).exists() for model, pks in granted.items()
+        group.objects.filter(content_object_id__in=pks).exists()
+        for model, pks in granted.items()
         for group in tables[model][:1]
     )
     Record.objects.filter(pk__in=[ids["records"]["all"]["record"], ids["records"]["chosen"]["record"]]).delete()

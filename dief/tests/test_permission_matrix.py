@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from dief.testing import login_password_only, login_verified
 
 from .matrix_world import SECRET, build_world
-from .permission_matrix import MATRIX, PERSONAS, VERIFIED
+from .permission_matrix import MATRIX, NEVER_READS, PERSONAS, POST_DATA, TEXTS, VERIFIED
 
 #: Tables a request may write whatever it is refused: the session, the security and download
 #: logs, login throttling (as in test_get_writes_nothing).
@@ -44,6 +44,7 @@ def url_patterns(resolver=None, namespace=""):
 
 def test_every_url_has_a_row_and_every_row_a_url():
     names = {name for name, _ in url_patterns()}
+    assert set(POST_DATA) <= names
     assert not names - set(MATRIX), f"URLs without a row in dief/tests/permission_matrix.py: {names - set(MATRIX)}"
     assert not set(MATRIX) - names, f"rows without a URL: {set(MATRIX) - names}"
 
@@ -134,7 +135,7 @@ def expected_get(row, persona, variant):
 
 
 def expected_post(row, persona, variant):
-    """"allowed", or what the refused POST gets."""
+    """ "allowed", or what the refused POST gets."""
     if not row.open and persona in ("anonymous", "password_only"):
         return getattr(row, persona)
     if persona in of(row.post, variant):
@@ -189,6 +190,16 @@ def fingerprint():
         return result
 
 
+def leaks(cell, response, persona, read):
+    """What ``persona`` may not read (``NEVER_READS``) and ``response`` shows; streamed files
+    (downloads) are read too. ``read`` collects every text shown, to anybody."""
+    if getattr(response, "streaming", False):
+        response.content = b"".join(response.streaming_content)
+    content = response.content.decode(errors="replace")
+    read.update(text for text in TEXTS if f"{SECRET} {text}" in content)
+    return [f"{cell}: shows '{SECRET} {text}'" for text in NEVER_READS[persona] if f"{SECRET} {text}" in content]
+
+
 class Rollback(Exception):
     pass
 
@@ -217,6 +228,8 @@ def test_every_persona_gets_from_every_url_what_the_matrix_says(client, world):
         log_in(client, world, persona)
     baseline = fingerprint()
     failures = []
+    data = {name: make(world) for name, make in POST_DATA.items()}
+    read = set()
 
     def changed():
         nonlocal baseline
@@ -238,12 +251,13 @@ def test_every_persona_gets_from_every_url_what_the_matrix_says(client, world):
                     failures.append(f"GET {cell}: expected {expected}, got {got}")
                 if got != 200 and SECRET in response.content.decode(errors="replace"):
                     failures.append(f"GET {cell}: {got} shows confidential content")
+                failures += leaks(f"GET {cell}", response, persona, read)
                 expected = expected_post(row, persona, variant)
                 allowed = persona in of(row.post, variant) and (row.open or persona in VERIFIED)
                 cookies = copy.deepcopy(client.cookies)
                 try:
                     with transaction.atomic():
-                        response = client.post(url)
+                        response = client.post(url, data.get(name, {}))
                         if allowed:
                             raise Rollback  # an allowed action is undone: the next cells see the same world
                 except Rollback:
@@ -251,8 +265,11 @@ def test_every_persona_gets_from_every_url_what_the_matrix_says(client, world):
                 got = outcome(response)
                 if not matches(got, expected):
                     failures.append(f"POST {cell}: expected {expected}, got {got}")
+                failures += leaks(f"POST {cell}", response, persona, read)
                 if not allowed and persona in VERIFIED and (tables := changed()):
                     failures.append(f"POST {cell}: refused ({got}) but changed {tables}")
         if tables := changed():  # the GETs, and the refused POSTs of sessions without a second factor
             failures.append(f"requests as {persona} changed {tables}")
+    # Each text reaches somebody: the leak checks look for texts the pages do show.
+    assert read == TEXTS, TEXTS - read
     assert not failures, f"{len(failures)} cells differ from the matrix:\n" + "\n".join(failures)
