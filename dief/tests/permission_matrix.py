@@ -72,6 +72,13 @@ def record_delegates(audience: str) -> frozenset:
     return record_readers(audience) - AUTHORITIES
 
 
+def classified_readers(variant: str) -> frozenset:
+    """Rule 15: who reads the classification of a record (by audience), of the presentation
+    or of its document (``variant``): whoever reads it, the expert excepted (the participants'
+    decisions are not the expert's)."""
+    return record_readers(variant) if variant in AUDIENCES else PRESENTATION - {"expert"}
+
+
 @dataclass(frozen=True)
 class Row:
     """``get``: personas whose GET gets content (``ok``); None for a POST-only URL (GET: 405).
@@ -216,7 +223,8 @@ EXCHANGE_PAGES = {
     "exchange:create": Row(get=DELEGATES, post=DELEGATES),
     "exchange:detail": Row(get=record_readers, record=True),
     "exchange:pdf": Row(get=record_readers, record=True),
-    "exchange:classification": Row(get=record_readers, post=NOBODY, record=True),
+    # The classification of each record, of the presentation and of its document.
+    "exchange:classification": Row(get=classified_readers, record=True),
     "exchange:upload": Row(get=None, post=PROVIDER, sees=record_readers, record=True),
     "exchange:delete": Row(get=None, post=PROVIDER, sees=record_readers, record=True),
     "exchange:share": Row(get=None, post=PROVIDER, sees=record_delegates, record=True),
@@ -226,8 +234,8 @@ EXCHANGE_PAGES = {
     # Bangladesh asked for operational use; the provider answers (rule 16).
     "exchange:answer_use": Row(get=None, post=PROVIDER, sees={"party", "signatory"}, record=True),
     "exchange:share_document": Row(get=None, post=PROVIDER, sees=record_delegates, record=True),
-    "exchange:tighten": Row(get=None, post=PROVIDER, sees=record_readers, record=True),
-    "exchange:propose_lift": Row(get=None, post=PROVIDER, sees=record_readers, record=True),
+    "exchange:tighten": Row(get=None, post=PROVIDER, sees=classified_readers, record=True),
+    "exchange:propose_lift": Row(get=None, post=PROVIDER, sees=classified_readers, record=True),
     "exchange:object_to_lift": Row(
         get=None, post=lambda a: record_delegates(a) - PROVIDER, sees=record_readers, record=True
     ),

@@ -95,6 +95,8 @@ def url_for(name, pattern, ids, variant):
         pk = records["concern"]
     elif name == "exchange:verify_contact":
         pk = records["contact"]
+    elif variant in ("presentation", "document"):
+        pk = ids[variant]
     elif name.startswith("exchange:"):
         pk = record["record"]
     if pk is None:
@@ -107,7 +109,7 @@ def url_for(name, pattern, ids, variant):
         "involved_pk": ids["involved"],
         "state_pk": ids["state"],
         "token": ids["token"] if variant == "meeting" else record["token"],
-        "kind": "record",
+        "kind": variant if variant in ("presentation", "document") else "record",
         "direction": "down",
         "uidb64": ids["uidb64"],
     }
@@ -116,9 +118,14 @@ def url_for(name, pattern, ids, variant):
     return reverse(name, kwargs={k: values[k] for k in keys})
 
 
+CLASSIFIED = ("all", "chosen", "presentation", "document")
+
+
 def variants(name, row):
     if name == "documents:download":
         return ("meeting", "all", "chosen")
+    if name in ("exchange:classification", "exchange:tighten", "exchange:propose_lift"):
+        return CLASSIFIED
     return ("all", "chosen") if row.record else (None,)
 
 
