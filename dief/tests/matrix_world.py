@@ -64,7 +64,9 @@ def build_world() -> dict:
             meeting=meeting, state=state, registered_at=now, registered_by=member
         )
         registration.members.set([member])
+    # Objects of different kinds never share an id (901...): a URL given the wrong kind's id 404s.
     presentation = Presentation.objects.create(
+        pk=901,
         meeting=meeting,
         presenting_state=che,
         registered_by=party,
@@ -73,7 +75,7 @@ def build_world() -> dict:
         title=f"{SECRET} case",
         summary=f"{SECRET} summary",
     )
-    involved = InvolvedState.objects.create(presentation=presentation, state=bgd, notified_at=now)
+    involved = InvolvedState.objects.create(pk=902, presentation=presentation, state=bgd, notified_at=now)
     Reply.objects.create(
         presentation=presentation, state=bgd, text=f"{SECRET} reply", submitted_by=signatory, submitted_at=now
     )
@@ -100,11 +102,14 @@ def build_world() -> dict:
         approved_by=appointment,
         distributed_at=now,
     )
-    item = AgendaItem.objects.create(agenda=agenda, position=1, title=f"{SECRET} item", presentation=presentation)
+    item = AgendaItem.objects.create(
+        pk=903, agenda=agenda, position=1, title=f"{SECRET} item", presentation=presentation
+    )
     AgendaItem.objects.create(agenda=agenda, position=2, title=f"{SECRET} item 2")
 
     # The expert: approved, account opened, the confidentiality obligation acknowledged.
     approved = ExpertProposal.objects.create(
+        pk=905,
         meeting=meeting,
         presentation=presentation,
         proposing_state=che,
@@ -134,6 +139,7 @@ def build_world() -> dict:
     assign_perm("presentations.view_presentation", expert, presentation)
     # A second proposal, objected to by France: its consultation is France's and Switzerland's.
     objected = ExpertProposal.objects.create(
+        pk=906,
         meeting=meeting,
         presentation=presentation,
         proposing_state=che,
@@ -148,14 +154,15 @@ def build_world() -> dict:
         silence_ends_at=now + datetime.timedelta(days=5),
     )
     objection = Objection.objects.create(
-        proposal=objected, state=fra, reason=f"{SECRET} reason", objected_by=other, objected_at=now
+        pk=907, proposal=objected, state=fra, reason=f"{SECRET} reason", objected_by=other, objected_at=now
     )
 
     briefing = Briefing.objects.create(
-        meeting=meeting, text=f"{SECRET} outline", drafted_by=chair, drafted_at=now, edited_at=now
+        pk=908, meeting=meeting, text=f"{SECRET} outline", drafted_by=chair, drafted_at=now, edited_at=now
     )
     briefing.presentations.set([presentation])
     arrangement = FollowUpArrangement.objects.create(
+        pk=909,
         meeting=meeting,
         what=f"{SECRET} arrangement",
         contact_route=f"{SECRET} route",
@@ -165,7 +172,9 @@ def build_world() -> dict:
         secretariat_added_at=now,
     )
     arrangement.states.set([che, bgd])
-    sponsorship = SponsorshipRequest.objects.create(meeting=meeting, state=che, requested_by=party, requested_at=now)
+    sponsorship = SponsorshipRequest.objects.create(
+        pk=910, meeting=meeting, state=che, requested_by=party, requested_at=now
+    )
 
     # Accounts: a pending role grant, a Chair appointment awaiting confirmation, an enrolment link.
     from accounts.enrolment import link_path, send_enrolment_link
@@ -173,9 +182,10 @@ def build_world() -> dict:
 
     newcomer = UserFactory(username="m_newcomer", role=Role.NONE, state=None, participant_role="")
     grant = RoleGrant.objects.create(
-        user=newcomer, role=Role.DELEGATE, state=fra, requested_by=secretariat, requested_at=now
+        pk=911, user=newcomer, role=Role.DELEGATE, state=fra, requested_by=secretariat, requested_at=now
     )
     pending_chair = ChairAppointment.objects.create(
+        pk=912,
         chair=other,
         appointed_on=datetime.date(2099, 12, 31),
         term_ends_on=datetime.date(2100, 12, 31),

@@ -89,17 +89,17 @@ def url_for(name, pattern, ids, variant):
     records = ids["records"]
     record = records.get(variant, records["all"])
     pk = ids.get(PK_BY_NAME.get(name, ""))
-    if name in RECORD_PK:
+    if pk is None and name in RECORD_PK:
         pk = record[RECORD_PK[name]]
-    elif name in ("exchange:concern", "exchange:concern_answer"):
+    elif pk is None and name in ("exchange:concern", "exchange:concern_answer"):
         pk = records["concern"]
-    elif name == "exchange:verify_contact":
+    elif pk is None and name == "exchange:verify_contact":
         pk = records["contact"]
-    elif variant in ("presentation", "document"):
+    elif pk is None and variant in ("presentation", "document"):
         pk = ids[variant]
-    elif name.startswith("exchange:"):
+    elif pk is None and name.startswith("exchange:"):
         pk = record["record"]
-    if pk is None:
+    if pk is None:  # by prefix, else the meeting
         pk = next((ids[key] for prefix, key in PK_BY_PREFIX if name.startswith(prefix)), ids["meeting"])
     values = {
         "pk": pk,
