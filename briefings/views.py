@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.security import object_for_user_or_404
 from dief.actions import perform
 from dief.errors import RuleViolation
 from meetings.queries import is_chair_in_office, procedural_today
@@ -26,11 +27,11 @@ from .queries import (
 
 
 def _briefing_for(request, pk):
-    return get_object_or_404(briefings_for_user(request.user).select_related("meeting"), pk=pk)
+    return object_for_user_or_404(briefings_for_user(request.user).select_related("meeting"), pk=pk)
 
 
 def _meeting_for(request, pk):
-    return get_object_or_404(meetings_with_briefing_access(request.user), pk=pk)
+    return object_for_user_or_404(meetings_with_briefing_access(request.user), pk=pk)
 
 
 def briefing_list(request):
@@ -68,7 +69,7 @@ def briefing_create(request, meeting_pk):
         raise Http404
     supersedes = None
     if request.GET.get("replaces", "").isdigit() or request.POST.get("replaces", "").isdigit():
-        supersedes = get_object_or_404(
+        supersedes = object_for_user_or_404(
             briefings_for_user(request.user), pk=int(request.GET.get("replaces") or request.POST.get("replaces"))
         )
     form = _briefing_form(meeting, request.POST or None)
@@ -288,7 +289,7 @@ def arrangement_create(request, meeting_pk):
 
 
 def _arrangement_for(request, pk):
-    return get_object_or_404(arrangements_for_user(request.user).select_related("meeting"), pk=pk)
+    return object_for_user_or_404(arrangements_for_user(request.user).select_related("meeting"), pk=pk)
 
 
 def arrangement_detail(request, pk):

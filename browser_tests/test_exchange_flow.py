@@ -91,13 +91,17 @@ def test_a_record_shared_with_two_states_is_downloaded_as_a_stamped_pdf(live_ser
         a.get_by_role("button", name="Share", exact=True).click()
         expect(a.get_by_role("heading", name=TITLE)).to_be_visible()
         expect(a.get_by_text("DIEF CONFIDENTIAL").first).to_be_visible()
+        # the provider sees its choice
+        expect(a.get_by_text(re.compile(r"shared with .*Germany")).first).to_be_visible()
         record = Record.objects.get(title=TITLE)
 
         b = new_page(browser)
         log_in(b, url, reader, devices[reader.username])
         b.get_by_role("navigation", name="Main").get_by_role("link", name="Information exchange").click()
         b.get_by_role("link", name=TITLE).click()
-        expect(b.get_by_text("Germany")).to_be_visible()
+        # A recipient learns that its State is among the chosen ones, not who else is (rule 13).
+        expect(b.get_by_text("your State among them")).to_be_visible()
+        expect(b.get_by_text("Germany")).to_have_count(0)
         with b.expect_download() as info:
             b.get_by_role("link", name=re.compile("Download as PDF")).click()
         path = Path(tmp_path) / "record.pdf"

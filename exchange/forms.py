@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,10 +9,23 @@ from states.forms import StatePickerField
 
 from .enums import Audience, OperationalUseAnswer, OperationalUsePurpose, WithholdingReason
 
+
+def submission_field():
+    """A hidden one-time token for a create form: each page gets a new one, so a double click
+    or a resent page creates one object while two separate submissions with the same text
+    create two (see ``exchange.services.create_once``)."""
+    return forms.UUIDField(
+        widget=forms.HiddenInput,
+        initial=uuid.uuid4,
+        error_messages={"required": _("This page is out of date: submit the form again.")},
+    )
+
+
 SHARING_LEVELS = [(c.value, c.label) for c in Classification if c != Classification.LIFTED]
 
 
 class RecordForm(forms.Form):
+    submission = submission_field()
     title = forms.CharField(label=_("Title"), max_length=200)
     information_types = forms.MultipleChoiceField(
         label=_("Types of information (ToR rule 19)"),
@@ -81,7 +96,27 @@ class ShareForm(forms.Form):
         self.fields["recipient"].queryset = recipients
 
 
+class RecordShareForm(ShareForm):
+    """ToR rule 16: a record and the chosen documents of it, shared in one step."""
+
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Its documents to share with the record"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Revoking the record's share revokes the shares of these documents too."),
+    )
+
+    def __init__(self, *args, documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = documents
+        self.fields["documents"].label_from_instance = lambda d: d.original_name
+        if not self.is_bound:
+            self.initial.setdefault("documents", [d.pk for d in documents])
+
+
 class OperationalUseForm(forms.Form):
+    submission = submission_field()
     purpose = forms.ChoiceField(label=_("Purpose (ToR rule 16)"), choices=OperationalUsePurpose.choices)
     explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -95,6 +130,7 @@ class OperationalUseAnswerForm(forms.Form):
 
 
 class ConcernForm(forms.Form):
+    submission = submission_field()
     concerned_state = forms.ModelChoiceField(label=_("Participant concerned"), queryset=None)
     description = forms.CharField(label=_("What is suspected"), widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -111,5 +147,6 @@ class ConcernAnswerForm(forms.Form):
 
 
 class ContactForm(forms.Form):
+    submission = submission_field()
     authority = forms.CharField(label=_("Enforcement authority"), max_length=200)
     contact = forms.CharField(label=_("Contact details"), widget=forms.Textarea(attrs={"rows": 3}))

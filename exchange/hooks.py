@@ -5,7 +5,7 @@ from notifications.enums import NotificationKind
 from notifications.registry import entitlement
 
 from .models import Share
-from .queries import record_documents_scope
+from .queries import concerns_for_user, record_documents_scope
 from .tasks import share_is_live
 
 document_scope(record_documents_scope)
@@ -19,3 +19,12 @@ def still_shared(notification) -> bool:
         return False
     share.recipient.is_verified = lambda: True  # acting for the recipient, as the task does
     return share_is_live(share)
+
+
+@entitlement(NotificationKind.CONCERN_RAISED, NotificationKind.CONCERN_ANSWERED)
+def still_party_to_concern(notification) -> bool:
+    """ToR rule 15: a notice of a disclosure concern leaves only while its recipient still
+    sees the concern (a party to it, in its role and State, eligible today)."""
+    user = notification.recipient
+    user.is_verified = lambda: True  # acting for the recipient, as the share notice does
+    return concerns_for_user(user).filter(pk=notification.subject_id).exists()

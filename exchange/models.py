@@ -47,12 +47,14 @@ class Record(DiversionInformation):
     countries = models.ManyToManyField(
         "states.State", verbose_name=_("countries concerned"), blank=True, related_name="+"
     )
+    submission = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("information record")
         verbose_name_plural = _("information records")
         indexes = [models.Index(fields=["created_at"])]
+        constraints = [models.UniqueConstraint(fields=["created_by", "submission"], name="one_record_per_submission")]
 
     def __str__(self):
         return f"record {self.pk}"
@@ -115,6 +117,15 @@ class Share(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    with_record = models.ForeignKey(
+        "self",
+        verbose_name=_("shared with the record's share"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="document_shares",
+        help_text=_("A document shared in the same step as its record; revoking the record's share revokes it."),
+    )
 
     class Meta:
         ordering = ["-shared_at"]
@@ -240,9 +251,13 @@ class OperationalUseRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    submission = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["requested_by", "submission"], name="one_use_request_per_submission")
+        ]
 
     def __str__(self):
         return f"operational-use request {self.pk}"
@@ -267,9 +282,11 @@ class DisclosureConcern(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    submission = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-raised_at"]
+        constraints = [models.UniqueConstraint(fields=["raised_by", "submission"], name="one_concern_per_submission")]
 
     def __str__(self):
         return f"disclosure concern {self.pk}"
@@ -291,9 +308,13 @@ class EnforcementContact(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     verified_at = models.DateTimeField(_("last verified at"), null=True, blank=True)
+    submission = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["state__name", "authority"]
+        constraints = [
+            models.UniqueConstraint(fields=["submitted_by", "submission"], name="one_contact_per_submission")
+        ]
 
     def __str__(self):
         return f"contact {self.pk}"

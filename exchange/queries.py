@@ -8,13 +8,17 @@ from django.db.models import Count, Q
 
 from accounts.enums import Role
 from dief.confidentiality import NATIONAL_AUTHORITY_MAX, InformationType
+from documents.queries import documents_for_user
 from meetings.queries import is_chair_in_office, is_verified, procedural_today
 from presentations.models import PresentationGroupObjectPermission
+from presentations.queries import presentations_for_user
+from states.models import State
 
 from .enums import Audience, ContactStatus
 from .models import (
     DisclosureConcern,
     EnforcementContact,
+    LiftProposal,
     OperationalUseRequest,
     Record,
     RecordGroupObjectPermission,
@@ -39,6 +43,16 @@ def records_seen_by_state(state):
         group_id=state.group_id, permission__codename=VIEW_RECORD
     ).values("content_object_id")
     return Record.objects.filter(Q(audience=Audience.ALL_ELIGIBLE) | Q(provider_state=state) | Q(pk__in=granted))
+
+
+def chosen_states(record):
+    """The States ``record`` was shared with (audience "chosen", ToR rule 13), as a queryset.
+    Only the provider is shown this list; a recipient learns only that its own State is
+    among them. Callers check that the user is the provider."""
+    return State.objects.filter(
+        group__recordgroupobjectpermission__content_object=record,
+        group__recordgroupobjectpermission__permission__codename=VIEW_RECORD,
+    ).distinct()
 
 
 def acts_as_delegate(user) -> bool:
@@ -145,15 +159,23 @@ TEXT_FIELDS = (
 SEARCH_CONFIGS = ("english", "french", "spanish")
 
 
+def search_vector(config: str):
+    """The text search vector of a record in one of :data:`SEARCH_CONFIGS` (PostgreSQL). The
+    GIN indexes ``record_fts_<config>`` (migration ``0004_full_text_indexes``) are built on
+    exactly this expression, so a search uses them; ``test_search_index`` checks both agree."""
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector(*TEXT_FIELDS, config=config)
+
+
 def _text_match(text: str) -> Q:
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.contrib.postgres.search import SearchQuery
 
         match = Q()
         for config in SEARCH_CONFIGS:
-            vector = SearchVector(*TEXT_FIELDS, config=config)
             query = SearchQuery(text, config=config, search_type="websearch")
-            ids = Record.objects.annotate(v=vector).filter(v=query).values("pk")
+            ids = Record.objects.alias(v=search_vector(config)).filter(v=query).values("pk")
             match |= Q(pk__in=ids)
         return match
     match = Q()
@@ -215,3 +237,16 @@ def shares_for_user(user):
     if not is_delegate_of_eligible_state(user):
         return Share.objects.none()
     return Share.objects.filter(state_id=user.state_id)
+
+
+def lift_proposals_for_user(user):
+    """Proposals to lift a classification (ToR rule 15) on a record, presentation or document
+    ``user`` sees; none for a non-state expert, who reads its presentation but takes no part
+    in the participants' decisions on it."""
+    if not is_verified(user) or user.is_superuser or user.role == Role.EXPERT:
+        return LiftProposal.objects.none()
+    return LiftProposal.objects.filter(
+        Q(record__in=records_for_user(user).values("pk"))
+        | Q(presentation__in=presentations_for_user(user).values("pk"))
+        | Q(document__in=documents_for_user(user).values("pk"))
+    )

@@ -7,11 +7,13 @@ citing the rule and changes nothing. Views, tasks and commands all call these.
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from accounts.enums import Role
+from accounts.models import User
 from dief import clock
 from dief.confidentiality import NATIONAL_AUTHORITY_MAX, Classification, normalise_types
 from dief.errors import RuleViolation
@@ -20,6 +22,8 @@ from documents.models import Document
 from documents.queries import documents_for_user
 from meetings.deadlines import lift_objections_close_at
 from meetings.queries import is_chair_in_office, procedural_today
+from notifications.enums import NotificationKind
+from notifications.services import queue
 from presentations.models import Presentation
 from presentations.queries import presentations_for_user
 from states.models import State
@@ -65,6 +69,28 @@ def _require_delegate(user) -> None:
         )
 
 
+def create_once(model, *, owner: str, by, submission, create):
+    """Run ``create()`` (which saves a ``model`` row carrying ``submission`` and ``by`` as
+    ``owner``) once per form submission: a double click, a retry or a resent page with the same
+    ``submission`` token (a UUID from the form, or None for a call without a form) returns the
+    row already made. Two submissions with different tokens make two rows, whatever their text.
+    The unique constraint on (owner, submission) decides a race: the loser's insert fails in
+    its savepoint and it returns the winner's row. Call inside ``transaction.atomic()``."""
+    if submission is None:
+        return create()
+    found = model.objects.filter(**{owner: by, "submission": submission}).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        found = model.objects.filter(**{owner: by, "submission": submission}).first()
+        if found is None:
+            raise
+        return found
+
+
 def _eligible_states(states):
     today = procedural_today()
     return [s for s in states if s.is_eligible(today)]
@@ -84,13 +110,16 @@ def share_record(
     states=(),
     countries=(),
     presentation: Presentation | None = None,
+    submission=None,
     **fields,
 ) -> Record:
     """ToR rules 13, 18, 19: ``by``'s State shares a record on the platform, to all eligible
     States or to the chosen ``states`` (eligible today), with the rule 18 ``fields``, one
     or more rule 19 ``information_types`` (letters a-g) and its classification (rule 15).
     A record linked to a presentation takes that presentation's classification at least.
-    Returns the :class:`Record`; a retry with the same title returns the record already shared.
+    ``submission`` is the form's one-time token (:func:`create_once`): a double click or a
+    retry returns the record already shared; two submissions make two records, even with the
+    same title. Returns the :class:`Record`.
     """
     _require_delegate(by)
     title = (title or "").strip()
@@ -118,26 +147,28 @@ def share_record(
         ):
             raise RuleViolation(_("Only the presenting State links its presentation to a record (ToR rule 13)."), "13")
         classification = max(classification, presentation.classification)
-    same = Record.objects.filter(provider_state_id=by.state_id, title=title, presentation=presentation).first()
-    if same is not None:  # a double click or a retry
-        return same
-    now = clock.now()
-    record = Record.objects.create(
-        provider_state=by.state,
-        created_by=by,
-        created_at=now,
-        updated_at=now,
-        title=title,
-        audience=audience,
-        information_types=types,
-        classification=classification,
-        presentation=presentation,
-        **{k: (v or "").strip() for k, v in fields.items()},
-    )
-    record.countries.set(countries)
-    if audience == Audience.CHOSEN:
-        assign_perm(VIEW_RECORD, Group.objects.filter(pk__in=[s.group_id for s in chosen]), record)
-    return record
+
+    def create():
+        now = clock.now()
+        record = Record.objects.create(
+            provider_state=by.state,
+            created_by=by,
+            created_at=now,
+            updated_at=now,
+            title=title,
+            audience=audience,
+            information_types=types,
+            classification=classification,
+            presentation=presentation,
+            submission=submission,
+            **{k: (v or "").strip() for k, v in fields.items()},
+        )
+        record.countries.set(countries)
+        if audience == Audience.CHOSEN:
+            assign_perm(VIEW_RECORD, Group.objects.filter(pk__in=[s.group_id for s in chosen]), record)
+        return record
+
+    return create_once(Record, owner="created_by", by=by, submission=submission, create=create)
 
 
 def _provider_state_id(target) -> int | None:
@@ -361,14 +392,33 @@ def decide_due_lifts(now=None, batch: int = 100) -> int:
 # --- National authority users (rule 16) ----------------------------------------------------
 
 
+def shareable_documents(user, record: Record):
+    """The documents of ``record`` that ``user`` (a delegate) sees and may pass on to its
+    State's national authority users: those whose classification allows it (ToR rules 15,
+    16). A queryset."""
+    return (
+        documents_for_user(user)
+        .filter(record_link__record=record, classification__lte=NATIONAL_AUTHORITY_MAX)
+        .order_by("original_name", "pk")
+    )
+
+
 @transaction.atomic
-def share_with_authority(*, by, recipient, record: Record | None = None, document: Document | None = None) -> Share:
+def share_with_authority(
+    *, by, recipient, record: Record | None = None, document: Document | None = None, documents=()
+) -> Share:
     """ToR rule 16: a delegate shares a record or a document it sees with a named national
-    authority user of its own State, if the classification allows it. Returns the active
-    :class:`Share` (the same one on a retry)."""
+    authority user of its own State, if the classification allows it.
+
+    With a record, ``documents`` (documents of that record, from
+    :func:`shareable_documents`) are shared in the same step and transaction: each gets its
+    own share tied to the record's (``with_record``), so revoking the record's share revokes
+    them too. A document already shared on its own with that user stays as it is. Raises
+    :class:`RuleViolation` and shares nothing if any of them may not be shared. Returns the
+    active :class:`Share` of the record or document (the same one on a retry)."""
     _require_delegate(by)
     target = record or document
-    if target is None or (record is not None and document is not None):
+    if target is None or (record is not None and document is not None) or (document is not None and documents):
         raise RuleViolation(_("Share one record or one document."), "16")
     if not sees(by, target):
         raise RuleViolation(_("You can share only what your State received (ToR rule 16)."), "16")
@@ -379,29 +429,64 @@ def share_with_authority(*, by, recipient, record: Record | None = None, documen
         raise RuleViolation(
             _("The provider's classification keeps this information among the delegates (ToR rules 15, 16)."), "16"
         )
+    chosen = []
+    if record is not None and documents:
+        wanted = {d.pk for d in documents}
+        chosen = list(
+            Document.objects.select_for_update().filter(
+                pk__in=shareable_documents(by, target).filter(pk__in=wanted).values("pk")
+            )
+        )
+        if {d.pk for d in chosen} != wanted or any(d.classification > NATIONAL_AUTHORITY_MAX for d in chosen):
+            raise RuleViolation(
+                _(
+                    "Share only documents of this record that your State received and whose classification "
+                    "allows national authority users (ToR rules 15, 16)."
+                ),
+                "16",
+            )
     lookup = {"record": target} if record is not None else {"document": target}
     share = Share.objects.filter(**lookup, recipient=recipient, revoked_at__isnull=True).first()
-    if share is not None:
-        return share
-    share = Share.objects.create(**lookup, recipient=recipient, state=by.state, shared_by=by, shared_at=clock.now())
-    from .tasks import notify_share
+    created = share is None
+    if created:
+        share = Share.objects.create(**lookup, recipient=recipient, state=by.state, shared_by=by, shared_at=clock.now())
+    already = set(
+        Share.objects.filter(document__in=chosen, recipient=recipient, revoked_at__isnull=True).values_list(
+            "document_id", flat=True
+        )
+    )
+    for doc in chosen:
+        if doc.pk not in already:
+            Share.objects.create(
+                document=doc,
+                recipient=recipient,
+                state=by.state,
+                shared_by=by,
+                shared_at=share.shared_at,
+                with_record=share,
+            )
+    if created:
+        from .tasks import notify_share
 
-    share_id = share.pk
-    transaction.on_commit(lambda: notify_share.delay(share_id))
+        share_id = share.pk
+        transaction.on_commit(lambda: notify_share.delay(share_id))
     return share
 
 
 @transaction.atomic
 def revoke_share(*, by, share: Share) -> Share:
     """A delegate of the sharing State ends a share; it takes effect on the recipient's next
-    request (ToR rule 16). Idempotent."""
+    request (ToR rule 16). Revoking a record's share also revokes the shares of the documents
+    shared with it (``with_record``). Idempotent. Returns the share."""
     if not (acts_as_delegate(by) and by.state_id == share.state_id):
         raise RuleViolation(_("Only delegates of the State that shared it revoke a share (ToR rule 16)."), "16")
     share = Share.objects.select_for_update().get(pk=share.pk)
+    now = clock.now()
     if share.revoked_at is None:
-        share.revoked_at = clock.now()
+        share.revoked_at = now
         share.revoked_by = by
         share.save(update_fields=["revoked_at", "revoked_by"])
+    share.document_shares.filter(revoked_at__isnull=True).update(revoked_at=now, revoked_by=by)
     return share
 
 
@@ -409,8 +494,11 @@ def revoke_share(*, by, share: Share) -> Share:
 
 
 @transaction.atomic
-def request_operational_use(*, by, record: Record, purpose: str, explanation: str = "") -> OperationalUseRequest:
-    """ToR rule 16: before any operational use of a record, a State asks its provider."""
+def request_operational_use(
+    *, by, record: Record, purpose: str, explanation: str = "", submission=None
+) -> OperationalUseRequest:
+    """ToR rule 16: before any operational use of a record, a State asks its provider.
+    ``submission`` is the form's one-time token (:func:`create_once`). Returns the request."""
     _require_delegate(by)
     if not sees(by, record) or record.provider_state_id == by.state_id:
         raise RuleViolation(_("Ask the provider of a record your State received (ToR rule 16)."), "16")
@@ -418,18 +506,20 @@ def request_operational_use(*, by, record: Record, purpose: str, explanation: st
         raise RuleViolation(
             _("Say what the use is for: export assessment, enforcement proceedings or other (ToR rule 16)."), "16"
         )
-    same = OperationalUseRequest.objects.filter(
-        record=record, requesting_state_id=by.state_id, purpose=purpose, answer=OperationalUseAnswer.PENDING
-    ).first()
-    if same is not None:
-        return same
-    return OperationalUseRequest.objects.create(
-        record=record,
-        requesting_state=by.state,
-        requested_by=by,
-        requested_at=clock.now(),
-        purpose=purpose,
-        explanation=(explanation or "").strip(),
+    return create_once(
+        OperationalUseRequest,
+        owner="requested_by",
+        by=by,
+        submission=submission,
+        create=lambda: OperationalUseRequest.objects.create(
+            record=record,
+            requesting_state=by.state,
+            requested_by=by,
+            requested_at=clock.now(),
+            purpose=purpose,
+            explanation=(explanation or "").strip(),
+            submission=submission,
+        ),
     )
 
 
@@ -457,9 +547,14 @@ def answer_operational_use(*, by, request: OperationalUseRequest, answer: str, n
 
 
 @transaction.atomic
-def raise_concern(*, by, concerned_state: State, description: str, record: Record | None = None) -> DisclosureConcern:
+def raise_concern(
+    *, by, concerned_state: State, description: str, record: Record | None = None, submission=None
+) -> DisclosureConcern:
     """ToR rule 15: a participant, the Chair or the Secretariat raises a suspected
-    unauthorised disclosure, bilaterally, with another participant (an eligible State)."""
+    unauthorised disclosure, bilaterally, with another participant (an eligible State).
+    ``submission`` is the form's one-time token (:func:`create_once`): a double click raises
+    one concern, two separate submissions raise two even with the same text. Returns the
+    :class:`DisclosureConcern`."""
     if by.is_active and by.role == Role.SECRETARIAT and not by.is_superuser:
         raised_as, raising_state = ConcernRaisedAs.SECRETARIAT, None
     elif is_chair_in_office(by):
@@ -477,20 +572,22 @@ def raise_concern(*, by, concerned_state: State, description: str, record: Recor
     description = (description or "").strip()
     if not description:
         raise RuleViolation(_("Say what is suspected (ToR rule 15)."), "15")
-    same = DisclosureConcern.objects.filter(
-        raised_by=by, concerned_state=concerned_state, description=description
-    ).first()
-    if same is not None:
-        return same
-    return DisclosureConcern.objects.create(
-        raised_by=by,
-        raised_as=raised_as,
-        raising_state=raising_state,
-        concerned_state=concerned_state,
-        record=record,
-        description=description,
-        raised_at=clock.now(),
-    )
+
+    def create():
+        concern = DisclosureConcern.objects.create(
+            raised_by=by,
+            raised_as=raised_as,
+            raising_state=raising_state,
+            concerned_state=concerned_state,
+            record=record,
+            description=description,
+            raised_at=clock.now(),
+            submission=submission,
+        )
+        _notify_concern(concern, "raised", concern_parties(concern, side="concerned"), NotificationKind.CONCERN_RAISED)
+        return concern
+
+    return create_once(DisclosureConcern, owner="raised_by", by=by, submission=submission, create=create)
 
 
 @transaction.atomic
@@ -509,26 +606,66 @@ def answer_concern(*, by, concern: DisclosureConcern, explanation: str, remedial
     concern.answered_by = by
     concern.answered_at = clock.now()
     concern.save(update_fields=["explanation", "remedial_measures", "answered_by", "answered_at"])
+    parties = [u for u in concern_parties(concern) if u.pk != by.pk]
+    _notify_concern(concern, "answered", parties, NotificationKind.CONCERN_ANSWERED)
     return concern
+
+
+def concern_parties(concern: DisclosureConcern, side: str = "both") -> list:
+    """The people on ``side`` ("raising", "concerned" or "both") of a disclosure concern (ToR
+    rule 15): the raising State's delegates, the Chair who raised it, or the Secretariat's
+    officers; and the delegates of the State it was raised with. Active users only; whether
+    each may still read it is asked again when a notice is sent."""
+    users = User.objects.filter(is_active=True, is_superuser=False)
+    parties = []
+    if side in ("raising", "both"):
+        if concern.raised_as == ConcernRaisedAs.PARTICIPANT:
+            parties += list(users.filter(role=Role.DELEGATE, state_id=concern.raising_state_id))
+        elif concern.raised_as == ConcernRaisedAs.CHAIR:
+            parties += list(users.filter(pk=concern.raised_by_id))
+        else:
+            parties += list(users.filter(role=Role.SECRETARIAT))
+    if side in ("concerned", "both"):
+        parties += list(users.filter(role=Role.DELEGATE, state_id=concern.concerned_state_id))
+    return list({u.pk: u for u in parties}.values())
+
+
+def _notify_concern(concern: DisclosureConcern, step: str, recipients, kind: str) -> None:
+    """Queue a notice of ``step`` to ``recipients`` in the outbox, in this transaction. The
+    email names the kind of event and links to the concern; it carries nothing of the concern
+    (ToR rules 15, 17)."""
+    queue(
+        f"concern:{concern.pk}:{step}",
+        recipients,
+        kind,
+        subject_id=concern.pk,
+        context={"path": reverse("exchange:concern", args=[concern.pk])},
+    )
 
 
 # --- Enforcement contacts (rule 20) -------------------------------------------------------------
 
 
 @transaction.atomic
-def submit_contact(*, by, authority: str, contact: str) -> EnforcementContact:
-    """ToR rule 20: a State submits an enforcement authority's contact for verification."""
+def submit_contact(*, by, authority: str, contact: str, submission=None) -> EnforcementContact:
+    """ToR rule 20: a State submits an enforcement authority's contact for verification.
+    ``submission`` is the form's one-time token (:func:`create_once`); an entry identical to
+    one its State already submitted is that entry. Returns the :class:`EnforcementContact`."""
     _require_delegate(by)
     authority, contact = (authority or "").strip(), (contact or "").strip()
     if not authority or not contact:
         raise RuleViolation(_("Give the authority and its contact details (ToR rule 20)."), "20")
-    entry, _created = EnforcementContact.objects.get_or_create(
-        state=by.state,
-        authority=authority,
-        contact=contact,
-        defaults={"submitted_by": by, "submitted_at": clock.now()},
-    )
-    return entry
+
+    def create():
+        entry, _created = EnforcementContact.objects.get_or_create(
+            state=by.state,
+            authority=authority,
+            contact=contact,
+            defaults={"submitted_by": by, "submitted_at": clock.now(), "submission": submission},
+        )
+        return entry
+
+    return create_once(EnforcementContact, owner="submitted_by", by=by, submission=submission, create=create)
 
 
 @transaction.atomic

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from accounts.models import User
+from accounts.security import object_for_user_or_404
 from dief.actions import perform
 from dief.confidentiality import NATIONAL_AUTHORITY_MAX, Classification
 from dief.errors import RuleViolation
@@ -30,6 +32,7 @@ from .forms import (
     OperationalUseAnswerForm,
     OperationalUseForm,
     RecordForm,
+    RecordShareForm,
     SearchForm,
     ShareForm,
     WithholdForm,
@@ -37,9 +40,11 @@ from .forms import (
 from .models import ClassificationDecision, LiftProposal, RecordDocument, Share, Withholding
 from .pdf import record_pdf
 from .queries import (
+    chosen_states,
     concerns_for_user,
     contacts_for_user,
     is_delegate_of_eligible_state,
+    lift_proposals_for_user,
     records_for_user,
     search_records,
     shares_for_user,
@@ -56,7 +61,7 @@ def _require_delegate(request):
 
 
 def _record_for(request, pk):
-    return get_object_or_404(records_for_user(request.user).select_related("provider_state"), pk=pk)
+    return object_for_user_or_404(records_for_user(request.user).select_related("provider_state"), pk=pk)
 
 
 def _authorities(user):
@@ -110,7 +115,7 @@ def record_create(request):
     presentation = None
     pid = request.GET.get("presentation", "")
     if pid.isdigit() and len(pid) < 10:
-        presentation = get_object_or_404(
+        presentation = object_for_user_or_404(
             presentations_for_user(user).filter(presenting_state_id=user.state_id), pk=int(pid)
         )
     states = eligible_states(procedural_today()).exclude(pk=user.state_id)
@@ -135,6 +140,7 @@ def record_create(request):
                 states=data.pop("states") or [],
                 countries=data.pop("countries") or [],
                 presentation=presentation,
+                submission=data.pop("submission"),
                 **data,
             )
         except RuleViolation as exc:
@@ -159,18 +165,36 @@ def record_detail(request, pk):
     user = request.user
     is_provider = services.is_provider(user, record)
     is_delegate = is_delegate_of_eligible_state(user)
-    chosen = State.objects.filter(group__recordgroupobjectpermission__content_object=record).distinct()
     context = {
         "record": record,
         "is_provider": is_provider,
         "is_delegate": is_delegate,
-        "chosen_states": chosen,
+        # ToR rule 13: only the provider sees which States it chose; a recipient learns only
+        # that its own State is among them.
+        "chosen_states": chosen_states(record) if is_provider else None,
+        "own_state_chosen": record.provider_state_id != user.state_id,
         "countries": record.countries.all(),
         "documents": documents_for_user(user).filter(record_link__record=record),
         "use_requests": use_requests_for_user(user).filter(record=record).select_related("requesting_state"),
-        "shares": shares_for_user(user).filter(record=record, revoked_at__isnull=True).select_related("recipient"),
+        "shares": shares_for_user(user)
+        .filter(record=record, revoked_at__isnull=True)
+        .select_related("recipient")
+        .prefetch_related(
+            Prefetch(
+                "document_shares",
+                queryset=Share.objects.filter(revoked_at__isnull=True).select_related("document"),
+                to_attr="live_document_shares",
+            )
+        ),
         "can_share_with_authority": is_delegate and record.classification <= NATIONAL_AUTHORITY_MAX,
-        "share_form": ShareForm(recipients=_authorities(user)) if is_delegate else None,
+        "share_form": RecordShareForm(
+            recipients=_authorities(user), documents=services.shareable_documents(user, record)
+        )
+        if is_delegate
+        else None,
+        "document_share_form": ShareForm(recipients=_authorities(user), auto_id="id_document_%s")
+        if is_delegate
+        else None,
         "use_form": OperationalUseForm(),
         "answer_form": OperationalUseAnswerForm(),
         "presentation": presentations_for_user(user).filter(pk=record.presentation_id).first()
@@ -229,7 +253,7 @@ def record_delete(request, pk):
 
 @require_POST
 def withhold(request, pk):
-    presentation = get_object_or_404(presentations_for_user(request.user), pk=pk)
+    presentation = object_for_user_or_404(presentations_for_user(request.user), pk=pk)
 
     def action(presentation):
         form = WithholdForm(request.POST)
@@ -247,10 +271,13 @@ KINDS = {"record": records_for_user, "presentation": presentations_for_user, "do
 
 
 def _target(request, kind, pk):
-    # A non-state expert reads its presentation, not the participants' decisions on it (rule 15).
-    if kind not in KINDS or request.user.role == Role.EXPERT:
+    if kind not in KINDS:
         raise Http404
-    return get_object_or_404(KINDS[kind](request.user), pk=pk)
+    target = object_for_user_or_404(KINDS[kind](request.user), pk=pk)
+    # A non-state expert reads its presentation, not the participants' decisions on it (rule 15).
+    if request.user.role == Role.EXPERT:
+        raise Http404
+    return target
 
 
 def classification(request, kind, pk):
@@ -263,6 +290,17 @@ def classification(request, kind, pk):
     stricter = [(c.value, c.label) for c in Classification if c > target.classification]
     looser = [(c.value, c.label) for c in Classification if c < target.classification]
     open_proposal = next((p for p in proposals if p.status == LiftStatus.OPEN), None)
+    # An objecting State received the information: only the provider sees which States
+    # objected; another participant sees its own State's objection and how many others
+    # (ToR rules 13, 15).
+    for proposal in proposals:
+        objections = list(proposal.objections.all())
+        if is_provider:
+            proposal.objecting_states = [o.state for o in objections]
+            proposal.other_objections = 0
+        else:
+            proposal.objecting_states = [o.state for o in objections if o.state_id == request.user.state_id]
+            proposal.other_objections = len(objections) - len(proposal.objecting_states)
     return render(
         request,
         "exchange/classification.html",
@@ -316,9 +354,10 @@ def propose_lift(request, kind, pk):
 
 
 def _proposal_for(request, pk):
-    proposal = get_object_or_404(LiftProposal.objects.select_related("record", "presentation", "document"), pk=pk)
+    proposal = object_for_user_or_404(
+        lift_proposals_for_user(request.user).select_related("record", "presentation", "document"), pk=pk
+    )
     kind = "record" if proposal.record_id else "presentation" if proposal.presentation_id else "document"
-    _target(request, kind, proposal.target.pk)  # 404 unless the user sees what it is about
     return proposal, kind
 
 
@@ -359,7 +398,7 @@ def share_record(request, pk):
 
 @require_POST
 def share_document(request, pk):
-    document = get_object_or_404(documents_for_user(request.user), pk=pk)
+    document = object_for_user_or_404(documents_for_user(request.user), pk=pk)
     link = RecordDocument.objects.filter(document=document).first()
     if link is not None:
         back = ("exchange:detail", {"pk": link.record_id})
@@ -372,25 +411,38 @@ def share_document(request, pk):
 
 def _share(request, *, back, record=None, document=None):
     _require_delegate(request)
-    form = ShareForm(request.POST, recipients=_authorities(request.user))
+    if record is not None:
+        form = RecordShareForm(
+            request.POST,
+            recipients=_authorities(request.user),
+            documents=services.shareable_documents(request.user, record),
+        )
+    else:
+        form = ShareForm(request.POST, recipients=_authorities(request.user))
 
     def action(_target):
         if not form.is_valid():
             raise RuleViolation(_("Choose a national authority user of your State (ToR rule 16)."), "16")
+        recipient = form.cleaned_data["recipient"]
+        chosen = list(form.cleaned_data.get("documents") or ())
         services.share_with_authority(
-            by=request.user, recipient=form.cleaned_data["recipient"], record=record, document=document
+            by=request.user, recipient=recipient, record=record, document=document, documents=chosen
         )
-        return _("Shared with %(name)s (ToR rule 16).") % {
-            "name": form.cleaned_data["recipient"].get_full_name() or form.cleaned_data["recipient"].username
-        }
+        name = recipient.get_full_name() or recipient.username
+        if chosen:
+            return ngettext(
+                "Shared with %(name)s, with %(n)d document (ToR rule 16).",
+                "Shared with %(name)s, with %(n)d documents (ToR rule 16).",
+                len(chosen),
+            ) % {"name": name, "n": len(chosen)}
+        return _("Shared with %(name)s (ToR rule 16).") % {"name": name}
 
     return perform(request, action, record or document, back[0], **back[1])
 
 
 @require_POST
 def revoke_share(request, pk):
-    _require_delegate(request)
-    share = get_object_or_404(shares_for_user(request.user), pk=pk)
+    share = object_for_user_or_404(shares_for_user(request.user), pk=pk)
 
     def action(share):
         services.revoke_share(by=request.user, share=share)
@@ -440,7 +492,7 @@ def request_use(request, pk):
 
 @require_POST
 def answer_use(request, pk):
-    use_request = get_object_or_404(use_requests_for_user(request.user), pk=pk)
+    use_request = object_for_user_or_404(use_requests_for_user(request.user), pk=pk)
 
     def action(use_request):
         form = OperationalUseAnswerForm(request.POST)
@@ -484,7 +536,7 @@ def concern_list(request):
 
 
 def concern_detail(request, pk):
-    concern = get_object_or_404(
+    concern = object_for_user_or_404(
         concerns_for_user(request.user).select_related("raising_state", "concerned_state", "raised_by"), pk=pk
     )
     can_answer = (
@@ -501,7 +553,7 @@ def concern_detail(request, pk):
 
 @require_POST
 def concern_answer(request, pk):
-    concern = get_object_or_404(concerns_for_user(request.user), pk=pk)
+    concern = object_for_user_or_404(concerns_for_user(request.user), pk=pk)
 
     def action(concern):
         form = ConcernAnswerForm(request.POST)
@@ -543,7 +595,7 @@ def contacts(request):
 
 @require_POST
 def verify_contact(request, pk):
-    contact = get_object_or_404(contacts_for_user(request.user), pk=pk)
+    contact = object_for_user_or_404(contacts_for_user(request.user), pk=pk)
 
     def action(contact):
         services.verify_contact(by=request.user, contact=contact)

@@ -2,17 +2,18 @@
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
+from accounts.security import object_for_user_or_404
 from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
 from meetings.deadlines import meeting_deadline
 from meetings.enums import DeadlineKey
-from meetings.queries import meetings_for_user
+from meetings.queries import meeting_for_user_or_404
 from presentations.queries import presentations_for_user
 
 from . import services
@@ -38,7 +39,7 @@ def _times(deadline, user) -> dict:
 
 
 def _proposal_for(request, pk):
-    return get_object_or_404(
+    return object_for_user_or_404(
         proposals_for_user(request.user).select_related(
             "meeting__tor_version", "presentation", "proposing_state", "expert_user"
         ),
@@ -47,7 +48,7 @@ def _proposal_for(request, pk):
 
 
 def propose(request, presentation_pk):
-    presentation = get_object_or_404(
+    presentation = object_for_user_or_404(
         presentations_for_user(request.user).select_related("meeting__tor_version", "presenting_state"),
         pk=presentation_pk,
     )
@@ -81,9 +82,8 @@ def propose(request, presentation_pk):
 
 
 def proposal_list(request, meeting_pk):
-    if request.user.role == Role.EXPERT:  # an expert sees its presentation and nothing else (ToR rule 15)
-        raise Http404
-    meeting = get_object_or_404(meetings_for_user(request.user), pk=meeting_pk)
+    # An expert sees its presentation and nothing else of the meeting (ToR rule 15).
+    meeting = meeting_for_user_or_404(request.user, meeting_pk)
     proposals = (
         proposals_for_user(request.user)
         .filter(meeting=meeting)
@@ -153,7 +153,7 @@ def object_view(request, pk):
 
 @require_POST
 def withdraw(request, pk):
-    objection = get_object_or_404(consultations_for_user(request.user).select_related("proposal"), pk=pk)
+    objection = object_for_user_or_404(consultations_for_user(request.user).select_related("proposal"), pk=pk)
 
     def action(objection):
         proposal = services.withdraw_objection(by=request.user, objection=objection)
@@ -165,7 +165,7 @@ def withdraw(request, pk):
 
 
 def consultation(request, pk):
-    objection = get_object_or_404(
+    objection = object_for_user_or_404(
         consultations_for_user(request.user).select_related("proposal__meeting", "proposal__proposing_state", "state"),
         pk=pk,
     )

@@ -32,3 +32,5 @@ class NotificationKind(models.TextChoices):
     ARRANGEMENT_RECORDED = "arrangement_recorded", _("a follow-up arrangement names your State")
     SPONSORSHIP_UPDATED = "sponsorship_updated", _("a sponsorship request was decided")
     INFORMATION_SHARED = "information_shared", _("information shared with a national authority user")
+    CONCERN_RAISED = "concern_raised", _("a disclosure concern was raised with your State")
+    CONCERN_ANSWERED = "concern_answered", _("a disclosure concern was answered")

@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
+from accounts.security import object_for_user_or_404
 from dief.actions import perform
 from dief.errors import RuleViolation
 from meetings.queries import meetings_for_user
@@ -51,7 +52,7 @@ def request_list(request):
 
 @require_POST
 def decide(request, pk):
-    target = get_object_or_404(sponsorship_requests_for_user(request.user), pk=pk)
+    target = object_for_user_or_404(sponsorship_requests_for_user(request.user), pk=pk)
 
     def action(sponsorship_request):
         form = DecisionForm(request.POST)

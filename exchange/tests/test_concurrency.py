@@ -63,3 +63,19 @@ def test_two_shares_at_once_make_one_active_share(_postgres_only, delegate_party
     )
     assert len({o.pk for o in outcomes}) == 1
     assert Share.objects.filter(record=record, revoked_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_of_one_form_at_once_raise_one_concern(_postgres_only, delegate_party, other_party):
+    import uuid
+
+    from exchange.models import DisclosureConcern
+
+    token = uuid.uuid4()
+    outcomes = _race(
+        lambda: services.raise_concern(
+            by=delegate_party, concerned_state=other_party, description="Race", submission=token
+        )
+    )
+    assert len({o.pk for o in outcomes}) == 1
+    assert DisclosureConcern.objects.count() == 1

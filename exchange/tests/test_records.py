@@ -63,10 +63,15 @@ def test_only_delegates_of_eligible_states_share(outsider, national_authority, s
             services.share_record(by=user, title="T", audience=Audience.ALL_ELIGIBLE, information_types=["a"])
 
 
-def test_sharing_twice_makes_one_record(delegate_party):
+def test_sharing_twice_with_one_form_token_makes_one_record(delegate_party):
+    import uuid
+
+    token = uuid.uuid4()
     kwargs = dict(by=delegate_party, title="Same", audience=Audience.ALL_ELIGIBLE, information_types=["a"])
-    assert services.share_record(**kwargs) == services.share_record(**kwargs)
+    assert services.share_record(**kwargs, submission=token) == services.share_record(**kwargs, submission=token)
     assert Record.objects.count() == 1
+    services.share_record(**kwargs, submission=uuid.uuid4())
+    assert Record.objects.count() == 2  # another form, another record, even with the same title
 
 
 def test_global_or_user_view_permission_given_by_mistake_exposes_nothing(record_to_france, delegate_third, third_party):
