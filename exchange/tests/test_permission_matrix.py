@@ -66,6 +66,8 @@ MATRIX = {
     "exchange:revoke_share": (None, PROVIDER, "none"),
     "exchange:concern_answer": (None, {"signatory"}, "answer_concern"),
     "exchange:verify_contact": (None, {"secretariat"}, "none"),
+    "exchange:return_contact": (None, {"secretariat"}, "return_contact"),
+    "exchange:correct_contact": (lambda a: PROVIDER, PROVIDER, "correct_contact"),
 }
 
 
@@ -149,6 +151,8 @@ def objects_for(world, audience):
             "exchange:concern": concern.pk,
             "exchange:concern_answer": concern.pk,
             "exchange:verify_contact": contact.pk,
+            "exchange:return_contact": contact.pk,
+            "exchange:correct_contact": contact.pk,
             "exchange:revoke_share": share.pk,
             "exchange:withhold": world["presentation"].pk,
         },
@@ -181,6 +185,8 @@ def post_data(key, world, objs):
         "tighten": {"classification": 2, "version": 1},
         "lift": {"classification": 0, "version": 1},
         "answer_concern": {"explanation": "x"},
+        "return_contact": {"reason": "x"},
+        "correct_contact": {"authority": "x", "details": "y"},
     }[key]
 
 
@@ -196,6 +202,7 @@ def snapshot():
         models.OperationalUseRequest,
         models.DisclosureConcern,
         models.EnforcementContact,
+        models.ContactReturn,
         models.Withholding,
         models.RecordDocument,
         Document,
