@@ -696,8 +696,6 @@ def can_return_contact(user, contact: EnforcementContact) -> Verdict:
 def can_correct_contact(user, contact: EnforcementContact) -> Verdict:
     """ToR rule 20: a delegate of the entry's State corrects it once the Secretariat returned
     it. Returns a :class:`Verdict`."""
-    if not (acts_as_delegate(user) and user.state_id == contact.state_id):
-        return refuse(_("Only the State that submitted an entry corrects it (ToR rule 20)."), "20")
     if contact.status != ContactStatus.RETURNED:
         return refuse(
             _(
@@ -706,6 +704,8 @@ def can_correct_contact(user, contact: EnforcementContact) -> Verdict:
             ),
             "20",
         )
+    if not (user.state_id == contact.state_id and acts_as_delegate(user)):
+        return refuse(_("Only the State that submitted an entry corrects it (ToR rule 20)."), "20")
     return ALLOWED
 
 
