@@ -64,10 +64,13 @@ NEWS_KINDS = {
 ACCOUNT_KINDS = {NotificationKind.ENROLMENT_LINK}
 #: Kinds whose email names a period of its own (not a meeting's ToR deadline), in both zones.
 OWN_PERIOD_KINDS = {NotificationKind.BRIEFING_DECISION_PERIOD}
+#: Bilateral steps on the platform, with no meeting and no ToR deadline (a disclosure concern
+#: asks for an answer, by no date): exchange/tests/test_concerns.py checks their emails.
+PLATFORM_KINDS = {NotificationKind.CONCERN_RAISED, NotificationKind.CONCERN_ANSWERED}
 
 
 def test_every_kind_of_email_is_classified_as_setting_a_duty_or_not():
-    classified = set(DUTY_KINDS) | NEWS_KINDS | OWN_DEADLINE_KINDS | ACCOUNT_KINDS | OWN_PERIOD_KINDS
+    classified = set(DUTY_KINDS) | NEWS_KINDS | OWN_DEADLINE_KINDS | ACCOUNT_KINDS | OWN_PERIOD_KINDS | PLATFORM_KINDS
     assert classified == set(NotificationKind.values)
     assert not (set(DUTY_KINDS) | NEWS_KINDS) & OWN_PERIOD_KINDS
     assert not set(DUTY_KINDS) & NEWS_KINDS
