@@ -153,3 +153,18 @@ def test_other_states_never_see_a_return_or_its_reason(client, entry, delegate_o
     page = client.get(reverse("exchange:contacts")).content.decode()
     assert "+41 58 000 00 00" in page and "Lacks two digits" not in page
     assert client.get(reverse("exchange:correct_contact", args=[entry.pk])).status_code == 404
+
+
+def test_the_return_notice_renders_in_every_language_without_content(entry, delegate_party, secretariat):
+    from notifications.services import render
+
+    services.return_contact(by=secretariat, contact=entry, reason="Lacks two digits")
+    row = Notification.objects.select_related("recipient", "meeting").get(recipient=delegate_party)
+    subjects = set()
+    for language in ("en", "fr", "es"):
+        row.recipient.language = language
+        email = render(row)
+        subjects.add(email.subject)
+        assert reverse("exchange:correct_contact", args=[entry.pk]) in email.body
+        assert "two digits" not in email.body and "Federal Customs" not in email.body + email.subject
+    assert len(subjects) == 3
