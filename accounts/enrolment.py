@@ -179,4 +179,3 @@ def finish_enrolment(request) -> None:
     link_id = request.session.pop(ENROLMENT_SESSION_KEY, None)
     if link_id:
         EnrolmentLink.objects.filter(pk=link_id, enrolled_at__isnull=True).update(enrolled_at=clock.now())
-

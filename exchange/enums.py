@@ -49,3 +49,5 @@ class ConcernRaisedAs(models.TextChoices):
 class ContactStatus(models.TextChoices):
     SUBMITTED = "submitted", _("submitted, awaiting verification")
     VERIFIED = "verified", _("verified and circulated")
+    RETURNED = "returned", _("returned for correction")
+    SUPERSEDED = "superseded", _("superseded by a newer entry")

@@ -150,3 +150,27 @@ class ContactForm(forms.Form):
     submission = submission_field()
     authority = forms.CharField(label=_("Enforcement authority"), max_length=200)
     contact = forms.CharField(label=_("Contact details"), widget=forms.Textarea(attrs={"rows": 3}))
+    replaces = forms.ModelChoiceField(
+        label=_("It replaces (optional; the entry replaced circulates until this one is verified)"),
+        queryset=None,
+        required=False,
+    )
+
+    def __init__(self, *args, current=None, **kwargs):
+        """``current``: the State's own entries a new one may replace (not superseded)."""
+        super().__init__(*args, **kwargs)
+        self.fields["replaces"].queryset = current if current is not None else self.fields["replaces"].queryset
+        self.fields["replaces"].label_from_instance = lambda c: f"{c.authority} ({c.get_status_display()})"
+        if current is None or not current.exists():
+            del self.fields["replaces"]
+
+
+class ContactReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for returning it (shown to the State)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ContactCorrectionForm(forms.Form):
+    authority = forms.CharField(label=_("Enforcement authority"), max_length=200)
+    details = forms.CharField(label=_("Contact details"), widget=forms.Textarea(attrs={"rows": 3}))

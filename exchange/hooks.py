@@ -5,7 +5,7 @@ from notifications.enums import NotificationKind
 from notifications.registry import entitlement
 
 from .models import Share
-from .queries import concerns_for_user, record_documents_scope
+from .queries import concerns_for_user, contacts_for_user, record_documents_scope
 from .tasks import share_is_live
 
 document_scope(record_documents_scope)
@@ -28,3 +28,12 @@ def still_party_to_concern(notification) -> bool:
     user = notification.recipient
     user.is_verified = lambda: True  # acting for the recipient, as the share notice does
     return concerns_for_user(user).filter(pk=notification.subject_id).exists()
+
+
+@entitlement(NotificationKind.CONTACT_RETURNED)
+def still_sees_contact(notification) -> bool:
+    """ToR rule 20: the notice that an entry was returned leaves only while its recipient is
+    still a delegate of that entry's State who sees it (eligible today)."""
+    user = notification.recipient
+    user.is_verified = lambda: True  # acting for the recipient, as the concern notice does
+    return contacts_for_user(user).filter(pk=notification.subject_id, state_id=user.state_id).exists()

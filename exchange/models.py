@@ -294,7 +294,9 @@ class DisclosureConcern(models.Model):
 
 class EnforcementContact(models.Model):
     """ToR rule 20: a State's enforcement authority contact, verified by the Secretariat and
-    circulated to eligible States."""
+    circulated to eligible States. The Secretariat may instead return it for correction (see
+    :class:`ContactReturn`); a newer entry of the same State that ``replaces`` it supersedes it
+    once verified. Only a verified entry circulates."""
 
     state = models.ForeignKey("states.State", verbose_name=_("State"), on_delete=models.PROTECT, related_name="+")
     authority = models.CharField(_("enforcement authority"), max_length=200)
@@ -309,6 +311,15 @@ class EnforcementContact(models.Model):
     )
     verified_at = models.DateTimeField(_("last verified at"), null=True, blank=True)
     submission = models.UUIDField(null=True, blank=True, editable=False)
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replacements",
+    )
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
 
     class Meta:
         ordering = ["state__name", "authority"]
@@ -318,3 +329,24 @@ class EnforcementContact(models.Model):
 
     def __str__(self):
         return f"contact {self.pk}"
+
+
+class ContactReturn(models.Model):
+    """ToR rule 20: the Secretariat returned an enforcement contact entry for correction, with
+    its reason (shown to the submitting State's delegates); ``corrected_at`` is set when the
+    State resubmits it corrected."""
+
+    contact = models.ForeignKey(EnforcementContact, on_delete=models.CASCADE, related_name="returns")
+    reason = models.TextField(_("reason for returning it"))
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField(_("returned at"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-returned_at", "-pk"]
+
+    def __str__(self):  # the reason may quote the contact: never in admin pages or logs
+        return f"contact return {self.pk}"

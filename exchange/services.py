@@ -17,6 +17,7 @@ from accounts.models import User
 from dief import clock
 from dief.confidentiality import NATIONAL_AUTHORITY_MAX, Classification, normalise_types
 from dief.errors import RuleViolation
+from dief.permits import ALLOWED, Verdict, refuse
 from documents import services as document_services
 from documents.models import Document
 from documents.queries import documents_for_user
@@ -39,6 +40,7 @@ from .enums import (
 )
 from .models import (
     ClassificationDecision,
+    ContactReturn,
     DisclosureConcern,
     EnforcementContact,
     LiftObjection,
@@ -644,26 +646,103 @@ def _notify_concern(concern: DisclosureConcern, step: str, recipients, kind: str
 
 
 # --- Enforcement contacts (rule 20) -------------------------------------------------------------
+#
+# An entry is submitted by a State, then either verified by the Secretariat (which circulates
+# it to the eligible States) or returned for correction with a reason; the State corrects a
+# returned entry, which makes it submitted again. A newer entry that replaces an older one of
+# the same State supersedes it when verified, so the older one circulates until then.
+
+MAX_CONTACT_AUTHORITY = 200
+
+
+def _acts_as_secretariat(user) -> bool:
+    return bool(user.is_active and user.role == Role.SECRETARIAT and not user.is_superuser)
+
+
+def _clean_contact(authority: str, contact: str) -> tuple[str, str]:
+    authority, contact = (authority or "").replace("\x00", "").strip(), (contact or "").replace("\x00", "").strip()
+    if not authority or not contact:
+        raise RuleViolation(_("Give the authority and its contact details (ToR rule 20)."), "20")
+    return authority[:MAX_CONTACT_AUTHORITY], contact
+
+
+def can_verify_contact(user, contact: EnforcementContact) -> Verdict:
+    """ToR rule 20: the Secretariat verifies a submitted entry (or a verified one again, which
+    renews its date); a returned entry waits for the State's correction, a superseded one is
+    history. Returns a :class:`Verdict`."""
+    if not _acts_as_secretariat(user):
+        return refuse(_("The Secretariat verifies enforcement contacts (ToR rule 20)."), "20")
+    if contact.status == ContactStatus.RETURNED:
+        return refuse(
+            _("This entry was returned for correction: it awaits its State's correction (ToR rule 20)."), "20"
+        )
+    if contact.status == ContactStatus.SUPERSEDED:
+        return refuse(_("A newer entry of its State superseded this one (ToR rule 20)."), "20")
+    return ALLOWED
+
+
+def can_return_contact(user, contact: EnforcementContact) -> Verdict:
+    """ToR rule 20: the Secretariat returns a submitted or verified entry for correction (a
+    verified one then stops circulating until corrected and verified). Returns a :class:`Verdict`."""
+    if not _acts_as_secretariat(user):
+        return refuse(_("The Secretariat returns enforcement contacts for correction (ToR rule 20)."), "20")
+    if contact.status == ContactStatus.RETURNED:
+        return refuse(_("This entry is already returned for correction (ToR rule 20)."), "20")
+    if contact.status == ContactStatus.SUPERSEDED:
+        return refuse(_("A newer entry of its State superseded this one (ToR rule 20)."), "20")
+    return ALLOWED
+
+
+def can_correct_contact(user, contact: EnforcementContact) -> Verdict:
+    """ToR rule 20: a delegate of the entry's State corrects it once the Secretariat returned
+    it. Returns a :class:`Verdict`."""
+    if contact.status != ContactStatus.RETURNED:
+        return refuse(
+            _(
+                "Only an entry the Secretariat returned for correction is corrected; submit a new entry "
+                "instead (ToR rule 20)."
+            ),
+            "20",
+        )
+    if not (user.state_id == contact.state_id and acts_as_delegate(user)):
+        return refuse(_("Only the State that submitted an entry corrects it (ToR rule 20)."), "20")
+    return ALLOWED
 
 
 @transaction.atomic
-def submit_contact(*, by, authority: str, contact: str, submission=None) -> EnforcementContact:
+def submit_contact(
+    *, by, authority: str, contact: str, replaces: EnforcementContact | None = None, submission=None
+) -> EnforcementContact:
     """ToR rule 20: a State submits an enforcement authority's contact for verification.
-    ``submission`` is the form's one-time token (:func:`create_once`); an entry identical to
-    one its State already submitted is that entry. Returns the :class:`EnforcementContact`."""
+
+    ``replaces`` is an entry of the same State that the new one supersedes once verified (it
+    circulates until then). ``submission`` is the form's one-time token (:func:`create_once`);
+    an entry identical to a current one its State already submitted is that entry. Returns the
+    :class:`EnforcementContact`; raises :class:`RuleViolation` (rule 20) otherwise."""
     _require_delegate(by)
-    authority, contact = (authority or "").strip(), (contact or "").strip()
-    if not authority or not contact:
-        raise RuleViolation(_("Give the authority and its contact details (ToR rule 20)."), "20")
+    authority, contact = _clean_contact(authority, contact)
+    if replaces is not None:
+        replaces = EnforcementContact.objects.select_for_update().get(pk=replaces.pk)
+        if replaces.state_id != by.state_id or replaces.status == ContactStatus.SUPERSEDED:
+            raise RuleViolation(_("A new entry replaces only a current entry of your own State (ToR rule 20)."), "20")
 
     def create():
-        entry, _created = EnforcementContact.objects.get_or_create(
+        same = (
+            EnforcementContact.objects.filter(state=by.state, authority=authority, contact=contact)
+            .exclude(status=ContactStatus.SUPERSEDED)
+            .first()
+        )
+        if same is not None:
+            return same
+        return EnforcementContact.objects.create(
             state=by.state,
             authority=authority,
             contact=contact,
-            defaults={"submitted_by": by, "submitted_at": clock.now(), "submission": submission},
+            replaces=replaces,
+            submitted_by=by,
+            submitted_at=clock.now(),
+            submission=submission,
         )
-        return entry
 
     return create_once(EnforcementContact, owner="submitted_by", by=by, submission=submission, create=create)
 
@@ -671,12 +750,59 @@ def submit_contact(*, by, authority: str, contact: str, submission=None) -> Enfo
 @transaction.atomic
 def verify_contact(*, by, contact: EnforcementContact) -> EnforcementContact:
     """ToR rule 20: the Secretariat verifies an entry, which circulates it to the eligible
-    States; verifying again later renews the date shown."""
-    if not (by.is_active and by.role == Role.SECRETARIAT and not by.is_superuser):
-        raise RuleViolation(_("The Secretariat verifies enforcement contacts (ToR rule 20)."), "20")
+    States; verifying again later renews the date shown. The entry it replaces, if any, is
+    superseded in the same step. Returns the entry; raises :class:`RuleViolation` otherwise."""
     contact = EnforcementContact.objects.select_for_update().get(pk=contact.pk)
+    can_verify_contact(by, contact).enforce()
+    now = clock.now()
     contact.status = ContactStatus.VERIFIED
     contact.verified_by = by
-    contact.verified_at = clock.now()
+    contact.verified_at = now
     contact.save(update_fields=["status", "verified_by", "verified_at"])
+    if contact.replaces_id:
+        EnforcementContact.objects.filter(pk=contact.replaces_id).exclude(status=ContactStatus.SUPERSEDED).update(
+            status=ContactStatus.SUPERSEDED, superseded_at=now
+        )
+    return contact
+
+
+@transaction.atomic
+def return_contact(*, by, contact: EnforcementContact, reason: str) -> ContactReturn:
+    """ToR rule 20: the Secretariat returns an entry to its State for correction, with a reason.
+
+    The entry stops circulating; the reason is recorded and shown to the State's delegates,
+    who get an outbox notice naming only the kind of event. A second click is refused (already
+    returned). Returns the :class:`ContactReturn`; raises :class:`RuleViolation` otherwise."""
+    contact = EnforcementContact.objects.select_for_update().get(pk=contact.pk)
+    can_return_contact(by, contact).enforce()
+    reason = (reason or "").replace("\x00", "").strip()
+    if not reason:
+        raise RuleViolation(_("Say why the entry is returned, so its State can correct it (ToR rule 20)."), "20")
+    returned = ContactReturn.objects.create(contact=contact, reason=reason, returned_by=by, returned_at=clock.now())
+    contact.status = ContactStatus.RETURNED
+    contact.save(update_fields=["status"])
+    queue(
+        f"contact:{contact.pk}:returned:{returned.pk}",
+        User.objects.filter(is_active=True, role=Role.DELEGATE, state_id=contact.state_id),
+        NotificationKind.CONTACT_RETURNED,
+        subject_id=contact.pk,
+        context={"path": reverse("exchange:correct_contact", args=[contact.pk])},
+    )
+    return returned
+
+
+@transaction.atomic
+def correct_contact(*, by, contact: EnforcementContact, authority: str, details: str) -> EnforcementContact:
+    """ToR rule 20: a delegate of the entry's State corrects a returned entry, which goes back
+    to the Secretariat for verification (the return and its reason stay recorded). Returns the
+    entry; raises :class:`RuleViolation` otherwise (not returned, not its State, empty)."""
+    contact = EnforcementContact.objects.select_for_update().get(pk=contact.pk)
+    can_correct_contact(by, contact).enforce()
+    contact.authority, contact.contact = _clean_contact(authority, details)
+    now = clock.now()
+    contact.status = ContactStatus.SUBMITTED
+    contact.submitted_by = by
+    contact.submitted_at = now
+    contact.save(update_fields=["authority", "contact", "status", "submitted_by", "submitted_at"])
+    contact.returns.filter(corrected_at__isnull=True).update(corrected_by=by, corrected_at=now)
     return contact

@@ -27,4 +27,6 @@ urlpatterns = [
     path("concerns/<int:pk>/answer/", views.concern_answer, name="concern_answer"),
     path("contacts/", views.contacts, name="contacts"),
     path("contacts/<int:pk>/verify/", views.verify_contact, name="verify_contact"),
+    path("contacts/<int:pk>/return/", views.return_contact, name="return_contact"),
+    path("contacts/<int:pk>/correct/", views.correct_contact, name="correct_contact"),
 ]

@@ -23,12 +23,14 @@ from states.models import State
 from states.queries import eligible_states
 
 from . import services
-from .enums import LiftStatus
+from .enums import ContactStatus, LiftStatus
 from .forms import (
     ClassificationForm,
     ConcernAnswerForm,
     ConcernForm,
+    ContactCorrectionForm,
     ContactForm,
+    ContactReturnForm,
     OperationalUseAnswerForm,
     OperationalUseForm,
     RecordForm,
@@ -37,7 +39,15 @@ from .forms import (
     ShareForm,
     WithholdForm,
 )
-from .models import ClassificationDecision, LiftProposal, RecordDocument, Share, Withholding
+from .models import (
+    ClassificationDecision,
+    ContactReturn,
+    EnforcementContact,
+    LiftProposal,
+    RecordDocument,
+    Share,
+    Withholding,
+)
 from .pdf import record_pdf
 from .queries import (
     chosen_states,
@@ -569,12 +579,17 @@ def concern_answer(request, pk):
 
 
 def contacts(request):
+    """ToR rule 20: the directory (verified entries) and the entries of one's own State with
+    their status and any return for correction; the Secretariat sees and acts on every entry."""
     user = request.user
     visible = contacts_for_user(user)
     is_secretariat = is_verified(user) and user.role == Role.SECRETARIAT and not user.is_superuser
     if not (is_secretariat or is_delegate_of_eligible_state(user)):
         raise Http404
-    form = ContactForm(request.POST or None) if is_delegate_of_eligible_state(user) else None
+    form = None
+    if is_delegate_of_eligible_state(user):
+        current = EnforcementContact.objects.filter(state_id=user.state_id).exclude(status=ContactStatus.SUPERSEDED)
+        form = ContactForm(request.POST or None, current=current)
     if request.method == "POST":
         if form is None:
             raise Http404
@@ -586,10 +601,26 @@ def contacts(request):
             else:
                 messages.success(request, _("Submitted to the Secretariat for verification (ToR rule 20)."))
                 return redirect("exchange:contacts")
+    entries = visible.select_related("state").prefetch_related(
+        Prefetch("returns", queryset=ContactReturn.objects.order_by("-returned_at", "-pk"), to_attr="return_history")
+    )
+    rows = []
+    for entry in entries:
+        own = is_secretariat or entry.state_id == user.state_id
+        rows.append(
+            {
+                "entry": entry,
+                "own": own,
+                "last_return": entry.return_history[0] if own and entry.return_history else None,
+                "can_verify": services.can_verify_contact(user, entry),
+                "can_return": services.can_return_contact(user, entry),
+                "can_correct": services.can_correct_contact(user, entry),
+            }
+        )
     return render(
         request,
         "exchange/contacts.html",
-        {"contacts": visible.select_related("state"), "form": form, "is_secretariat": is_secretariat},
+        {"rows": rows, "form": form, "is_secretariat": is_secretariat, "return_form": ContactReturnForm()},
     )
 
 
@@ -602,3 +633,47 @@ def verify_contact(request, pk):
         return _("Verified and circulated to the eligible States (ToR rule 20).")
 
     return perform(request, action, contact, "exchange:contacts")
+
+
+@require_POST
+def return_contact(request, pk):
+    contact = object_for_user_or_404(contacts_for_user(request.user), pk=pk)
+
+    def action(contact):
+        form = ContactReturnForm(request.POST)
+        services.return_contact(
+            by=request.user, contact=contact, reason=form.cleaned_data["reason"] if form.is_valid() else ""
+        )
+        return _("Returned to its State for correction; it does not circulate (ToR rule 20).")
+
+    return perform(request, action, contact, "exchange:contacts")
+
+
+def correct_contact(request, pk):
+    """ToR rule 20: the State corrects an entry the Secretariat returned, seeing the reason."""
+    contact = object_for_user_or_404(contacts_for_user(request.user), pk=pk)
+    user = request.user
+    if not (is_delegate_of_eligible_state(user) and contact.state_id == user.state_id):
+        raise Http404
+    verdict = services.can_correct_contact(user, contact)
+    form = ContactCorrectionForm(
+        request.POST or None, initial={"authority": contact.authority, "details": contact.contact}
+    )
+    if request.method == "POST" and verdict and form.is_valid():
+        try:
+            services.correct_contact(by=user, contact=contact, **form.cleaned_data)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("Corrected and submitted again to the Secretariat for verification (ToR rule 20).")
+            )
+            return redirect("exchange:contacts")
+    elif request.method == "POST" and not verdict:
+        messages.error(request, verdict.reason)
+        return redirect("exchange:contacts")
+    return render(
+        request,
+        "exchange/contact_correct.html",
+        {"contact": contact, "form": form, "verdict": verdict, "returns": contact.returns.all()},
+    )

@@ -34,3 +34,4 @@ class NotificationKind(models.TextChoices):
     INFORMATION_SHARED = "information_shared", _("information shared with a national authority user")
     CONCERN_RAISED = "concern_raised", _("a disclosure concern was raised with your State")
     CONCERN_ANSWERED = "concern_answered", _("a disclosure concern was answered")
+    CONTACT_RETURNED = "contact_returned", _("an enforcement contact entry was returned for correction")

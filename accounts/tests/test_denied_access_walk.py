@@ -103,7 +103,10 @@ OBJECT_OF = {
     **dict.fromkeys(["exchange:object_to_lift", "exchange:decide_lift"], "exchange.LiftProposal"),
     "exchange:revoke_share": "exchange.Share",
     **dict.fromkeys(["exchange:concern", "exchange:concern_answer"], "exchange.DisclosureConcern"),
-    "exchange:verify_contact": "exchange.EnforcementContact",
+    **dict.fromkeys(
+        ["exchange:verify_contact", "exchange:return_contact", "exchange:correct_contact"],
+        "exchange.EnforcementContact",
+    ),
 }
 
 # URLs with an id that is not a confidential object reached through a *_for_user() query.

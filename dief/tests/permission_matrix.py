@@ -251,6 +251,9 @@ EXCHANGE_PAGES = {
     "exchange:contacts": Row(get={"secretariat"} | DELEGATES, post=DELEGATES, sees=DELEGATES),
     # Switzerland's contact, not verified yet: Switzerland and the Secretariat see it (rule 20).
     "exchange:verify_contact": Row(get=None, post={"secretariat"}, sees={"party"}),
+    # Returned for correction by the Secretariat, corrected by the submitting State (rule 20).
+    "exchange:return_contact": Row(get=None, post={"secretariat"}, sees={"party"}),
+    "exchange:correct_contact": Row(get={"party"}, post={"party"}),
 }
 
 #: Models in the admin: accounts and reference data only. Meetings, presentations, records,
@@ -358,6 +361,8 @@ POST_DATA = {
     "exchange:tighten": lambda w: {"classification": 2, "version": 1},
     "exchange:propose_lift": lambda w: {"classification": 0, "version": 1},
     "exchange:concern_answer": lambda w: {"explanation": "x", "remedial_measures": "y"},
+    "exchange:return_contact": lambda w: {"reason": "x"},
+    "exchange:correct_contact": lambda w: {"authority": "x", "details": "y"},
 }
 
 #: What each persona reads nowhere, in no answer to any request (lists, searches, refusals,

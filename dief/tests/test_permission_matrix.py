@@ -93,7 +93,7 @@ def url_for(name, pattern, ids, variant):
         pk = record[RECORD_PK[name]]
     elif pk is None and name in ("exchange:concern", "exchange:concern_answer"):
         pk = records["concern"]
-    elif pk is None and name == "exchange:verify_contact":
+    elif pk is None and name in ("exchange:verify_contact", "exchange:return_contact", "exchange:correct_contact"):
         pk = records["contact"]
     elif pk is None and variant in ("presentation", "document"):
         pk = ids[variant]

@@ -65,8 +65,9 @@ ACCOUNT_KINDS = {NotificationKind.ENROLMENT_LINK}
 #: Kinds whose email names a period of its own (not a meeting's ToR deadline), in both zones.
 OWN_PERIOD_KINDS = {NotificationKind.BRIEFING_DECISION_PERIOD}
 #: Bilateral steps on the platform, with no meeting and no ToR deadline (a disclosure concern
-#: asks for an answer, by no date): exchange/tests/test_concerns.py checks their emails.
-PLATFORM_KINDS = {NotificationKind.CONCERN_RAISED, NotificationKind.CONCERN_ANSWERED}
+#: asks for an answer, by no date; a returned enforcement contact asks for a correction):
+#: exchange/tests/test_concerns.py and test_contacts.py check their emails.
+PLATFORM_KINDS = {NotificationKind.CONCERN_RAISED, NotificationKind.CONCERN_ANSWERED, NotificationKind.CONTACT_RETURNED}
 
 
 def test_every_kind_of_email_is_classified_as_setting_a_duty_or_not():

@@ -246,6 +246,14 @@ class Command(BaseCommand):
             by=fra, authority="Direction générale des douanes", contact="enforcement-contact@example.org"
         )
         exchange_services.verify_contact(by=users["secretariat"], contact=contact)
+        returned = exchange_services.submit_contact(
+            by=mex, authority="Agencia Nacional de Aduanas", contact="Unidad de enlace: 55 0000 0000"
+        )
+        exchange_services.return_contact(
+            by=users["secretariat"],
+            contact=returned,
+            reason="The telephone number needs the country code (+52) so that other States can call it.",
+        )
 
     def _print_logins(self):
         url = settings.SITE_URL.rstrip("/")

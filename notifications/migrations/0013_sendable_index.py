@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('meetings', '0009_chair_appointment_confirmed'),
-        ('notifications', '0011_concern_notices'),
+        ('notifications', '0012_contact_returned_notice'),
         ('states', '0002_point_of_contact'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
