@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from states.names import territory_name
+
 from .enums import ArrangementStatus, BriefingBody, BriefingStatus, Decision
 
 
@@ -73,8 +75,9 @@ class Briefing(models.Model):
         return found | set(self.marked_states.values_list("pk", flat=True))
 
     def unknown_names(self) -> list[str]:
-        """Names of States found in the text that are not States known to the Forum."""
-        return [i["name"] for i in self.identified if not i.get("state_id")]
+        """Names (in the active language) of States found in the text that are not States known
+        to the Forum."""
+        return [territory_name(i["code"], i["name"]) for i in self.identified if not i.get("state_id")]
 
 
 class BriefingDecision(models.Model):

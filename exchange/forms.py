@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dief.confidentiality import Classification, InformationType, InvestigationStatus
 from dief.forms import IsoDateField
-from states.forms import StatePickerField
+from states.forms import StateChoiceField, StatePickerField
 
 from .enums import Audience, OperationalUseAnswer, OperationalUsePurpose, WithholdingReason
 
@@ -56,7 +56,7 @@ class SearchForm(forms.Form):
     type = forms.ChoiceField(
         label=_("Type (ToR rule 19)"), choices=[("", _("any")), *InformationType.choices], required=False
     )
-    country = forms.ModelChoiceField(label=_("Country"), queryset=None, required=False)
+    country = StateChoiceField(label=_("Country"), queryset=None, required=False)
     status = forms.ChoiceField(
         label=_("Investigation"), choices=[("", _("any")), *InvestigationStatus.choices], required=False
     )
@@ -95,7 +95,7 @@ class OperationalUseAnswerForm(forms.Form):
 
 
 class ConcernForm(forms.Form):
-    concerned_state = forms.ModelChoiceField(label=_("Participant concerned"), queryset=None)
+    concerned_state = StateChoiceField(label=_("Participant concerned"), queryset=None)
     description = forms.CharField(label=_("What is suspected"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, states, **kwargs):

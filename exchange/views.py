@@ -88,7 +88,7 @@ def record_list(request):
     total = records.count()
     page = list(
         records.select_related("provider_state").prefetch_related(
-            Prefetch("countries", queryset=State.objects.only("pk", "name"))
+            Prefetch("countries", queryset=State.objects.only("pk", "name", "iso3"))
         )[:PAGE_SIZE]
     )
     return render(

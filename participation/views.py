@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from accounts.enums import ParticipantRole
+from states.names import region_name, sorted_by_name
 
 from . import charts, stats
 from .queries import participation_meetings_for_user, sees_detail
@@ -19,26 +20,32 @@ def _roles(f: stats.MeetingFigures):
     ]
 
 
+def _regions(regions) -> list[str]:
+    """The regions of the ATT list, sorted by their name in the interface language."""
+    return sorted_by_name(regions, region_name)
+
+
 def meeting_participation(request, pk):
     meeting = get_object_or_404(participation_meetings_for_user(request.user), pk=pk)
     (f,) = stats.figures(type(meeting).objects.filter(pk=meeting.pk))
-    regions = sorted(f.by_region)
+    regions = _regions(f.by_region)
     officer_share_by_region = [
-        (r, f.officer_by_region.get(r, 0) / f.by_region[r] if f.by_region[r] else 0.0) for r in regions
+        (region_name(r), f.officer_by_region.get(r, 0) / f.by_region[r] if f.by_region[r] else 0.0) for r in regions
     ]
+    presenting = [(region_name(r), f.presenting_by_region[r]) for r in _regions(f.presenting_by_region)]
     roles = _roles(f)
     context = {
         "meeting": meeting,
         "f": f,
         "detail": sees_detail(request.user),
-        "by_region_chart": charts.bar_chart([(r, f.by_region[r]) for r in regions]),
-        "by_region_rows": [(r, f.by_region[r], f.officer_by_region.get(r, 0)) for r in regions],
+        "by_region_chart": charts.bar_chart([(region_name(r), f.by_region[r]) for r in regions]),
+        "by_region_rows": [(region_name(r), f.by_region[r], f.officer_by_region.get(r, 0)) for r in regions],
         "officer_chart": charts.bar_chart(officer_share_by_region, maximum=1, fmt=charts.percent),
         "officer_share": charts.percent(f.officer_share),
         "roles_chart": charts.bar_chart([(label, n) for label, n, _d in roles]),
         "roles": roles,
-        "presenting_chart": charts.bar_chart(sorted(f.presenting_by_region.items())),
-        "presenting_rows": sorted(f.presenting_by_region.items()),
+        "presenting_chart": charts.bar_chart(presenting),
+        "presenting_rows": presenting,
     }
     return render(request, "participation/meeting.html", context)
 
@@ -80,12 +87,12 @@ def export_csv(request):
     roles = [value for value, _label in ParticipantRole.choices]
     writer.writerow([*CSV_COLUMNS, *(f"delegates_{r}" for r in roles)])
     for f in stats.figures(meetings):
-        regions = sorted(set(f.by_region) | set(f.presenting_by_region))
+        regions = _regions(set(f.by_region) | set(f.presenting_by_region))
         for region in regions:
             writer.writerow(
                 [
                     f.meeting.start_date.isoformat(),
-                    region,
+                    region_name(region),
                     f.by_region.get(region, 0),
                     f.officer_by_region.get(region, 0),
                     f.presenting_by_region.get(region, 0),
