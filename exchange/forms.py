@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dief.confidentiality import Classification, InformationType, InvestigationStatus
 from dief.forms import IsoDateField
@@ -88,7 +89,7 @@ class OperationalUseForm(forms.Form):
 
 class OperationalUseAnswerForm(forms.Form):
     answer = forms.ChoiceField(
-        label=_("Answer"),
+        label=pgettext_lazy("noun", "Answer"),
         choices=[(OperationalUseAnswer.AGREED, _("agree")), (OperationalUseAnswer.REFUSED, _("refuse"))],
     )
     note = forms.CharField(label=_("Conditions or reasons"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
