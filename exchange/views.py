@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.enums import Role
 from accounts.models import User
@@ -215,9 +216,29 @@ def record_upload(request, pk):
     return perform(request, action, record, "exchange:detail", pk=record.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def record_delete(request, pk):
+    """ToR rule 13: the provider withdraws its record. GET asks for confirmation (it deletes
+    the record and its documents for good); POST withdraws it."""
     record = _record_for(request, pk)
+    if request.method == "GET":
+        if not services.is_provider(request.user, record):
+            raise Http404
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": _("Withdraw this record?"),
+                "what_happens": _(
+                    "The record, its documents and every share of it are deleted from the platform for good; "
+                    "no participant can open it any more and it cannot be restored (ToR rule 13)."
+                ),
+                "subject": record.title,
+                "action_url": reverse("exchange:delete", args=[record.pk]),
+                "button": _("Withdraw this record"),
+                "cancel_url": reverse("exchange:detail", args=[record.pk]),
+            },
+        )
     try:
         services.delete_record(by=request.user, record=record)
     except RuleViolation as exc:

@@ -53,7 +53,7 @@ MATRIX = {
     # user does not bring its documents (they are shared one by one).
     "documents:download": (lambda a: record_readers(a) - {"authority_shared"}, set(), None),
     "exchange:upload": (None, PROVIDER, "none"),
-    "exchange:delete": (None, PROVIDER, "none"),
+    "exchange:delete": (lambda a: PROVIDER, PROVIDER, "none"),
     "exchange:share": (None, PROVIDER, "share"),
     "exchange:request_use": (None, {"signatory", "other"}, "use"),
     "exchange:answer_use": (None, PROVIDER, "answer"),

@@ -589,3 +589,20 @@ def test_a_share_notice_queued_before_a_revoke_is_withheld_at_sending(
     assert notify_share(live.pk) is True
     send_pending()
     assert len(mailoutbox) == 1 and "Diverted" not in mailoutbox[0].body
+
+
+def test_withdrawing_a_record_asks_first_and_then_deletes_it(client, delegate_party, record_to_france):
+    login_verified(client, delegate_party)
+    url = reverse("exchange:delete", args=[record_to_france.pk])
+    detail = client.get(reverse("exchange:detail", args=[record_to_france.pk])).content.decode()
+    assert f'href="{url}"' in detail  # a link to the question, no button that deletes at once
+    page = client.get(url).content.decode()
+    assert "ToR rule 13" in page and f'action="{url}"' in page and 'method="post"' in page
+    assert Record.objects.filter(pk=record_to_france.pk).exists()
+    assert client.post(url).status_code == 302
+    assert not Record.objects.filter(pk=record_to_france.pk).exists()
+
+
+def test_only_the_provider_is_asked_to_withdraw_a_record(client, delegate_other_party, record_to_france):
+    login_verified(client, delegate_other_party)  # France reads the record but did not provide it
+    assert client.get(reverse("exchange:delete", args=[record_to_france.pk])).status_code == 404
