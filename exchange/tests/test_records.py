@@ -300,7 +300,8 @@ def test_the_pdf_of_a_record_is_stamped_and_its_download_id_resolves_to_one_log_
     pages = pdf_text(response.content)
     for page in pages:
         assert delegate_other_party.username in page and "France" in page
-        assert f"Download id {download_id}" in page and "DIEF CONFIDENTIAL" in page and "UTC" in page
+        assert f"Identifiant de téléchargement {download_id}" in page and "DIEF CONFIDENTIEL" in page  # in French
+        assert "UTC" in page
     access = DocumentAccess.objects.get(download_id=download_id)
     import hashlib
 
@@ -329,7 +330,7 @@ def test_record_documents_are_stamped_pdfs_or_no_store_attachments(
     )
     login_verified(client, delegate_other_party)
     response = client.get(reverse("documents:download", args=[pdf.token]))
-    assert all("Download id" in page for page in pdf_text(response.content))
+    assert all("Identifiant de téléchargement" in page for page in pdf_text(response.content))
     assert len(pdf_text(response.content)) == 2
     response = client.get(reverse("documents:download", args=[docx.token]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
@@ -489,7 +490,7 @@ def test_a_tightened_document_is_stamped_with_its_new_classification(
     )
     login_verified(client, delegate_other_party)
     pages = pdf_text(client.get(reverse("documents:download", args=[doc.token])).content)
-    assert "DIEF CONFIDENTIAL / DELEGATES ONLY" in pages[0]
+    assert "DIEF CONFIDENTIEL / DÉLÉGUÉS UNIQUEMENT" in pages[0]
 
 
 def test_full_text_search_in_french_and_spanish_on_postgresql(delegate_party, delegate_other_party):
@@ -606,3 +607,19 @@ def test_withdrawing_a_record_asks_first_and_then_deletes_it(client, delegate_pa
 def test_only_the_provider_is_asked_to_withdraw_a_record(client, delegate_other_party, record_to_france):
     login_verified(client, delegate_other_party)  # France reads the record but did not provide it
     assert client.get(reverse("exchange:delete", args=[record_to_france.pk])).status_code == 404
+
+
+def test_a_french_readers_pdf_is_stamped_once_in_french_with_labelled_fields(
+    client, record_to_france, delegate_other_party
+):
+    delegate_other_party.language = "fr"
+    delegate_other_party.save(update_fields=["language"])
+    login_verified(client, delegate_other_party)
+    response = client.get(reverse("exchange:pdf", args=[record_to_france.pk]))
+    download_id = response["X-Download-Id"]
+    (page,) = pdf_text(response.content)
+    assert "CONFIDENTIEL" in page and "Téléchargé par" in page and "DIEF CONFIDENTIAL" not in page
+    assert "Downloaded by" not in page
+    assert page.count(download_id) == 1 and page.count("Téléchargé par") == 1  # each stamp line once
+    assert re.search(r"Enquête\s: enquête en cours", page)  # the field has its label
+    assert re.search(r"Fournisseur\s: Suisse", page)
