@@ -35,7 +35,9 @@ class BriefingForm(forms.Form):
 
     def __init__(self, *args, presentations, states, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["presentations"].queryset = presentations
+        self.fields["presentations"].queryset = presentations.select_related("presenting_state")
+        # A presentation's __str__ carries no content (admin, logs); the Chair sees its title.
+        self.fields["presentations"].label_from_instance = lambda p: f"{p.title} · {p.presenting_state.local_name}"
         self.fields["marked_states"].queryset = states
 
 

@@ -80,6 +80,8 @@ class ShareForm(forms.Form):
     def __init__(self, *args, recipients, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = recipients
+        # Names, as the lists show them, not user names.
+        self.fields["recipient"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class OperationalUseForm(forms.Form):

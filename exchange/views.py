@@ -22,7 +22,7 @@ from states.models import State
 from states.queries import eligible_states
 
 from . import services
-from .enums import LiftStatus
+from .enums import LiftStatus, OperationalUseAnswer
 from .forms import (
     ClassificationForm,
     ConcernAnswerForm,
@@ -35,7 +35,7 @@ from .forms import (
     ShareForm,
     WithholdForm,
 )
-from .models import ClassificationDecision, LiftProposal, RecordDocument, Share, Withholding
+from .models import ClassificationDecision, LiftProposal, OperationalUseRequest, RecordDocument, Share, Withholding
 from .pdf import record_pdf
 from .queries import (
     concerns_for_user,
@@ -172,13 +172,36 @@ def record_detail(request, pk):
         "shares": shares_for_user(user).filter(record=record, revoked_at__isnull=True).select_related("recipient"),
         "can_share_with_authority": is_delegate and record.classification <= NATIONAL_AUTHORITY_MAX,
         "share_form": ShareForm(recipients=_authorities(user)) if is_delegate else None,
-        "use_form": OperationalUseForm(),
+        "record_share_form": _record_share_form(user, record) if is_delegate else None,
+        **_use_form(user, record),
         "answer_form": OperationalUseAnswerForm(),
         "presentation": presentations_for_user(user).filter(pk=record.presentation_id).first()
         if record.presentation_id
         else None,
     }
     return render(request, "exchange/record_detail.html", context)
+
+
+def _record_share_form(user, record):
+    """The form to share ``record`` with a national authority user of ``user``'s State who does
+    not hold it yet (ToR rule 16); None when every one of them does."""
+    holders = Share.objects.filter(record=record, revoked_at__isnull=True).values("recipient_id")
+    recipients = _authorities(user).exclude(pk__in=holders)
+    return ShareForm(recipients=recipients) if recipients.exists() else None
+
+
+def _use_form(user, record) -> dict:
+    """ToR rule 16: the request form offers only the purposes the user's State has no pending
+    request for; ``use_pending`` says a request awaits the provider's answer."""
+    pending = set(
+        OperationalUseRequest.objects.filter(
+            record=record, requesting_state_id=user.state_id, answer=OperationalUseAnswer.PENDING
+        ).values_list("purpose", flat=True)
+    )
+    form = OperationalUseForm()
+    field = form.fields["purpose"]
+    field.choices = [(value, label) for value, label in field.choices if value not in pending]
+    return {"use_pending": bool(pending), "use_form": form if field.choices else None}
 
 
 def record_pdf_download(request, pk):
@@ -425,7 +448,11 @@ def shares(request):
     exactly what was shared with it and is still live (ToR rule 16)."""
     user = request.user
     if is_delegate_of_eligible_state(user):
-        rows = shares_for_user(user).select_related("recipient", "shared_by").order_by("-shared_at")[:200]
+        rows = (
+            shares_for_user(user)
+            .select_related("recipient", "shared_by", "record", "document")
+            .order_by("-shared_at")[:200]
+        )
         return render(request, "exchange/shares.html", {"rows": rows, "as_delegate": True})
     if is_verified(user) and user.role == Role.NATIONAL_AUTHORITY:
         return render(

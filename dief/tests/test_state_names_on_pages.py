@@ -1,6 +1,8 @@
 """Every page names the States in the interface language: the demo data (143 real States), seen
 by each persona in French and in Spanish, holds no State's English-only name (ToR rule 6's
-list is in English; French and Spanish readers see the UN short names of their language)."""
+list is in English; French and Spanish readers see the UN short names of their language). Nor
+does a page name an object by its number ("meeting #1", "record 4"): models' ``__str__`` carry
+no content (dief/tests/test_no_content_in_names.py), so pages and choice labels use titles."""
 
 import re
 from html import unescape
@@ -14,12 +16,18 @@ from dief.testing import login_verified
 from states.models import State
 from states.names import state_name
 
+#: An object named by its model's ``__str__`` (English, a number, no title), in text or a choice.
+BY_NUMBER = re.compile(
+    r"\b(meeting|presentation|record|document|reply|invitation|share|proposal|objection|"
+    r"briefing|arrangement|request|concern|contact|withholding)\s#?\d+\b"
+)
+
 #: Pages not to follow: they act, leave the site, or are files rather than pages.
 SKIP = re.compile(r"logout|setlang|/admin|/documents/|pdf|\.txt$|\.ics$|\.csv$|/twofactor/|withdraw|remove|/i18n/")
 MAX_PAGES = 50
 #: The personas whose pages differ: the Secretariat, the Chair, delegates of two States, a
 #: national authority user.
-PERSONAS_SEEN = ["secretariat", "chair", "delegate_fra", "delegate_mex", "authority_fra"]
+PERSONAS_SEEN = ["secretariat", "chair", "delegate_fra", "delegate_mex", "authority_fra", "delegate_bgd"]
 
 
 def english_only_names(language: str) -> dict[str, re.Pattern]:
@@ -38,6 +46,11 @@ def visible_text(html: str) -> str:
     html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
     html = re.sub(r"(?s)<option\b[^>]*value=\"\"[^>]*>.*?</option>", " ", html)
     return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def all_text(html: str) -> str:
+    """The visible text and every choice label (options of drop-downs included)."""
+    return unescape(re.sub(r"<[^>]+>", " ", re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)))
 
 
 def crawl(client, start: list[str]):
@@ -95,7 +108,7 @@ def demo(db):
 
 
 @pytest.mark.parametrize("language", ["fr", "es"])
-def test_no_page_shows_a_state_by_its_english_only_name(client, demo, language):
+def test_no_page_shows_a_state_by_its_english_only_name_nor_an_object_by_its_number(client, demo, language):
     english = english_only_names(language)
     assert "Mexico" in english and "Switzerland" in english  # the check can find the demo States
     found = []
@@ -105,10 +118,12 @@ def test_no_page_shows_a_state_by_its_english_only_name(client, demo, language):
         user.language = language
         user.save(update_fields=["language"])
         login_verified(client, user)
-        for path, html in crawl(client, ["/due/", "/meetings/", "/exchange/", "/briefings/", "/experts/"]):
+        start = ["/due/", "/meetings/", "/exchange/", "/exchange/shares/", "/briefings/", "/sponsorship/"]
+        for path, html in crawl(client, start):
             pages += 1
             text = visible_text(html)
             found += [f"{username} {path}: {name}" for name, pattern in english.items() if pattern.search(text)]
+            found += [f"{username} {path}: {m.group(0)}" for m in BY_NUMBER.finditer(all_text(html))]
         client.logout()
     assert pages > 40
     assert not found, "\n".join(sorted(set(found)))
