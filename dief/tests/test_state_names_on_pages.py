@@ -19,7 +19,8 @@ from states.names import state_name
 #: An object named by its model's ``__str__`` (English, a number, no title), in text or a choice.
 BY_NUMBER = re.compile(
     r"\b(meeting|presentation|record|document|reply|invitation|share|proposal|objection|"
-    r"briefing|arrangement|request|concern|contact|withholding)\s#?\d+\b"
+    r"briefing|arrangement|request|concern|contact|withholding|fiche|réunion|reunión|registro|documento|"
+    r"présentation|presentación)\s#?\d+\b"
 )
 
 #: Pages not to follow: they act, leave the site, or are files rather than pages.
