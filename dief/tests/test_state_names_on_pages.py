@@ -19,7 +19,7 @@ from states.names import state_name
 #: An object named by its model's ``__str__`` (English, a number, no title), in text or a choice.
 BY_NUMBER = re.compile(
     r"\b(meeting|presentation|record|document|reply|invitation|share|proposal|objection|"
-    r"briefing|arrangement|request|concern|contact|withholding|fiche|réunion|reunión|registro|documento|"
+    r"briefing|arrangement|request|concern|contact|withholding|fiche|registro|documento|"
     r"présentation|presentación)\s#?\d+\b"
 )
 
