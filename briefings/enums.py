@@ -7,9 +7,9 @@ class BriefingStatus(models.TextChoices):
     """ToR rule 22: a draft outline is decided by consensus of the participating States."""
 
     DRAFT = "draft", _("draft, open for decision")
-    AGREED = "agreed", _("agreed by consensus")
+    AGREED = "agreed", pgettext_lazy("briefing outline", "agreed by consensus")
     VETOED = "vetoed", _("vetoed by a presenting State")
-    DELIVERED = "delivered", _("delivered")
+    DELIVERED = "delivered", pgettext_lazy("briefing outline", "delivered")
 
 
 class Decision(models.TextChoices):

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dief.forms import IsoDateField, SafeModelMultipleChoiceField
+from states.forms import StateMultipleChoiceField
 
 from .enums import ArrangementStatus, BriefingBody, Decision
 
@@ -23,7 +24,7 @@ class BriefingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Links for the participants only, never part of the delivered text."),
     )
-    marked_states = SafeModelMultipleChoiceField(
+    marked_states = StateMultipleChoiceField(
         label=_("States the outline could identify"),
         queryset=None,
         required=False,
@@ -34,7 +35,9 @@ class BriefingForm(forms.Form):
 
     def __init__(self, *args, presentations, states, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["presentations"].queryset = presentations
+        self.fields["presentations"].queryset = presentations.select_related("presenting_state")
+        # A presentation's __str__ carries no content (admin, logs); the Chair sees its title.
+        self.fields["presentations"].label_from_instance = lambda p: f"{p.title} · {p.presenting_state.local_name}"
         self.fields["marked_states"].queryset = states
 
 
@@ -63,7 +66,7 @@ class DeliveryForm(forms.Form):
 
 
 class ArrangementForm(forms.Form):
-    other_states = SafeModelMultipleChoiceField(
+    other_states = StateMultipleChoiceField(
         label=_("Other States party to the arrangement"),
         queryset=None,
         widget=forms.SelectMultiple(attrs={"size": 8}),

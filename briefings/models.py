@@ -3,6 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from states.names import territory_name
 
 from .enums import ArrangementStatus, BriefingBody, BriefingStatus, Decision
 
@@ -33,9 +36,11 @@ class Briefing(models.Model):
     decision_period_last_day = models.DateField(_("last day of the decision period"), null=True, blank=True)
     decision_period_ends_at = models.DateTimeField(_("decision period ends at"), null=True, blank=True)
     decision_period_version = models.PositiveIntegerField(null=True, blank=True)
-    agreed_at = models.DateTimeField(_("agreed at"), null=True, blank=True)
+    agreed_at = models.DateTimeField(pgettext_lazy("briefing outline", "agreed at"), null=True, blank=True)
     agreed_version = models.PositiveIntegerField(_("agreed version"), null=True, blank=True)
-    agreed_by_silence = models.BooleanField(_("agreed at the end of the decision period"), default=False)
+    agreed_by_silence = models.BooleanField(
+        pgettext_lazy("briefing outline", "agreed at the end of the decision period"), default=False
+    )
     agreement_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -73,8 +78,9 @@ class Briefing(models.Model):
         return found | set(self.marked_states.values_list("pk", flat=True))
 
     def unknown_names(self) -> list[str]:
-        """Names of States found in the text that are not States known to the Forum."""
-        return [i["name"] for i in self.identified if not i.get("state_id")]
+        """Names (in the active language) of States found in the text that are not States known
+        to the Forum."""
+        return [territory_name(i["code"], i["name"]) for i in self.identified if not i.get("state_id")]
 
 
 class BriefingDecision(models.Model):

@@ -22,6 +22,7 @@ from meetings.queries import current_chair_appointment, is_chair_in_office, proc
 from notifications.enums import NotificationKind
 from notifications.services import queue
 from states.models import State
+from states.names import state_names
 
 from . import attribution
 from .enums import ArrangementStatus, BriefingBody, BriefingStatus, Decision
@@ -118,7 +119,7 @@ def blockers(briefing: Briefing, *, silence_counts: bool = False) -> list[str]:
         reasons.append(_("A State objects: one objection blocks the consensus (ToR rule 22)."))
     waiting = participants - {s for s, d in decisions.items() if d.decision == Decision.AGREE}
     if waiting and not silence_counts:
-        names = ", ".join(State.objects.filter(pk__in=waiting).order_by("name").values_list("name", flat=True))
+        names = state_names(State.objects.filter(pk__in=waiting))
         if briefing.decision_period_open:
             reasons.append(
                 _(
@@ -139,7 +140,7 @@ def blockers(briefing: Briefing, *, silence_counts: bool = False) -> list[str]:
     identified = briefing.identified_state_ids()
     unreachable = identified - participants - case_presenting_state_ids(briefing)
     if unreachable:
-        names = ", ".join(State.objects.filter(pk__in=unreachable).order_by("name").values_list("name", flat=True))
+        names = state_names(State.objects.filter(pk__in=unreachable))
         reasons.append(
             _(
                 "The outline could identify %(states)s, which did not take part in the meeting and cannot consent "
@@ -149,7 +150,7 @@ def blockers(briefing: Briefing, *, silence_counts: bool = False) -> list[str]:
         )
     missing = identified - consented - unreachable
     if missing:
-        names = ", ".join(State.objects.filter(pk__in=missing).order_by("name").values_list("name", flat=True))
+        names = state_names(State.objects.filter(pk__in=missing))
         reasons.append(
             _("The outline could identify %(states)s: each must consent before it can be agreed (ToR rule 22).")
             % {"states": names}

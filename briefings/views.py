@@ -12,6 +12,7 @@ from dief.errors import RuleViolation
 from meetings.queries import is_chair_in_office, procedural_today
 from presentations.queries import presentations_for_user
 from states.models import State
+from states.names import sorted_by_name, sorted_states, territory_name
 from states.queries import eligible_states
 
 from . import export, services
@@ -59,7 +60,7 @@ def _briefing_form(meeting, data=None, initial=None):
         data,
         initial=initial,
         presentations=meeting.presentations.order_by("registered_at"),
-        states=State.objects.order_by("name"),
+        states=State.objects.all(),
     )
 
 
@@ -136,7 +137,7 @@ def briefing_detail(request, pk):
     user = request.user
     participants = participating_state_ids(briefing.meeting)
     decisions = services.current_decisions(briefing)
-    states = State.objects.filter(pk__in=participants | set(decisions)).order_by("name")
+    states = sorted_states(State.objects.filter(pk__in=participants | set(decisions)))
     rows = [{"state": s, "decision": decisions.get(s.pk), "took_part": s.pk in participants} for s in states]
     identified_ids = briefing.identified_state_ids()
     own = decisions.get(user.state_id) if user.is_delegate else None
@@ -144,9 +145,11 @@ def briefing_detail(request, pk):
         "briefing": briefing,
         "meeting": briefing.meeting,
         "rows": rows,
-        "identified": State.objects.filter(pk__in=identified_ids).order_by("name"),
+        "identified": sorted_states(State.objects.filter(pk__in=identified_ids)),
         "unknown_names": briefing.unknown_names(),
-        "found": briefing.identified,
+        "found": sorted_by_name(
+            [{**i, "name": territory_name(i["code"], i["name"])} for i in briefing.identified], lambda i: i["name"]
+        ),
         "linked": presentations_for_user(user).filter(pk__in=briefing.presentations.values("pk")),
         "is_chair": is_chair_in_office(user),
         "can_decide": services.can_decide(user, briefing),
@@ -161,7 +164,7 @@ def briefing_detail(request, pk):
         "delivery_form": DeliveryForm(
             initial={"delivered_on": procedural_today(), "delivered_by": user.get_full_name()}
         ),
-        "veto_states": State.objects.filter(pk__in=case_presenting_state_ids(briefing)).order_by("name"),
+        "veto_states": sorted_states(State.objects.filter(pk__in=case_presenting_state_ids(briefing))),
         "exportable": briefing.status in (BriefingStatus.AGREED, BriefingStatus.DELIVERED),
         "statuses": BriefingStatus,
     }
@@ -268,7 +271,7 @@ def arrangement_create(request, meeting_pk):
     meeting = _meeting_for(request, meeting_pk)
     if not (request.user.is_delegate and request.user.state_id in participating_state_ids(meeting)):
         raise Http404
-    states = eligible_states(procedural_today()).exclude(pk=request.user.state_id).order_by("name")
+    states = eligible_states(procedural_today()).exclude(pk=request.user.state_id)
     form = ArrangementForm(request.POST or None, states=states)
     if request.method == "POST" and form.is_valid():
         try:
@@ -300,7 +303,7 @@ def arrangement_detail(request, pk):
         "briefings/arrangement_detail.html",
         {
             "arrangement": arrangement,
-            "states": arrangement.states.order_by("name"),
+            "states": sorted_states(arrangement.states.all()),
             "is_party": is_party,
             "status_form": ArrangementStatusForm(initial={"status": arrangement.status}),
         },

@@ -30,6 +30,8 @@ from browser_tests.helpers import (
 )
 from demo.personas import password_for
 from dief import clock
+from exchange.models import Record
+from experts.models import ExpertProposal
 from meetings.models import Meeting
 from presentations.models import InvolvedState, Presentation
 
@@ -54,7 +56,14 @@ def demo(transactional_db):
     meeting = Meeting.objects.get(start_date__gt=clock.now().date())  # the meeting to come
     presentation = Presentation.objects.get(meeting=meeting)
     briefing = Briefing.objects.get()  # on the past meeting
-    return {"meeting": meeting, "presentation": presentation, "briefing": briefing}
+    record = Record.objects.order_by("pk").first()  # France's, shared with all eligible States
+    return {
+        "meeting": meeting,
+        "presentation": presentation,
+        "briefing": briefing,
+        "record": record,
+        "proposal": ExpertProposal.objects.get(),
+    }
 
 
 @pytest.fixture
@@ -144,6 +153,7 @@ def test_every_main_page_passes_axe_and_fits_375_px(live_server, demo, browser):
     url, look = live_server.url, Looker()
     meeting, presentation = demo["meeting"].pk, demo["presentation"].pk
     briefing, past = demo["briefing"].pk, demo["briefing"].meeting_id
+    record, proposal = demo["record"].pk, demo["proposal"].pk
     personas = {
         "secretariat": [
             "/due/",
@@ -159,6 +169,10 @@ def test_every_main_page_passes_axe_and_fits_375_px(live_server, demo, browser):
             f"/presentations/{presentation}/",
             "/accounts/profile/",
             "/twofactor/devices/",
+            "/exchange/contacts/",
+            "/exchange/concerns/",
+            "/documents/downloads/",
+            "/sponsorship/",
         ],
         "president": ["/due/", "/meetings/chair/", f"/meetings/{meeting}/"],
         "chair": [
@@ -181,14 +195,28 @@ def test_every_main_page_passes_axe_and_fits_375_px(live_server, demo, browser):
             "/briefings/",
             f"/briefings/{briefing}/",
             "/sponsorship/",
+            "/exchange/",
+            "/exchange/new/",
+            f"/exchange/{record}/",
+            f"/exchange/{record}/withdraw/",
+            f"/exchange/classification/record/{record}/",
+            "/exchange/shares/",
+            "/exchange/contacts/",
+            "/exchange/concerns/",
+            f"/experts/meeting/{meeting}/",
+            f"/experts/{proposal}/",
         ],
         "delegate_mex": [
             "/due/",
             f"/presentations/{presentation}/",
             f"/meetings/{meeting}/",
             f"/briefings/{briefing}/",
+            "/exchange/",
+            f"/exchange/{record}/",
+            f"/experts/{proposal}/",
         ],
         "delegate_bgd": [f"/meetings/{meeting}/delegations/"],
+        "authority_fra": ["/exchange/", "/exchange/shares/", f"/exchange/{record}/"],
     }
     for username, paths in personas.items():
         page = new_page(browser)

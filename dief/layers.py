@@ -46,6 +46,7 @@ PLACES: dict[str, str] = {
     "dief.timezones": "core",
     "dief.pagination": "core",  # one page size and one way to read ?page=
     "dief.confidentiality": "core",  # the words of classification and of rules 18-19, no queries
+    "dief.typography": "core",  # {% colon %}: punctuation of the interface language
     "states": "people",
     "accounts": "people",
     "twofactor": "people",

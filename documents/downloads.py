@@ -16,6 +16,7 @@ from django.utils.translation import override
 from dief import clock
 from dief.confidentiality import Classification
 from dief.errors import RuleViolation
+from states.names import state_name
 
 from .models import DocumentAccess
 from .stamping import UnreadablePdf, stamp_pdf
@@ -29,14 +30,20 @@ def client_ip(request) -> str | None:
 
 
 def stamp_lines(access: DocumentAccess, user) -> list[str]:
-    """The marking of one download, in English (the stamp is read by whoever holds the copy)."""
-    with override("en"):
-        state = user.state.name if user.state_id else str(_("no State"))
+    """The marking of one download (ToR rule 15), in the recipient's language (``user.language``,
+    English when none), as a list of lines: classification, recipient and UTC time, download id.
+    The id stays the same in every language (the Secretariat looks it up)."""
+    with override(getattr(user, "language", "") or "en"):
+        state = state_name(user.state) if user.state_id else str(_("no State"))
         return [
-            f"{Classification.short(access.classification)} - ToR rule 15",
-            f"Downloaded by {user.get_full_name() or user.username} ({state})"
-            f" at {access.accessed_at:%Y-%m-%d %H:%M:%S} UTC",
-            f"Download id {access.download_id}",
+            _("%(marking)s - ToR rule 15") % {"marking": Classification.short(access.classification)},
+            _("Downloaded by %(name)s (%(state)s) at %(when)s UTC")
+            % {
+                "name": user.get_full_name() or user.username,
+                "state": state,
+                "when": f"{access.accessed_at:%Y-%m-%d %H:%M:%S}",
+            },
+            _("Download id %(id)s") % {"id": access.download_id},
         ]
 
 

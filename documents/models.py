@@ -114,3 +114,15 @@ class DocumentAccess(models.Model):
     def __str__(self):
         # No content (title, States, names): this is what the admin and logs show.
         return f"document access #{self.pk}"
+
+    #: The kinds of download, named for pages (``what_display``).
+    KIND_LABELS = {"document": _("document no. %(n)s"), "record": _("record no. %(n)s (as PDF)")}
+
+    def what_display(self) -> str:
+        """What was downloaded, for the Secretariat's look-up page: its kind, translated, and
+        its number; never its title (the log holds no content, ToR rule 17)."""
+        n = self.document_id if self.object_kind == "document" else self.object_id
+        label = self.KIND_LABELS.get(self.object_kind)
+        if label is None or n is None:
+            return f"{self.object_kind} {n or '—'}"
+        return label % {"n": n}

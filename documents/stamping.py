@@ -36,16 +36,15 @@ def _overlay(width: float, height: float, lines: list[str]) -> PdfReader:
     size = 7 if width < 400 else 8
     page.setFillColor(STAMP_COLOUR)
     page.setFont(font, size)
-    for i, line in enumerate(lines):
+    for i, line in enumerate(lines):  # once, in the top margin: a copy reads each line once
         page.drawString(18, height - 14 - i * (size + 2), line)
-        page.drawString(18, 10 + (len(lines) - 1 - i) * (size + 2), line)
     page.save()
     buffer.seek(0)
     return PdfReader(buffer)
 
 
 def stamp_pdf(data: bytes, lines: list[str]) -> bytes:
-    """Return ``data`` (a PDF) with ``lines`` printed at the top and the bottom of every page.
+    """Return ``data`` (a PDF) with ``lines`` printed once at the top of every page.
 
     Raises :class:`UnreadablePdf` when pypdf cannot read the file.
     """

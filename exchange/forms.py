@@ -2,10 +2,11 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dief.confidentiality import Classification, InformationType, InvestigationStatus
 from dief.forms import IsoDateField
-from states.forms import StatePickerField
+from states.forms import StateChoiceField, StatePickerField
 
 from .enums import Audience, OperationalUseAnswer, OperationalUsePurpose, WithholdingReason
 
@@ -71,7 +72,7 @@ class SearchForm(forms.Form):
     type = forms.ChoiceField(
         label=_("Type (ToR rule 19)"), choices=[("", _("any")), *InformationType.choices], required=False
     )
-    country = forms.ModelChoiceField(label=_("Country"), queryset=None, required=False)
+    country = StateChoiceField(label=_("Country"), queryset=None, required=False)
     status = forms.ChoiceField(
         label=_("Investigation"), choices=[("", _("any")), *InvestigationStatus.choices], required=False
     )
@@ -94,6 +95,8 @@ class ShareForm(forms.Form):
     def __init__(self, *args, recipients, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = recipients
+        # Names, as the lists show them, not user names.
+        self.fields["recipient"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class RecordShareForm(ShareForm):
@@ -123,7 +126,7 @@ class OperationalUseForm(forms.Form):
 
 class OperationalUseAnswerForm(forms.Form):
     answer = forms.ChoiceField(
-        label=_("Answer"),
+        label=pgettext_lazy("noun", "Answer"),
         choices=[(OperationalUseAnswer.AGREED, _("agree")), (OperationalUseAnswer.REFUSED, _("refuse"))],
     )
     note = forms.CharField(label=_("Conditions or reasons"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -131,7 +134,7 @@ class OperationalUseAnswerForm(forms.Form):
 
 class ConcernForm(forms.Form):
     submission = submission_field()
-    concerned_state = forms.ModelChoiceField(label=_("Participant concerned"), queryset=None)
+    concerned_state = StateChoiceField(label=_("Participant concerned"), queryset=None)
     description = forms.CharField(label=_("What is suspected"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, states, **kwargs):

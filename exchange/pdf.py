@@ -8,7 +8,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from dief.typography import colon
 from documents.stamping import stamp_font
+from states.names import state_names
 
 from .models import Record
 
@@ -24,8 +26,8 @@ def record_pdf(record: Record) -> bytes:
     story = [
         Paragraph(escape(record.marking), styles["Heading3"]),
         Paragraph(escape(record.title), styles["Title"]),
-        Paragraph(escape(f"{_('Provider')}: {record.provider_state.local_name}"), styles["Normal"]),
-        Paragraph(escape(f"{_('Shared at')}: {record.created_at:%Y-%m-%d %H:%M} UTC"), styles["Normal"]),
+        Paragraph(escape(f"{_('Provider')}{colon()} {record.provider_state.local_name}"), styles["Normal"]),
+        Paragraph(escape(f"{_('Shared at')}{colon()} {record.created_at:%Y-%m-%d %H:%M} UTC"), styles["Normal"]),
         Spacer(1, 8),
         Paragraph(escape(_("Types of information (ToR rule 19)")), styles["Heading4"]),
     ]
@@ -45,9 +47,13 @@ def record_pdf(record: Record) -> bytes:
             )
             story += [Paragraph(escape(line), styles["Normal"]) for line in value.splitlines() if line.strip()]
     if record.investigation_status:
-        story.append(Paragraph(escape(record.get_investigation_status_display()), styles["Normal"]))
-    countries = ", ".join(c.local_name for c in record.countries.all())
+        story.append(
+            Paragraph(
+                escape(f"{_('Investigation')}{colon()} {record.get_investigation_status_display()}"), styles["Normal"]
+            )
+        )
+    countries = state_names(record.countries.all())
     if countries:
-        story.append(Paragraph(escape(f"{_('Countries concerned')}: {countries}"), styles["Normal"]))
+        story.append(Paragraph(escape(f"{_('Countries concerned')}{colon()} {countries}"), styles["Normal"]))
     doc.build(story)
     return buffer.getvalue()

@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.enums import Role
 from accounts.models import User
@@ -23,7 +24,7 @@ from states.models import State
 from states.queries import eligible_states
 
 from . import services
-from .enums import ContactStatus, LiftStatus
+from .enums import ContactStatus, LiftStatus, OperationalUseAnswer
 from .forms import (
     ClassificationForm,
     ConcernAnswerForm,
@@ -44,6 +45,7 @@ from .models import (
     ContactReturn,
     EnforcementContact,
     LiftProposal,
+    OperationalUseRequest,
     RecordDocument,
     Share,
     Withholding,
@@ -103,7 +105,7 @@ def record_list(request):
     total = records.count()
     page = list(
         records.select_related("provider_state").prefetch_related(
-            Prefetch("countries", queryset=State.objects.only("pk", "name"))
+            Prefetch("countries", queryset=State.objects.only("pk", "name", "iso3"))
         )[:PAGE_SIZE]
     )
     return render(
@@ -197,21 +199,41 @@ def record_detail(request, pk):
             )
         ),
         "can_share_with_authority": is_delegate and record.classification <= NATIONAL_AUTHORITY_MAX,
-        "share_form": RecordShareForm(
-            recipients=_authorities(user), documents=services.shareable_documents(user, record)
-        )
-        if is_delegate
-        else None,
+        "share_form": _record_share_form(user, record) if is_delegate else None,
         "document_share_form": ShareForm(recipients=_authorities(user), auto_id="id_document_%s")
         if is_delegate
         else None,
-        "use_form": OperationalUseForm(),
+        **_use_form(user, record),
         "answer_form": OperationalUseAnswerForm(),
         "presentation": presentations_for_user(user).filter(pk=record.presentation_id).first()
         if record.presentation_id
         else None,
     }
     return render(request, "exchange/record_detail.html", context)
+
+
+def _record_share_form(user, record):
+    """The form to share ``record`` with a national authority user of ``user``'s State who does
+    not hold it yet (ToR rule 16); None when every one of them does."""
+    holders = Share.objects.filter(record=record, revoked_at__isnull=True).values("recipient_id")
+    recipients = _authorities(user).exclude(pk__in=holders)
+    if not recipients.exists():
+        return None
+    return RecordShareForm(recipients=recipients, documents=services.shareable_documents(user, record))
+
+
+def _use_form(user, record) -> dict:
+    """ToR rule 16: the request form offers only the purposes the user's State has no pending
+    request for; ``use_pending`` says a request awaits the provider's answer."""
+    pending = set(
+        OperationalUseRequest.objects.filter(
+            record=record, requesting_state_id=user.state_id, answer=OperationalUseAnswer.PENDING
+        ).values_list("purpose", flat=True)
+    )
+    form = OperationalUseForm()
+    field = form.fields["purpose"]
+    field.choices = [(value, label) for value, label in field.choices if value not in pending]
+    return {"use_pending": bool(pending), "use_form": form if field.choices else None}
 
 
 def record_pdf_download(request, pk):
@@ -249,9 +271,29 @@ def record_upload(request, pk):
     return perform(request, action, record, "exchange:detail", pk=record.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def record_delete(request, pk):
+    """ToR rule 13: the provider withdraws its record. GET asks for confirmation (it deletes
+    the record and its documents for good); POST withdraws it."""
     record = _record_for(request, pk)
+    if request.method == "GET":
+        if not services.is_provider(request.user, record):
+            raise Http404
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": _("Withdraw this record?"),
+                "what_happens": _(
+                    "The record, its documents and every share of it are deleted from the platform for good; "
+                    "no participant can open it any more and it cannot be restored (ToR rule 13)."
+                ),
+                "subject": record.title,
+                "action_url": reverse("exchange:delete", args=[record.pk]),
+                "button": _("Withdraw this record"),
+                "cancel_url": reverse("exchange:detail", args=[record.pk]),
+            },
+        )
     try:
         services.delete_record(by=request.user, record=record)
     except RuleViolation as exc:
@@ -466,7 +508,11 @@ def shares(request):
     exactly what was shared with it and is still live (ToR rule 16)."""
     user = request.user
     if is_delegate_of_eligible_state(user):
-        rows = shares_for_user(user).select_related("recipient", "shared_by").order_by("-shared_at")[:200]
+        rows = (
+            shares_for_user(user)
+            .select_related("recipient", "shared_by", "record", "document")
+            .order_by("-shared_at")[:200]
+        )
         return render(request, "exchange/shares.html", {"rows": rows, "as_delegate": True})
     if is_verified(user) and user.role == Role.NATIONAL_AUTHORITY:
         return render(

@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.enums import Role
 from accounts.security import object_for_user_or_404
@@ -151,9 +152,30 @@ def object_view(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
+    """ToR rule 8: a State withdraws its objection. GET asks for confirmation (the proposal may
+    be approved at once); POST withdraws it."""
     objection = object_for_user_or_404(consultations_for_user(request.user).select_related("proposal"), pk=pk)
+    if request.method == "GET":
+        refusal = _refusal(services.check_can_withdraw, request.user, objection)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("experts:detail", pk=objection.proposal_id)
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": _("Withdraw your State's objection?"),
+                "what_happens": _(
+                    "Your State's objection ends; if no other objection remains, the proposal is approved at "
+                    "once (ToR rule 8)."
+                ),
+                "action_url": reverse("experts:withdraw", args=[objection.pk]),
+                "button": _("Withdraw the objection"),
+                "cancel_url": reverse("experts:detail", args=[objection.proposal_id]),
+            },
+        )
 
     def action(objection):
         proposal = services.withdraw_objection(by=request.user, objection=objection)

@@ -216,7 +216,7 @@ def invitation_point_of_contact(request, pk, state_pk):
         if not form.is_valid():
             raise RuleViolation(_("Give a valid email address for the national point of contact (ToR rule 9)."), "9")
         services.record_point_of_contact(by=request.user, state=state, email=form.cleaned_data["email"])
-        return _("The national point of contact of %(state)s is recorded (ToR rule 9).") % {"state": state.name}
+        return _("The national point of contact of %(state)s is recorded (ToR rule 9).") % {"state": state.local_name}
 
     return _manage_action(request, pk, action)
 

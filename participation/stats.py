@@ -13,6 +13,7 @@ from accounts.models import User
 from meetings.models import DelegationRegistration
 from presentations.enums import PresentationStatus
 from presentations.models import Presentation
+from states.names import StateRef
 
 OFFICER_ROLES = (ParticipantRole.ENFORCEMENT, ParticipantRole.LICENSING)
 UNKNOWN_REGION = "—"
@@ -30,7 +31,7 @@ class MeetingFigures:
     delegates_by_role: dict = field(default_factory=dict)  # participant role -> delegates
     delegations_by_role: dict = field(default_factory=dict)  # participant role -> delegations with one
     presenting_by_region: dict = field(default_factory=dict)  # region -> presenting States
-    presenting_states: list = field(default_factory=list)  # State names (detail only)
+    presenting_states: list = field(default_factory=list)  # StateRef of each presenting State (detail only)
 
     @property
     def officer_share(self) -> float:
@@ -80,7 +81,13 @@ def figures(meetings) -> list[MeetingFigures]:
     presenting = (
         Presentation.objects.filter(meeting_id__in=ids)
         .exclude(status=PresentationStatus.WITHDRAWN)
-        .values("meeting_id", "presenting_state_id", "presenting_state__region", "presenting_state__name")
+        .values(
+            "meeting_id",
+            "presenting_state_id",
+            "presenting_state__region",
+            "presenting_state__name",
+            "presenting_state__iso3",
+        )
         .distinct()
         .order_by("presenting_state__name")
     )
@@ -88,7 +95,7 @@ def figures(meetings) -> list[MeetingFigures]:
         f = by_id[row["meeting_id"]]
         region = _region(row["presenting_state__region"])
         f.presenting_by_region[region] = f.presenting_by_region.get(region, 0) + 1
-        f.presenting_states.append(row["presenting_state__name"])
+        f.presenting_states.append(StateRef(row["presenting_state__iso3"], row["presenting_state__name"]))
     return [by_id[m.pk] for m in meetings]
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import ParticipantRole
 from accounts.security import object_for_user_or_404
+from states.names import region_name, sorted_by_name
 
 from . import charts, stats
 from .queries import participation_meetings_for_user, sees_detail
@@ -24,16 +25,24 @@ def _shown(value, hidden):
     return hidden if value is None else value
 
 
+def _named_rows(rows) -> list[tuple]:
+    """Protected rows ``(region, ...)`` with the region named in the interface language and
+    sorted by that name."""
+    ordered = sorted_by_name(rows, lambda row: region_name(row[0]))
+    return [(region_name(row[0]), *row[1:]) for row in ordered]
+
+
 def meeting_participation(request, pk):
     meeting = object_for_user_or_404(participation_meetings_for_user(request.user), pk=pk)
     (f,) = stats.figures(type(meeting).objects.filter(pk=meeting.pk))
     p = stats.protect(f)  # small counts per region hidden, as in the CSV (ToR rules 7, 14)
     hidden = _("hidden")
-    by_region = [(r, d) for r, d, _o, _p in p.rows if r in f.by_region]
+    regional = _named_rows([row for row in p.rows if row[0] in f.by_region])
+    by_region = [(r, d) for r, d, _o, _p in regional]
     officer_share_by_region = [
-        (r, None if d is None or o is None else (o / d if d else 0.0)) for r, d, o, _p in p.rows if r in f.by_region
+        (r, None if d is None or o is None else (o / d if d else 0.0)) for r, d, o, _p in regional
     ]
-    presenting = [(r, n) for r, _d, _o, n in p.rows if r in f.presenting_by_region]
+    presenting = [(r, n) for r, _d, _o, n in _named_rows([row for row in p.rows if row[0] in f.presenting_by_region])]
     roles = _roles(f)
     share = None if p.delegations is None or p.with_officer is None else f.officer_share
     context = {
@@ -46,7 +55,7 @@ def meeting_participation(request, pk):
         },
         "detail": sees_detail(request.user),
         "by_region_chart": charts.bar_chart(by_region, hidden=hidden),
-        "by_region_rows": [(r, _shown(d, hidden), _shown(o, hidden)) for r, d, o, _p in p.rows if r in f.by_region],
+        "by_region_rows": [(r, _shown(d, hidden), _shown(o, hidden)) for r, d, o, _p in regional],
         "officer_chart": charts.bar_chart(officer_share_by_region, maximum=1, fmt=charts.percent, hidden=hidden),
         "officer_share": hidden if share is None else charts.percent(share),
         "roles_chart": charts.bar_chart([(label, n) for label, n, _d in roles]),
@@ -118,7 +127,7 @@ def export_csv(request):
     hidden = _("hidden")
     for f in stats.figures(meetings):
         p = stats.protect(f)  # small counts per region hidden, as on the page (ToR rules 7, 14)
-        for region, delegations, officers, presenting in p.rows:
+        for region, delegations, officers, presenting in _named_rows(p.rows):
             writer.writerow(
                 [
                     f.meeting.start_date.isoformat(),

@@ -14,6 +14,7 @@ class RequestForm(forms.Form):
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label_from_instance = lambda m: m.title  # __str__ carries no title
 
 
 class DecisionForm(forms.Form):

@@ -1,6 +1,9 @@
-"""The involved-State picker: States as checkboxes grouped by region, with a filter box."""
+"""State choices: the involved-State picker (checkboxes grouped by region, with a filter box)
+and drop-down lists, every one naming the States in the interface language and sorted by its
+collation (Unicode Collation Algorithm, see states.names)."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from dief.forms import SafeModelMultipleChoiceField
@@ -49,3 +52,27 @@ class StatePickerField(SafeModelMultipleChoiceField):
         """Offer ``states`` (a State queryset), grouped by region, in the active language."""
         self.queryset = states
         self.choices = grouped_state_choices(states)
+
+
+class CollatedChoiceIterator(ModelChoiceIterator):
+    """The choices of a model choice field sorted by their label in collation order (pyuca),
+    the empty choice first."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        choices = [self.choice(obj) for obj in self.queryset]
+        yield from sorted_by_name(choices, lambda choice: str(choice[1]))
+
+
+class StateChoiceField(forms.ModelChoiceField):
+    """A drop-down of States named in the interface language (``State.__str__``) and sorted by
+    that name's collation, not by the English name."""
+
+    iterator = CollatedChoiceIterator
+
+
+class StateMultipleChoiceField(SafeModelMultipleChoiceField):
+    """A multiple choice of States named in the interface language, sorted by collation."""
+
+    iterator = CollatedChoiceIterator

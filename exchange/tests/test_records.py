@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from dief.confidentiality import Classification
 from dief.errors import RuleViolation
-from dief.testing import login_verified, pdf_bytes, pdf_text
+from dief.testing import UserFactory, login_verified, pdf_bytes, pdf_text
 from documents.models import DocumentAccess
 from exchange import services
 from exchange.enums import Audience, LiftStatus
@@ -305,7 +305,8 @@ def test_the_pdf_of_a_record_is_stamped_and_its_download_id_resolves_to_one_log_
     pages = pdf_text(response.content)
     for page in pages:
         assert delegate_other_party.username in page and "France" in page
-        assert f"Download id {download_id}" in page and "DIEF CONFIDENTIAL" in page and "UTC" in page
+        assert f"Identifiant de téléchargement {download_id}" in page and "DIEF CONFIDENTIEL" in page  # in French
+        assert "UTC" in page
     access = DocumentAccess.objects.get(download_id=download_id)
     import hashlib
 
@@ -334,7 +335,7 @@ def test_record_documents_are_stamped_pdfs_or_no_store_attachments(
     )
     login_verified(client, delegate_other_party)
     response = client.get(reverse("documents:download", args=[pdf.token]))
-    assert all("Download id" in page for page in pdf_text(response.content))
+    assert all("Identifiant de téléchargement" in page for page in pdf_text(response.content))
     assert len(pdf_text(response.content)) == 2
     response = client.get(reverse("documents:download", args=[docx.token]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
@@ -494,7 +495,7 @@ def test_a_tightened_document_is_stamped_with_its_new_classification(
     )
     login_verified(client, delegate_other_party)
     pages = pdf_text(client.get(reverse("documents:download", args=[doc.token])).content)
-    assert "DIEF CONFIDENTIAL / DELEGATES ONLY" in pages[0]
+    assert "DIEF CONFIDENTIEL / DÉLÉGUÉS UNIQUEMENT" in pages[0]
 
 
 def test_full_text_search_in_french_and_spanish_on_postgresql(delegate_party, delegate_other_party):
@@ -594,3 +595,93 @@ def test_a_share_notice_queued_before_a_revoke_is_withheld_at_sending(
     assert notify_share(live.pk) is True
     send_pending()
     assert len(mailoutbox) == 1 and "Diverted" not in mailoutbox[0].body
+
+
+def test_withdrawing_a_record_asks_first_and_then_deletes_it(client, delegate_party, record_to_france):
+    login_verified(client, delegate_party)
+    url = reverse("exchange:delete", args=[record_to_france.pk])
+    detail = client.get(reverse("exchange:detail", args=[record_to_france.pk])).content.decode()
+    assert f'href="{url}"' in detail  # a link to the question, no button that deletes at once
+    page = client.get(url).content.decode()
+    assert "ToR rule 13" in page and f'action="{url}"' in page and 'method="post"' in page
+    assert Record.objects.filter(pk=record_to_france.pk).exists()
+    assert client.post(url).status_code == 302
+    assert not Record.objects.filter(pk=record_to_france.pk).exists()
+
+
+def test_only_the_provider_is_asked_to_withdraw_a_record(client, delegate_other_party, record_to_france):
+    login_verified(client, delegate_other_party)  # France reads the record but did not provide it
+    assert client.get(reverse("exchange:delete", args=[record_to_france.pk])).status_code == 404
+
+
+def test_a_french_readers_pdf_is_stamped_once_in_french_with_labelled_fields(
+    client, record_to_france, delegate_other_party
+):
+    delegate_other_party.language = "fr"
+    delegate_other_party.save(update_fields=["language"])
+    login_verified(client, delegate_other_party)
+    response = client.get(reverse("exchange:pdf", args=[record_to_france.pk]))
+    download_id = response["X-Download-Id"]
+    (page,) = pdf_text(response.content)
+    assert "CONFIDENTIEL" in page and "Téléchargé par" in page and "DIEF CONFIDENTIAL" not in page
+    assert "Downloaded by" not in page
+    assert page.count(download_id) == 1 and page.count("Téléchargé par") == 1  # each stamp line once
+    assert re.search(r"Enquête\s: enquête en cours", page)  # the field has its label
+    assert re.search(r"Fournisseur\s: Suisse", page)
+
+
+def test_the_share_list_names_the_shared_item_and_the_drop_down_offers_names_not_yet_holding_it(
+    client, delegate_party, national_authority, record_to_france
+):
+    other = UserFactory(
+        username="authority_two",
+        first_name="Ada",
+        last_name="Zeller",
+        role="national_authority",
+        state=delegate_party.state,
+        participant_role="",
+    )
+    national_authority.first_name, national_authority.last_name = "Beat", "Brunner"
+    national_authority.save()
+    services.share_with_authority(by=delegate_party, recipient=national_authority, record=record_to_france)
+    login_verified(client, delegate_party)
+    page = client.get(reverse("exchange:shares")).content.decode()
+    assert record_to_france.title in page and f"record {record_to_france.pk}" not in page
+    detail = client.get(reverse("exchange:detail", args=[record_to_france.pk])).content.decode()
+    share_form = detail.split(reverse("exchange:share", args=[record_to_france.pk]))[1].split("</form>")[0]
+    assert "Ada Zeller" in share_form and other.username not in share_form
+    assert "Beat Brunner" not in share_form  # already holds it
+
+
+def test_a_concerned_state_sees_who_raised_the_concern_and_when_it_answered(
+    client, delegate_party, delegate_other_party
+):
+    concern = services.raise_concern(by=delegate_party, concerned_state=delegate_other_party.state, description="x")
+    services.answer_concern(by=delegate_other_party, concern=concern, explanation="y", remedial_measures="z")
+    delegate_other_party.language = "en"
+    delegate_other_party.save(update_fields=["language"])
+    login_verified(client, delegate_other_party)
+    page = client.get(reverse("exchange:concerns")).content.decode()
+    row = page.split(reverse("exchange:concern", args=[concern.pk]))[1].split("</li>")[0]
+    assert f"raised by {delegate_party.state.name}" in row and f"with {delegate_other_party.state.name}" not in row
+    assert "answered" in row and "Europe/" in row  # the answer's time, with its zone
+
+
+def test_a_state_that_asked_for_operational_use_is_told_it_is_pending_not_offered_the_same_request(
+    client, delegate_party, delegate_other_party, record_to_france
+):
+    services.request_operational_use(by=delegate_other_party, record=record_to_france, purpose="enforcement")
+    login_verified(client, delegate_other_party)
+    page = client.get(reverse("exchange:detail", args=[record_to_france.pk])).content.decode()
+    form = page.split(reverse("exchange:request_use", args=[record_to_france.pk]))[1].split("</form>")[0]
+    assert 'value="enforcement"' not in form and 'value="export_assessment"' in form
+    assert "est en attente" in page  # delegate_fra reads French
+    request = record_to_france.use_requests.get()
+    services.answer_operational_use(by=delegate_party, request=request, answer="agreed")
+    request.refresh_from_db()
+    login_verified(client, delegate_party)
+    page = client.get(reverse("exchange:detail", args=[record_to_france.pk])).content.decode()
+    from django.utils import formats, timezone
+
+    with timezone.override("Europe/Zurich"):
+        assert formats.date_format(timezone.localtime(request.answered_at), "DATETIME_FORMAT") in page

@@ -98,6 +98,10 @@ def test_objection_withdrawal_and_consultation_through_the_pages(
         objection = Objection.objects.get()
         page(client, delegate_party, reverse("experts:consultation", args=[objection.pk]), "post", text="Let us talk")
         assert objection.messages.count() == 1
+        confirm = page(client, delegate_other_party, reverse("experts:withdraw", args=[objection.pk]), "get")
+        # Asking first: the page says what happens, with the rule, and withdraws nothing yet.
+        assert "règle 8 des ToR" in confirm.content.decode() and 'method="post"' in confirm.content.decode()
+        assert Objection.objects.get().withdrawn_at is None
         page(client, delegate_other_party, reverse("experts:withdraw", args=[objection.pk]), "post")
     assert Objection.objects.get().withdrawn_at is not None
 

@@ -2,12 +2,13 @@
 
 import csv
 
+import pytest
 from django.utils import translation
 
 from dief.testing import make_state
 from states.forms import grouped_state_choices
 from states.models import State
-from states.names import iso2_for, region_name, sorted_states, state_name
+from states.names import iso2_for, region_name, sorted_states, state_name, un_names
 from states.services import BUNDLED_CSV
 
 
@@ -32,7 +33,55 @@ def test_state_names_follow_the_interface_language(db):
 def test_english_keeps_the_official_name_of_the_att_list(db):
     uk = make_state("GBR", name="United Kingdom of Great Britain and Northern Ireland")
     assert state_name(uk, "en") == "United Kingdom of Great Britain and Northern Ireland"
-    assert state_name(uk, "fr") == "Royaume-Uni"
+    assert state_name(uk, "fr") == "Royaume-Uni de Grande-Bretagne et d’Irlande du Nord".replace("’", "'")
+
+
+@pytest.mark.parametrize(
+    ("iso3", "english", "fr", "es"),
+    [
+        ("PSE", "State of Palestine", "État de Palestine", "Estado de Palestina"),
+        ("COG", "Congo", "Congo", "Congo"),
+        ("KOR", "Republic of Korea", "République de Corée", "República de Corea"),
+        ("MDA", "Republic of Moldova", "République de Moldova", "República de Moldova"),
+        ("TZA", "United Republic of Tanzania", "République-Unie de Tanzanie", "República Unida de Tanzanía"),
+        ("USA", "United States of America", "États-Unis d'Amérique", "Estados Unidos de América"),
+        ("DEU", "Germany", "Allemagne", "Alemania"),  # CLDR's name is the UN's
+    ],
+)
+def test_french_and_spanish_names_are_the_un_short_names(db, iso3, english, fr, es):
+    state = make_state(iso3, name=english)
+    assert (state_name(state, "fr"), state_name(state, "es"), state_name(state, "en")) == (fr, es, english)
+
+
+def test_the_un_names_file_names_only_states_of_the_att_list_in_french_and_spanish():
+    with open(BUNDLED_CSV, encoding="utf-8") as handle:
+        att = {row["iso3"] for row in csv.DictReader(handle)}
+    assert set(un_names()) <= att
+    assert {lang for names in un_names().values() for lang in names} == {"fr", "es"}
+
+
+def test_drop_downs_of_states_sort_by_the_displayed_name(db):
+    from briefings.forms import ArrangementForm
+    from exchange.forms import ConcernForm, SearchForm
+
+    for iso3, name in [
+        ("DEU", "Germany"),
+        ("EGY", "Egypt"),
+        ("ECU", "Ecuador"),
+        ("MEX", "Mexico"),
+        ("CHE", "Switzerland"),
+    ]:
+        make_state(iso3, name=name)
+    states = State.objects.all()
+    with translation.override("fr"):
+        forms = [
+            (SearchForm(countries=states), "country"),
+            (ConcernForm(states=states), "concerned_state"),
+            (ArrangementForm(states=states), "other_states"),
+        ]
+        for form, field in forms:
+            labels = [str(label) for value, label in form.fields[field].choices if value != ""]
+            assert labels == ["Allemagne", "Égypte", "Équateur", "Mexique", "Suisse"], (form, labels)
 
 
 def test_regions_take_their_cldr_names():

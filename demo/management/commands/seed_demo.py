@@ -119,7 +119,7 @@ class Command(BaseCommand):
         presentation_services.submit_reply(
             by=users["delegate_mex"],
             presentation=presentation,
-            text="Mexico confirms it was consulted and will share the results of its own investigation.",
+            text="We confirm we were consulted and will share the results of our own investigation.",
         )
         presentation_services.register_delegation(
             by=users["delegate_fra"], meeting=meeting, members=[users["delegate_fra"]]
