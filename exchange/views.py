@@ -278,7 +278,8 @@ def record_delete(request, pk):
     record = _record_for(request, pk)
     if request.method == "GET":
         if not services.is_provider(request.user, record):
-            raise Http404
+            messages.error(request, _("Only the provider withdraws its record (ToR rule 13)."))
+            return redirect("exchange:detail", pk=record.pk)
         return render(
             request,
             "confirm.html",

@@ -195,7 +195,8 @@ PRESENTATION_PAGES = {
     "experts:object": Row(get=PROPOSAL, post={"chair"}),
     "experts:decision": Row(get=None, post={"secretariat", "chair"}, sees=PROPOSAL),
     # The objection's consultation: the proposing and objecting States and the Secretariat.
-    "experts:withdraw": Row(get=None, post={"other"}, sees={"secretariat", "party", "other"}),
+    # GET asks the objecting State to confirm; the others who see the consultation are told why not.
+    "experts:withdraw": Row(get={"other"}, post={"other"}, sees={"secretariat", "party", "other"}),
     "experts:consultation": Row(get={"secretariat", "party", "other"}, post={"secretariat", "party", "other"}),
     "experts:acknowledge": Row(get={"expert"}, post={"expert"}),
     "briefings:list": Row(get=BRIEFING),
@@ -226,7 +227,8 @@ EXCHANGE_PAGES = {
     # The classification of each record, of the presentation and of its document.
     "exchange:classification": Row(get=classified_readers, record=True),
     "exchange:upload": Row(get=None, post=PROVIDER, sees=record_readers, record=True),
-    "exchange:delete": Row(get=None, post=PROVIDER, sees=record_readers, record=True),
+    # GET asks the provider to confirm; the record's other readers are told why not (rule 13).
+    "exchange:delete": Row(get=PROVIDER, post=PROVIDER, sees=record_readers, record=True),
     "exchange:share": Row(get=None, post=PROVIDER, sees=record_delegates, record=True),
     "exchange:request_use": Row(
         get=None, post=lambda a: record_delegates(a) - PROVIDER, sees=record_readers, record=True

@@ -138,7 +138,10 @@ def expected_get(row, persona, variant):
         return getattr(row, persona)
     if row.get is None:
         return 405
-    return row.ok if persona in of(row.get, variant) else row.deny
+    if persona in of(row.get, variant):
+        return row.ok
+    # Where GET asks for a confirmation, those who see the object but may not act are told why.
+    return REFUSALS if row.sees is not None and persona in of(row.sees, variant) else row.deny
 
 
 def expected_post(row, persona, variant):
