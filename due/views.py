@@ -2,30 +2,46 @@
 
 import datetime
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from dief import clock
+from dief.pagination import paginate
 from meetings.queries import meetings_for_user
 
-from .services import due_items_for_user, silence_deadlines_for_user, timeline
+from .services import (
+    DUE_PAGE_SIZE,
+    DUE_TIMELINES,
+    due_items_for_user,
+    open_proposals_for_user,
+    silence_deadlines_for_user,
+    timeline,
+    upcoming_meetings_for_user,
+)
 
 
 def due_list(request):
+    """The user's open actions a page at a time (``?page=``), soonest deadline first, and the
+    timelines of the soonest upcoming meetings. The meetings are read once; only the shown
+    items' links are built."""
     now = clock.now()
-    items = due_items_for_user(request.user, now)
-    today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
-    upcoming = list(
-        meetings_for_user(request.user)
-        .filter(end_date__gte=today)
-        .select_related("tor_version", "invitation", "agenda")
-    )
-    silences = silence_deadlines_for_user(request.user, upcoming)
-    timelines = [(m, timeline(m, now, extra=silences.get(m.pk, ()))) for m in upcoming]
-    return render(request, "due/due_list.html", {"items": items, "timelines": timelines, "now": now})
+    meetings = upcoming_meetings_for_user(request.user)
+    proposals = open_proposals_for_user(request.user, meetings)
+    items = due_items_for_user(request.user, now, meetings=meetings, proposals=proposals)
+    page = paginate(request, items, per_page=DUE_PAGE_SIZE)
+    shown = meetings[:DUE_TIMELINES]
+    silences = silence_deadlines_for_user(request.user, shown, proposals)
+    timelines = [(m, timeline(m, now, extra=silences.get(m.pk, ()))) for m in shown]
+    context = {
+        "items": page.object_list,
+        "page_obj": page,
+        "timelines": timelines,
+        "more_meetings": len(meetings) - len(shown),
+        "now": now,
+    }
+    return render(request, "due/due_list.html", context)
 
 
 def deadline_uid(item) -> str:
