@@ -319,3 +319,27 @@ def test_what_is_due_draws_the_soonest_timelines_and_points_to_the_others(client
     response = client.get(reverse("due:list"))
     assert [m.pk for m, _tl in response.context["timelines"]] == [m.pk for m in meetings[:DUE_TIMELINES]]
     assert "2 more meetings are coming up: each one's page shows its timeline." in response.content.decode()
+
+
+def test_the_ics_holds_every_open_deadline_with_the_same_queries_for_10_and_1000(
+    client, meeting, delegate_party, other_party, delegate_other_party
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login_verified(client, delegate_other_party)
+    _involve(meeting, delegate_party, other_party, 10)
+    client.get(reverse("due:ics"))
+    with CaptureQueriesContext(connection) as ten:
+        client.get(reverse("due:ics"))
+    _involve(meeting, delegate_party, other_party, 990)
+    with CaptureQueriesContext(connection) as many:
+        first = _valid_calendar(client.get(reverse("due:ics")).content)
+    assert len(ten.captured_queries) == len(many.captured_queries)
+    replies = [e for e in first if "involved_state_response-presentation" in str(e["UID"])]
+    assert len(replies) == 1000
+    with time_machine.travel(NOW + datetime.timedelta(minutes=5), tick=False):
+        second = _valid_calendar(client.get(reverse("due:ics")).content)
+    # The same events again, each stamped with the time of its download (RFC 5545 DTSTAMP).
+    assert {str(e["UID"]) for e in first} == {str(e["UID"]) for e in second}
+    assert {e.decoded("DTSTAMP") for e in second} == {NOW + datetime.timedelta(minutes=5)}
