@@ -56,8 +56,22 @@ def _is_chair_in_office(user, today) -> bool:
         and user.role == Role.DELEGATE
         and user.state_id
         and user.state.is_eligible(today)
-        and ChairAppointment.objects.in_office_on(today).filter(chair=user).exists()
+        and _appointed_on(user, today)
     )
+
+
+def _appointed_on(user, today) -> bool:
+    known = getattr(user, "_dief_chair_appointed", None)
+    if known is not None and known[0] == today:
+        return known[1]
+    return ChairAppointment.objects.in_office_on(today).filter(chair=user).exists()
+
+
+def remember_chair_appointment(user, today, appointed: bool) -> None:
+    """Keep on ``user`` (this object only) whether a Chair appointment of theirs is in office
+    on ``today`` (a procedural date), as read with the user (``meetings.backends``): the
+    Chair check of ToR rule 4 then asks nothing more that day."""
+    user._dief_chair_appointed = (today, bool(appointed))
 
 
 def meeting_has_ended(meeting: Meeting) -> bool:
@@ -145,12 +159,14 @@ def in_list_order(queryset, prefix: str = ""):
     ).order_by("_past", F("_upcoming_start").asc(nulls_last=True), F("_past_start").desc(nulls_last=True), "pk")
 
 
-def meeting_for_user_or_404(user, pk, *, practical_details=False):
+def meeting_for_user_or_404(user, pk, *, practical_details=False, related=()):
     """The meeting ``pk`` if ``user`` may see it (:func:`meetings_for_user`), else Http404
     (never 403: a meeting's existence is confidential). For the views of every app.
 
     A non-state expert reaches a meeting's practical details (its page, ``practical_details``)
-    and nothing else of it: no agenda, delegations, invitation or calendar page (ToR rules 8, 15)."""
+    and nothing else of it: no agenda, delegations, invitation or calendar page (ToR rules 8, 15).
+    ``related`` names more relations the page shows, read in the same query."""
     if user.is_authenticated and user.role == Role.EXPERT and not practical_details:
         raise Http404
-    return object_for_user_or_404(meetings_for_user(user).select_related("tor_version", "invitation"), pk=pk)
+    queryset = meetings_for_user(user).select_related("tor_version", "invitation", *related)
+    return object_for_user_or_404(queryset, pk=pk)
