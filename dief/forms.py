@@ -17,6 +17,14 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Django's checkboxes, each option written out in one template
+    (``templates/widgets/checkbox_list.html``) instead of one include per option: the same
+    markup, for lists of a hundred people or more."""
+
+    template_name = "widgets/checkbox_list.html"
+
+
 # HTML date and time inputs take and give ISO 8601 values whatever the page's language
 # (https://html.spec.whatwg.org/#valid-date-string); the browser shows them in the user's
 # locale. A localised value ("20/03/2099") would leave the field empty.
