@@ -147,9 +147,7 @@ class MeetingDatesForm(forms.Form):
 
 
 class DelegationForm(forms.Form):
-    members = SafeModelMultipleChoiceField(
-        label=_("Members of your delegation"), queryset=None, widget=CheckboxList
-    )
+    members = SafeModelMultipleChoiceField(label=_("Members of your delegation"), queryset=None, widget=CheckboxList)
 
     def __init__(self, *args, delegates, **kwargs):
         super().__init__(*args, **kwargs)
