@@ -55,10 +55,23 @@ def _count_of(model):
     return Coalesce(Subquery(counted.values("n")[:1]), 0)
 
 
+LIST_DEFERRED = (
+    "summary",
+    "diversion_details",
+    "discovery_details",
+    "discovery_timeliness",
+    "ways_and_methods",
+    "actors_involved",
+    "routes",
+)
+
+
 def presentation_list(request):
     presentations = (
         presentations_for_user(request.user)
         .select_related("meeting", "presenting_state")
+        # the list shows none of the long texts of the case (ToR rule 18)
+        .defer(*LIST_DEFERRED)
         .annotate(n_involved=_count_of(InvolvedState), n_replies=_count_of(Reply))
     )
     presentations = in_list_order(presentations, prefix="meeting__").order_by(
