@@ -56,22 +56,8 @@ def _is_chair_in_office(user, today) -> bool:
         and user.role == Role.DELEGATE
         and user.state_id
         and user.state.is_eligible(today)
-        and _appointed_on(user, today)
+        and ChairAppointment.objects.in_office_on(today).filter(chair=user).exists()
     )
-
-
-def _appointed_on(user, today) -> bool:
-    known = getattr(user, "_dief_chair_appointed", None)
-    if known is not None and known[0] == today:
-        return known[1]
-    return ChairAppointment.objects.in_office_on(today).filter(chair=user).exists()
-
-
-def remember_chair_appointment(user, today, appointed: bool) -> None:
-    """Keep on ``user`` (this object only) whether a Chair appointment of theirs is in office
-    on ``today`` (a procedural date), as read with the user (``meetings.backends``): the
-    Chair check of ToR rule 4 then asks nothing more that day."""
-    user._dief_chair_appointed = (today, bool(appointed))
 
 
 def meeting_has_ended(meeting: Meeting) -> bool:

@@ -84,29 +84,17 @@ class State(models.Model):
 
         An event without a date is taken as held since before any meeting dief knows of.
         """
-        known = getattr(self, "_status_known", None)
-        if known is not None and known[0] == on_date:
-            return known[1]
 
         def held(kind):
             return any(e.kind == kind and (e.date is None or e.date <= on_date) for e in self._events())
 
-        return _status_from(
-            held(TreatyEventKind.CONSENT), held(TreatyEventKind.SIGNATURE_WITHDRAWN), held(TreatyEventKind.SIGNATURE)
-        )
-
-    def remember_status(self, on_date: datetime.date, held: dict[str, bool]) -> None:
-        """Keep the status on ``on_date`` read in the same query as this State (``held``: the
-        values of :func:`held_treaty_events` for it), so :meth:`status_on` asks nothing more
-        for that date. Only on this instance: nothing is shared between requests."""
-        self._status_known = (
-            on_date,
-            _status_from(
-                held[_HELD[TreatyEventKind.CONSENT]],
-                held[_HELD[TreatyEventKind.SIGNATURE_WITHDRAWN]],
-                held[_HELD[TreatyEventKind.SIGNATURE]],
-            ),
-        )
+        if held(TreatyEventKind.CONSENT):
+            return TreatyStatus.STATE_PARTY
+        if held(TreatyEventKind.SIGNATURE_WITHDRAWN):
+            return TreatyStatus.SIGNATURE_WITHDRAWN
+        if held(TreatyEventKind.SIGNATURE):
+            return TreatyStatus.SIGNATORY
+        return TreatyStatus.NONE
 
     def is_eligible(self, on_date: datetime.date) -> bool:
         """ToR rule 6: True if the State is a State Party or a signatory State on ``on_date``."""
@@ -121,39 +109,9 @@ class State(models.Model):
         if "treaty_events" in cache:
             return cache["treaty_events"]
         if not hasattr(self, "_events_cache"):
-            self._events_cache = list(self.treaty_events.all())
+            # no ordering: the status needs none, and the model's ordering joins the State to sort
+            self._events_cache = list(self.treaty_events.order_by())
         return self._events_cache
-
-
-def _status_from(consent: bool, withdrawn: bool, signature: bool) -> TreatyStatus:
-    """The treaty status from which kinds of event are held: consent wins over a withdrawal,
-    a withdrawal over a signature (ToR rule 6)."""
-    if consent:
-        return TreatyStatus.STATE_PARTY
-    if withdrawn:
-        return TreatyStatus.SIGNATURE_WITHDRAWN
-    if signature:
-        return TreatyStatus.SIGNATORY
-    return TreatyStatus.NONE
-
-
-#: The annotation that says whether an event of each kind that decides the status is held.
-_HELD = {
-    TreatyEventKind.CONSENT: "dief_state_consent_held",
-    TreatyEventKind.SIGNATURE_WITHDRAWN: "dief_state_withdrawal_held",
-    TreatyEventKind.SIGNATURE: "dief_state_signature_held",
-}
-
-
-def held_treaty_events(on_date: datetime.date, state_ref: str = "state_id") -> dict[str, Exists]:
-    """Annotations (name -> EXISTS) for a queryset whose rows point at a State through
-    ``state_ref``: whether that State holds, on ``on_date``, each kind of treaty event that
-    decides its status. Pass the row's values to :meth:`State.remember_status`."""
-    dated = Q(date__isnull=True) | Q(date__lte=on_date)
-    return {
-        name: Exists(TreatyEvent.objects.filter(dated, state=OuterRef(state_ref), kind=kind))
-        for kind, name in _HELD.items()
-    }
 
 
 class TreatyEvent(models.Model):
