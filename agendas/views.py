@@ -70,7 +70,9 @@ def agenda_detail(request, pk):
             "can_manage": can_manage_meetings(request.user),
             "is_chair": is_chair_in_office(request.user),
             "refusals": refusals,
-            "item_form": AgendaItemForm(presentations=meeting.presentations.filter(status="registered")),
+            "item_form": AgendaItemForm(
+                presentations=meeting.presentations.filter(status="registered").only("pk", "title", "meeting_id")
+            ),
             "changes_form": ChangesForm(),
             "release_form": ReleaseForm(),
             "consultation_form": ConsultationForm(),

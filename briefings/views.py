@@ -38,9 +38,11 @@ def briefing_list(request):
     meetings = meetings_with_briefing_access(request.user)
     briefings = briefings_for_user(request.user).select_related("meeting").order_by("-meeting__start_date", "-pk")
     arrangements = arrangements_for_user(request.user).select_related("meeting").prefetch_related("states")
-    if not (meetings.exists() or briefings.exists() or arrangements.exists()):
+    # The meetings are listed anyway: read once, they also answer "any meeting?".
+    meetings = list(meetings.order_by("-start_date"))
+    if not (meetings or briefings.exists() or arrangements.exists()):
         raise Http404
-    ended = [m for m in meetings.order_by("-start_date") if services.meeting_has_ended(m)]
+    ended = [m for m in meetings if services.meeting_has_ended(m)]
     return render(
         request,
         "briefings/briefing_list.html",

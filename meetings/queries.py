@@ -98,17 +98,45 @@ def meetings_for_user(user):
     15) until the meeting's last day ends in its procedural time zone, and nothing after.
     Everybody else sees none, not even that a meeting exists (ToR rules 6, 14).
     """
-    if not is_verified(user) or user.is_superuser or user.role == Role.ADMINISTRATOR:
-        return Meeting.objects.none()
-    if user.role == Role.CSP_PRESIDENT or is_chair_in_office(user):
+    scope = _meeting_scope(user)
+    if scope == "all":
         return Meeting.objects.all()
-    if user.role == Role.EXPERT:
+    if scope == "expert":
         return expert_meetings(user)
-    if user.role in (Role.SECRETARIAT, Role.DELEGATE):
-        if user.role == Role.DELEGATE and not (user.state_id and user.state.is_eligible(procedural_today())):
-            return Meeting.objects.none()
+    if scope == "granted":
         return granted_to_user_groups(Meeting.objects.all(), MeetingGroupObjectPermission, "view_meeting", user)
     return Meeting.objects.none()
+
+
+def _meeting_scope(user) -> str:
+    """Which meetings ``user`` sees (see :func:`meetings_for_user`): "none", "all", "expert"
+    (its own grants, during the meeting) or "granted" (its groups' grants)."""
+    if not is_verified(user) or user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return "none"
+    if user.role == Role.CSP_PRESIDENT or is_chair_in_office(user):
+        return "all"
+    if user.role == Role.EXPERT:
+        return "expert"
+    if user.role in (Role.SECRETARIAT, Role.DELEGATE):
+        if user.role == Role.DELEGATE and not (user.state_id and user.state.is_eligible(procedural_today())):
+            return "none"
+        return "granted"
+    return "none"
+
+
+def in_meetings_for_user(queryset, user, field: str = "meeting"):
+    """``queryset`` (rows with a foreign key ``field`` to a meeting) narrowed to the rows whose
+    meeting ``user`` may see: exactly ``queryset.filter(meeting__in=meetings_for_user(user))``,
+    written for Secretariat staff and delegates as one EXISTS on the meeting permission table
+    beside the row's own (not an IN over a nested subquery), ToR rules 6, 14."""
+    scope = _meeting_scope(user)
+    if scope == "all":
+        return queryset
+    if scope == "granted":
+        return granted_to_user_groups(queryset, MeetingGroupObjectPermission, "view_meeting", user, f"{field}_id")
+    if scope == "expert":
+        return queryset.filter(**{f"{field}__in": expert_meetings(user)})
+    return queryset.none()
 
 
 def expert_meetings(user):
@@ -145,12 +173,14 @@ def in_list_order(queryset, prefix: str = ""):
     ).order_by("_past", F("_upcoming_start").asc(nulls_last=True), F("_past_start").desc(nulls_last=True), "pk")
 
 
-def meeting_for_user_or_404(user, pk, *, practical_details=False):
+def meeting_for_user_or_404(user, pk, *, practical_details=False, related=()):
     """The meeting ``pk`` if ``user`` may see it (:func:`meetings_for_user`), else Http404
     (never 403: a meeting's existence is confidential). For the views of every app.
 
     A non-state expert reaches a meeting's practical details (its page, ``practical_details``)
-    and nothing else of it: no agenda, delegations, invitation or calendar page (ToR rules 8, 15)."""
+    and nothing else of it: no agenda, delegations, invitation or calendar page (ToR rules 8, 15).
+    ``related`` names more relations the page shows, read in the same query."""
     if user.is_authenticated and user.role == Role.EXPERT and not practical_details:
         raise Http404
-    return object_for_user_or_404(meetings_for_user(user).select_related("tor_version", "invitation"), pk=pk)
+    queryset = meetings_for_user(user).select_related("tor_version", "invitation", *related)
+    return object_for_user_or_404(queryset, pk=pk)

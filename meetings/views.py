@@ -38,9 +38,9 @@ from .queries import (
 )
 
 
-def _meeting_for(request, pk, *, practical_details=False):
+def _meeting_for(request, pk, *, practical_details=False, related=()):
     """The meeting ``pk`` if the user may see it, else 404 (never 403: existence is confidential)."""
-    return meeting_for_user_or_404(request.user, pk, practical_details=practical_details)
+    return meeting_for_user_or_404(request.user, pk, practical_details=practical_details, related=related)
 
 
 def _require_manager(request):
@@ -102,7 +102,9 @@ def _calendar_rows(meeting, viewer_tz, *, with_summaries=True):
 
 
 def meeting_detail(request, pk):
-    meeting = _meeting_for(request, pk, practical_details=True)
+    meeting = _meeting_for(
+        request, pk, practical_details=True, related=("agenda", "convened_by", "convening_recorded_by")
+    )
     user = request.user
     if user.role == Role.EXPERT:  # the practical details only: no convening, invitation or calendar (rules 8, 15)
         return render(request, "meetings/meeting_practical.html", {"meeting": meeting})
@@ -165,7 +167,7 @@ def meeting_change_dates(request, pk):
 
 
 def meeting_calendar_view(request, pk):
-    meeting = _meeting_for(request, pk)
+    meeting = _meeting_for(request, pk, related=("agenda",))
     return render(
         request,
         "meetings/meeting_calendar.html",

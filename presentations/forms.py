@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dief.confidentiality import Classification, InformationType, InvestigationStatus
 from dief.forms import SafeModelMultipleChoiceField
-from states.forms import StatePickerField, grouped_state_choices
+from states.forms import StatePickerField, lazy_state_choices
 from states.models import State
 
 from .enums import PresentationKind, RightOfReply
@@ -78,7 +78,7 @@ class PresentationInformationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["countries"].choices = grouped_state_choices(State.objects.all())
+        self.fields["countries"].choices = lazy_state_choices(State.objects.all())
 
 
 class InvolvedStatesForm(forms.Form):

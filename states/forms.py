@@ -1,5 +1,8 @@
 """The involved-State picker: States as checkboxes grouped by region, with a filter box."""
 
+from collections.abc import Callable
+from functools import cache
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +17,6 @@ class StatePickerWidget(forms.CheckboxSelectMultiple):
     States whose name does not match and says how many are shown."""
 
     template_name = "states/widgets/state_picker.html"
-    option_template_name = "states/widgets/state_picker_option.html"
 
     class Media:
         js = ["js/state-picker.js"]
@@ -36,6 +38,17 @@ def grouped_state_choices(states) -> list[tuple[str, list[tuple[int, str]]]]:
     return [(region, groups[region]) for region in sorted_by_name(groups)]
 
 
+def lazy_state_choices(states) -> Callable[[], list]:
+    """:func:`grouped_state_choices` of ``states`` as a callable Django form fields accept as
+    ``choices``: computed when first rendered, then kept for the form's life."""
+
+    @cache
+    def choices():
+        return grouped_state_choices(states)
+
+    return choices
+
+
 class StatePickerField(SafeModelMultipleChoiceField):
     """A multiple choice of States rendered by :class:`StatePickerWidget`."""
 
@@ -46,6 +59,8 @@ class StatePickerField(SafeModelMultipleChoiceField):
         super().__init__(*args, **kwargs)
 
     def set_states(self, states) -> None:
-        """Offer ``states`` (a State queryset), grouped by region, in the active language."""
+        """Offer ``states`` (a State queryset), grouped by region, in the active language.
+        Nothing is read until the picker is rendered (a form a page does not show costs no
+        query and no sorting)."""
         self.queryset = states
-        self.choices = grouped_state_choices(states)
+        self.choices = lazy_state_choices(states)
