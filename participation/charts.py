@@ -39,19 +39,20 @@ class BarChart:
         return WIDTH
 
 
-def bar_chart(items, *, maximum: float | None = None, fmt=str) -> BarChart:
+def bar_chart(items, *, maximum: float | None = None, fmt=str, hidden: str = "") -> BarChart:
     """Horizontal bars for ``items`` (pairs of label and number); ``maximum`` fixes the scale
-    (e.g. 1 for shares), else the largest value."""
+    (e.g. 1 for shares), else the largest value. A value of None is a hidden small count
+    (ToR rules 7, 14): no bar, and ``hidden`` as its text."""
     items = list(items)
-    top = maximum if maximum is not None else max([v for _l, v in items] or [0])
+    top = maximum if maximum is not None else max([v for _l, v in items if v is not None] or [0])
     span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     bars = [
         Bar(
             label=str(label),
-            value=value,
-            text=fmt(value),
+            value=value or 0,
+            text=hidden if value is None else fmt(value),
             y=i * (BAR_HEIGHT + GAP),
-            width=round(span * value / top, 1) if top else 0,
+            width=round(span * value / top, 1) if top and value is not None else 0,
         )
         for i, (label, value) in enumerate(items)
     ]

@@ -20,26 +20,39 @@ def _roles(f: stats.MeetingFigures):
     ]
 
 
+def _shown(value, hidden):
+    return hidden if value is None else value
+
+
 def meeting_participation(request, pk):
     meeting = object_for_user_or_404(participation_meetings_for_user(request.user), pk=pk)
     (f,) = stats.figures(type(meeting).objects.filter(pk=meeting.pk))
-    regions = sorted(f.by_region)
+    p = stats.protect(f)  # small counts per region hidden, as in the CSV (ToR rules 7, 14)
+    hidden = _("hidden")
+    by_region = [(r, d) for r, d, _o, _p in p.rows if r in f.by_region]
     officer_share_by_region = [
-        (r, f.officer_by_region.get(r, 0) / f.by_region[r] if f.by_region[r] else 0.0) for r in regions
+        (r, None if d is None or o is None else (o / d if d else 0.0)) for r, d, o, _p in p.rows if r in f.by_region
     ]
+    presenting = [(r, n) for r, _d, _o, n in p.rows if r in f.presenting_by_region]
     roles = _roles(f)
+    share = None if p.delegations is None or p.with_officer is None else f.officer_share
     context = {
         "meeting": meeting,
         "f": f,
+        "totals": {
+            "delegations": _shown(p.delegations, hidden),
+            "with_officer": _shown(p.with_officer, hidden),
+            "presenting": _shown(p.presenting, hidden),
+        },
         "detail": sees_detail(request.user),
-        "by_region_chart": charts.bar_chart([(r, f.by_region[r]) for r in regions]),
-        "by_region_rows": [(r, f.by_region[r], f.officer_by_region.get(r, 0)) for r in regions],
-        "officer_chart": charts.bar_chart(officer_share_by_region, maximum=1, fmt=charts.percent),
-        "officer_share": charts.percent(f.officer_share),
+        "by_region_chart": charts.bar_chart(by_region, hidden=hidden),
+        "by_region_rows": [(r, _shown(d, hidden), _shown(o, hidden)) for r, d, o, _p in p.rows if r in f.by_region],
+        "officer_chart": charts.bar_chart(officer_share_by_region, maximum=1, fmt=charts.percent, hidden=hidden),
+        "officer_share": hidden if share is None else charts.percent(share),
         "roles_chart": charts.bar_chart([(label, n) for label, n, _d in roles]),
         "roles": roles,
-        "presenting_chart": charts.bar_chart(sorted(f.presenting_by_region.items())),
-        "presenting_rows": sorted(f.presenting_by_region.items()),
+        "presenting_chart": charts.bar_chart(presenting, hidden=hidden),
+        "presenting_rows": [(r, _shown(n, hidden)) for r, n in presenting],
     }
     return render(request, "participation/meeting.html", context)
 
@@ -50,12 +63,32 @@ def overview(request):
         raise Http404
     figures = stats.figures(meetings)
     label = lambda f: f"{f.meeting.title} ({f.meeting.start_date:%Y-%m})"  # noqa: E731 - a short local label
+    hidden = _("hidden")
+    # The totals as the meeting's page and the CSV publish them: a total that would reveal a
+    # small regional count is hidden here too (ToR rules 7, 14).
+    protected = [(f, stats.protect(f)) for f in figures]
+
+    def share(f, p):
+        return None if p.delegations is None or p.with_officer is None else f.officer_share
+
     context = {
         "figures": figures,
-        "delegations_chart": charts.bar_chart([(label(f), f.delegations) for f in figures]),
-        "share_chart": charts.bar_chart([(label(f), f.officer_share) for f in figures], maximum=1, fmt=charts.percent),
-        "presenting_chart": charts.bar_chart([(label(f), f.presenting) for f in figures]),
-        "rows": [(f, label(f), charts.percent(f.officer_share)) for f in figures],
+        "delegations_chart": charts.bar_chart([(label(f), p.delegations) for f, p in protected], hidden=hidden),
+        "share_chart": charts.bar_chart(
+            [(label(f), share(f, p)) for f, p in protected], maximum=1, fmt=charts.percent, hidden=hidden
+        ),
+        "presenting_chart": charts.bar_chart([(label(f), p.presenting) for f, p in protected], hidden=hidden),
+        "rows": [
+            (
+                f,
+                label(f),
+                _shown(p.delegations, hidden),
+                _shown(p.with_officer, hidden),
+                hidden if share(f, p) is None else charts.percent(share(f, p)),
+                _shown(p.presenting, hidden),
+            )
+            for f, p in protected
+        ],
     }
     return render(request, "participation/overview.html", context)
 
@@ -70,7 +103,9 @@ CSV_COLUMNS = (
 
 
 def export_csv(request):
-    """Counts per meeting and region; no State, no person, no meeting title (ToR rules 7, 14)."""
+    """Counts per meeting and region; no State, no person, no meeting title (ToR rules 7, 14).
+    A count of one or two in a region, and any count that would reveal one, reads "hidden"
+    (:func:`participation.stats.protect`), exactly as on the meeting's page."""
     meetings = participation_meetings_for_user(request.user)
     if not (request.user.is_authenticated and meetings.exists()):
         raise Http404
@@ -80,16 +115,17 @@ def export_csv(request):
     writer = csv.writer(response)
     roles = [value for value, _label in ParticipantRole.choices]
     writer.writerow([*CSV_COLUMNS, *(f"delegates_{r}" for r in roles)])
+    hidden = _("hidden")
     for f in stats.figures(meetings):
-        regions = sorted(set(f.by_region) | set(f.presenting_by_region))
-        for region in regions:
+        p = stats.protect(f)  # small counts per region hidden, as on the page (ToR rules 7, 14)
+        for region, delegations, officers, presenting in p.rows:
             writer.writerow(
                 [
                     f.meeting.start_date.isoformat(),
                     region,
-                    f.by_region.get(region, 0),
-                    f.officer_by_region.get(region, 0),
-                    f.presenting_by_region.get(region, 0),
+                    _shown(delegations, hidden),
+                    _shown(officers, hidden),
+                    _shown(presenting, hidden),
                     *([""] * len(roles)),
                 ]
             )
@@ -97,9 +133,9 @@ def export_csv(request):
             [
                 f.meeting.start_date.isoformat(),
                 _("all regions"),
-                f.delegations,
-                f.with_officer,
-                f.presenting,
+                _shown(p.delegations, hidden),
+                _shown(p.with_officer, hidden),
+                _shown(p.presenting, hidden),
                 *(f.delegates_by_role.get(r, 0) for r in roles),
             ]
         )

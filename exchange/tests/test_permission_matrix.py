@@ -49,8 +49,8 @@ MATRIX = {
     "exchange:concern": (lambda a: {"party", "chair", "signatory"}, set(), None),
     "exchange:contacts": (lambda a: DELEGATES | {"secretariat"}, DELEGATES, "contact"),
     "documents:download_lookup": (lambda a: {"secretariat"}, set(), None),
-    # The record's document: its readers' delegates; a record shared with a national authority
-    # user does not bring its documents (they are shared one by one).
+    # The record's document: its readers' delegates; the national authority user's share here is of
+    # the record alone (documents go only when ticked, or one by one).
     "documents:download": (lambda a: record_readers(a) - {"authority_shared"}, set(), None),
     "exchange:upload": (None, PROVIDER, "none"),
     "exchange:delete": (None, PROVIDER, "none"),

@@ -40,7 +40,7 @@ def test_the_share_form_lists_the_shareable_documents_checked(
         assert name in form
     assert "kept.pdf" not in form  # kept among the delegates by its provider (ToR rule 15)
     assert form.count('name="documents"') == 2 and form.count("checked") == 2
-    assert "revokes the shares of those documents too" in page
+    assert "révoque aussi celui de ces documents" in page  # said on the page, in French here
 
 
 def test_a_record_shared_with_chosen_documents_shows_exactly_those(
@@ -140,7 +140,7 @@ def test_a_recipient_sees_its_state_among_the_chosen_but_not_the_others(
     login_verified(client, delegate_other_party)
     page = client.get(url).content.decode()
     assert "Mexico" not in page and "Mexique" not in page
-    assert "shared with chosen States Parties and signatory States, your State among them" in page
+    assert "dont votre État (seul le fournisseur voit la liste" in page
     pdf = client.get(reverse("exchange:pdf", args=[record_to_france.pk])).content
     assert not any("Mexico" in text for text in pdf_text(pdf))
     login_verified(client, delegate_party)
@@ -229,3 +229,26 @@ def test_a_working_share_is_not_suspended(client, record_to_france, delegate_oth
     login_verified(client, delegate_other_party)
     listing = client.get(reverse("exchange:shares")).content.decode()
     assert "suspended</span>" not in listing and "Revoke for good" not in listing
+
+
+def test_a_task_that_started_before_a_tightening_rechecks_access_for_its_recipient(
+    record_to_france, delegate_party, delegate_other_party, authority_other, monkeypatch
+):
+    """The task has loaded the share when the provider keeps the record among the delegates
+    (ToR rules 15, 16): the task asks the recipient's query again and queues nothing."""
+    from exchange import tasks
+    from exchange.tasks import notify_share
+    from notifications.models import Notification
+
+    share = services.share_with_authority(by=delegate_other_party, recipient=authority_other, record=record_to_france)
+    real = tasks.share_is_live
+
+    def tighten_meanwhile(loaded):
+        services.tighten_classification(
+            by=delegate_party, target=record_to_france, classification=Classification.DELEGATES_ONLY, version=1
+        )
+        return real(loaded)
+
+    monkeypatch.setattr(tasks, "share_is_live", tighten_meanwhile)
+    assert notify_share(share.pk) is False
+    assert not Notification.objects.exists()

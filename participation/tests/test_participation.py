@@ -103,9 +103,11 @@ def test_meeting_page_draws_accessible_charts_with_the_same_numbers(client, coun
     body = client.get(reverse("participation:meeting", args=[counted["a"].pk])).content.decode()
     assert body.count('role="img"') == 4
     assert '<title id="by-region-title">' in body and '<desc id="by-region-desc">' in body
-    assert "Europe: 2." in body and "Asia: 1." in body
-    assert '<th scope="row">Europe</th><td>2</td><td>1</td>' in body
-    assert "50 %" in body
+    # Europe 2, Asia 1, Americas 1: every regional count is small, so hidden (ToR rules 7, 14)
+    assert "Europe: hidden." in body and "Asia: hidden." in body
+    assert '<th scope="row">Europe</th><td>hidden</td><td>hidden</td>' in body
+    assert '<th scope="row">Americas</th><td>hidden</td><td>0</td>' in body
+    assert '<dd id="total-delegations">4</dd>' in body and "50 %" in body
     assert "States that presented: France, Mexico" in body
 
 
@@ -114,7 +116,7 @@ def test_delegates_see_the_aggregates_but_not_which_states_presented(client, cou
     response = client.get(reverse("participation:meeting", args=[counted["a"].pk]))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Europe: 2." in body
+    assert "Europe: hidden." in body
     assert "States that presented:" not in body and "Mexico" not in body
 
 
@@ -127,7 +129,8 @@ def test_csv_has_the_figures_and_no_names(client, counted, secretariat):
     assert total_a["delegations"] == "4" and total_a["delegations_with_enforcement_or_licensing_officer"] == "2"
     assert total_a["delegates_policy"] == "2" and total_a["presenting_states"] == "2"
     europe_a = [r for r in rows if r["meeting_start_date"] == "2026-03-20" and r["region"] == "Europe"][0]
-    assert europe_a["delegations"] == "2"
+    assert europe_a["delegations"] == "hidden"  # 2: small, hidden as on the page
+    assert europe_a["presenting_states"] == "hidden"
     for name in (
         "France",
         "Switzerland",
@@ -158,4 +161,31 @@ def test_overview_shows_the_trend(client, counted, president):
     login_verified(client, president)
     body = client.get(reverse("participation:overview")).content.decode()
     assert body.count('role="img"') == 3
-    assert "Meeting A (2026-03): 4." in body and "Meeting B (2026-09): 1." in body
+    # Meeting B's one delegation is its only region's: hidden, as on its page (ToR rules 7, 14)
+    assert "Meeting A (2026-03): 4." in body and "Meeting B (2026-09): hidden." in body
+
+
+def test_small_counts_are_hidden_with_a_complement_when_one_total_would_reveal_them():
+    f = stats.MeetingFigures(meeting=None, delegations=6, with_officer=4)
+    f.by_region = {"Europe": 5, "Asia": 1}
+    f.officer_by_region = {"Europe": 4, "Asia": 0}
+    f.presenting_by_region = {"Europe": 3}
+    p = stats.protect(f)
+    # Asia's 1 is hidden; alone it would be 6 - 5, so Europe's 5 is hidden too.
+    assert p.rows == [("Asia", None, 0, 0), ("Europe", None, 4, 3)]
+    assert (p.delegations, p.with_officer, p.presenting) == (6, 4, 3)
+
+
+def test_a_meeting_of_one_small_region_hides_its_total_on_the_page_and_in_the_csv(client, counted, secretariat):
+    (fb,) = stats.figures(type(counted["b"]).objects.filter(pk=counted["b"].pk))
+    p = stats.protect(fb)
+    assert p.rows == [("Europe", None, None, 0)] and (p.delegations, p.with_officer) == (None, None)
+    login_verified(client, secretariat)
+    body = client.get(reverse("participation:meeting", args=[counted["b"].pk])).content.decode()
+    assert '<dd id="total-delegations">hidden</dd>' in body and "Europe: hidden." in body
+    assert "no State can be recognised" in body
+    rows = list(csv.DictReader(io.StringIO(client.get(reverse("participation:csv")).content.decode())))
+    total_b = [r for r in rows if r["meeting_start_date"] == "2026-09-20" and r["region"] == "all regions"][0]
+    assert (
+        total_b["delegations"] == "hidden" and total_b["delegations_with_enforcement_or_licensing_officer"] == "hidden"
+    )
