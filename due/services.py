@@ -438,3 +438,117 @@ def timeline(meeting, now: datetime.datetime | None = None, extra=()) -> Timelin
         ticks=ticks,
         shapes=[(shape, SHAPE_LABELS[shape]) for shape in SHAPE_LABELS if shape in used],
     )
+
+
+# --- Bilateral matters: no meeting, but someone must answer (ToR rules 15, 16, 22) ------------
+
+USE_ANSWER_ACTION = _("Answer a request for operational use of information your State provided")
+CONCERN_ANSWER_ACTION = _("Answer a disclosure concern raised with your State")
+LIFT_OBJECTION_WINDOW = _("Object, if your State wishes, to lifting a classification")
+BRIEFING_DECISION_ACTION = _("Decide on a briefing outline: agree or object")
+
+
+@dataclass(frozen=True)
+class BilateralItem:
+    """An open bilateral action: what, the rule, since when, and the deadline (an aware instant,
+    or None where the ToR set none). ``link`` is reversed when :attr:`url` is read."""
+
+    action: str
+    rule: str
+    since: datetime.datetime
+    ends_at: datetime.datetime | None
+    obligation: bool
+    link: tuple
+    procedural_time_zone: str = ""
+
+    @cached_property
+    def url(self) -> str:
+        name, args, suffix = self.link
+        return reverse(name, args=args) + suffix
+
+
+def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limit: int = DUE_PAGE_SIZE):
+    """The bilateral matters waiting for ``user``'s own answer, oldest first: an operational-use
+    request to its State as provider (ToR rule 16), a disclosure concern raised with its State
+    (rule 15), a proposal to lift a classification its State may object to (rule 15, if it
+    wishes), a briefing outline its State has not decided on (rule 22). Only for delegates of
+    an eligible State, through each app's ``*_for_user()`` query; nobody else has any.
+
+    Returns ``(items, total)``: at most ``limit`` :class:`BilateralItem` of each kind, and the
+    number of all of them. Eight queries whatever the number of matters.
+    """
+    from briefings.enums import BriefingStatus
+    from briefings.models import BriefingDecision
+    from briefings.queries import briefings_for_user
+    from exchange.enums import LiftStatus
+    from exchange.models import LiftObjection
+    from exchange.queries import (
+        concerns_for_user,
+        is_delegate_of_eligible_state,
+        lift_proposals_for_user,
+        use_requests_for_user,
+    )
+    from meetings.models import DelegationRegistration
+
+    now = now or clock.now()
+    if not is_delegate_of_eligible_state(user):
+        return [], 0
+    state_id = user.state_id
+    zone = settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE
+    uses = use_requests_for_user(user).filter(record__provider_state_id=state_id, answered_at__isnull=True)
+    concerns = concerns_for_user(user).filter(concerned_state_id=state_id, answered_at__isnull=True)
+    lifts = (
+        lift_proposals_for_user(user)
+        .filter(status=LiftStatus.OPEN, objections_close_at__gte=now)
+        .exclude(provider_state_id=state_id)
+        .exclude(Exists(LiftObjection.objects.filter(proposal=OuterRef("pk"), state_id=state_id)))
+    )
+    briefings = (
+        briefings_for_user(user)
+        .filter(
+            status=BriefingStatus.DRAFT,
+            meeting_id__in=DelegationRegistration.objects.filter(state_id=state_id).values("meeting_id"),
+        )
+        .exclude(
+            Exists(
+                BriefingDecision.objects.filter(briefing=OuterRef("pk"), state_id=state_id, version=OuterRef("version"))
+            )
+        )
+    )
+    total = uses.count() + concerns.count() + lifts.count() + briefings.count()
+    items = [
+        BilateralItem(
+            USE_ANSWER_ACTION, "16", u["requested_at"], None, True, ("exchange:detail", (u["record_id"],), "#use")
+        )
+        for u in uses.order_by("requested_at", "pk").values("record_id", "requested_at")[:limit]
+    ]
+    items += [
+        BilateralItem(CONCERN_ANSWER_ACTION, "15", c["raised_at"], None, True, ("exchange:concern", (c["pk"],), ""))
+        for c in concerns.order_by("raised_at", "pk").values("pk", "raised_at")[:limit]
+    ]
+    for p in lifts.order_by("objections_close_at", "pk").values(
+        "proposed_at", "objections_close_at", "record_id", "presentation_id", "document_id"
+    )[:limit]:
+        kind = "record" if p["record_id"] else "presentation" if p["presentation_id"] else "document"
+        link = ("exchange:classification", (kind, p[f"{kind}_id"]), "")
+        items.append(
+            BilateralItem(LIFT_OBJECTION_WINDOW, "15", p["proposed_at"], p["objections_close_at"], False, link, zone)
+        )
+    for b in briefings.order_by("edited_at", "pk").values(
+        "pk",
+        "edited_at",
+        "version",
+        "decision_period_version",
+        "decision_period_ends_at",
+        "meeting__procedural_time_zone",
+    )[:limit]:
+        ends = b["decision_period_ends_at"] if b["decision_period_version"] == b["version"] else None
+        link = ("briefings:detail", (b["pk"],), "")
+        items.append(
+            BilateralItem(
+                BRIEFING_DECISION_ACTION, "22", b["edited_at"], ends, True, link, b["meeting__procedural_time_zone"]
+            )
+        )
+    return sorted(
+        items, key=lambda i: (i.ends_at or datetime.datetime.max.replace(tzinfo=datetime.UTC), i.since)
+    ), total

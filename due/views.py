@@ -17,6 +17,7 @@ from meetings.queries import meetings_for_user
 from .services import (
     DUE_PAGE_SIZE,
     DUE_TIMELINES,
+    bilateral_items_for_user,
     due_items_for_user,
     open_proposals_for_user,
     silence_deadlines_for_user,
@@ -37,7 +38,10 @@ def due_list(request):
     shown = meetings[:DUE_TIMELINES]
     silences = silence_deadlines_for_user(request.user, shown, proposals)
     timelines = [(m, timeline(m, now, extra=silences.get(m.pk, ()))) for m in shown]
+    bilateral, bilateral_total = bilateral_items_for_user(request.user, now)
     context = {
+        "bilateral": bilateral,
+        "bilateral_more": bilateral_total - len(bilateral),
         "items": page.object_list,
         "page_obj": page,
         "timelines": timelines,

@@ -34,3 +34,6 @@ class NotificationKind(models.TextChoices):
     INFORMATION_SHARED = "information_shared", _("information shared with a national authority user")
     CONCERN_RAISED = "concern_raised", _("a disclosure concern was raised with your State")
     CONCERN_ANSWERED = "concern_answered", _("a disclosure concern was answered")
+    USE_REQUESTED = "use_requested", _("a request for operational use of your State's information")
+    USE_ANSWERED = "use_answered", _("a request for operational use was answered")
+    LIFT_PROPOSED = "lift_proposed", _("a provider proposes to lift a classification; participants may object")
