@@ -1,7 +1,8 @@
 """Participation figures (ToR rule 7), computed in the database. No person is named here.
 
 "Took part" means a registered delegation; "presented" means a registered (not withdrawn)
-presentation at the meeting.
+presentation at a meeting that has been held (its agenda adopted, or its last day past): before
+that a registration is only an intention to present (ToR rule 11), counted apart.
 """
 
 from dataclasses import dataclass, field
@@ -10,11 +11,14 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from accounts.enums import ParticipantRole
 from accounts.models import User
+from dief import clock
 from meetings.models import DelegationRegistration
 from presentations.enums import PresentationStatus
 from presentations.models import Presentation
 
-OFFICER_ROLES = (ParticipantRole.ENFORCEMENT, ParticipantRole.LICENSING)
+#: ToR rule 7: "representation by enforcement officers in its meetings is strongly encouraged";
+#: the delegations page counts the same (licensing officers are in the per-role figures).
+OFFICER_ROLES = (ParticipantRole.ENFORCEMENT,)
 UNKNOWN_REGION = "—"
 
 
@@ -24,17 +28,19 @@ class MeetingFigures:
 
     meeting: object
     delegations: int = 0
-    with_officer: int = 0  # delegations with an enforcement or licensing officer
+    with_officer: int = 0  # delegations with an enforcement officer
     by_region: dict = field(default_factory=dict)  # region -> delegations
     officer_by_region: dict = field(default_factory=dict)  # region -> delegations with an officer
     delegates_by_role: dict = field(default_factory=dict)  # participant role -> delegates
     delegations_by_role: dict = field(default_factory=dict)  # participant role -> delegations with one
     presenting_by_region: dict = field(default_factory=dict)  # region -> presenting States
     presenting_states: list = field(default_factory=list)  # State names (detail only)
+    held: bool = False  # agenda adopted or last day past: registrations are presentations given
+    intending: int = 0  # States with a registered intention at a meeting not yet held (rule 11)
 
     @property
     def officer_share(self) -> float:
-        """Share (0..1) of delegations with an enforcement or licensing officer."""
+        """Share (0..1) of delegations with an enforcement officer."""
         return self.with_officer / self.delegations if self.delegations else 0.0
 
     @property
@@ -84,8 +90,14 @@ def figures(meetings) -> list[MeetingFigures]:
         .distinct()
         .order_by("presenting_state__name")
     )
+    for f in by_id.values():
+        m = f.meeting
+        f.held = m.agenda_adopted_at is not None or m.end_date < clock.today_in(m.procedural_time_zone)
     for row in presenting:
         f = by_id[row["meeting_id"]]
+        if not f.held:
+            f.intending += 1
+            continue
         region = _region(row["presenting_state__region"])
         f.presenting_by_region[region] = f.presenting_by_region.get(region, 0) + 1
         f.presenting_states.append(row["presenting_state__name"])

@@ -97,7 +97,7 @@ CSV_COLUMNS = (
     "meeting_start_date",
     "region",
     "delegations",
-    "delegations_with_enforcement_or_licensing_officer",
+    "delegations_with_enforcement_officer",
     "presenting_states",
 )
 
