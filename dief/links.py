@@ -30,6 +30,6 @@ def _pattern(name: str, script_prefix: str, n_args: int) -> str:
 @register.simple_tag
 def path_to(name: str, *args) -> str:
     """The path of URL ``name`` with positional ``args`` (str), as ``{% url name *args %}``."""
-    if not args or not all(isinstance(a, int) and not isinstance(a, bool) and a >= 0 for a in args):
+    if not all(isinstance(a, int) and not isinstance(a, bool) and a >= 0 for a in args):
         return reverse(name, args=args)
     return _pattern(name, get_script_prefix(), len(args)).format(*args)
