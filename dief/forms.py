@@ -39,6 +39,13 @@ class CheckboxList(forms.CheckboxSelectMultiple):
     template_name = "widgets/checkbox_list.html"
 
 
+class SelectMultipleList(forms.SelectMultiple):
+    """Django's multiple select, each option written out in one template
+    (``templates/widgets/select_list.html``) instead of one include per option: the same markup."""
+
+    template_name = "widgets/select_list.html"
+
+
 # HTML date and time inputs take and give ISO 8601 values whatever the page's language
 # (https://html.spec.whatwg.org/#valid-date-string); the browser shows them in the user's
 # locale. A localised value ("20/03/2099") would leave the field empty.

@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "meetings.context_processors.roles",
             ],
+            "libraries": {"links": "dief.links"},
         },
     },
 ]

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from dief.confidentiality import Classification, InformationType, InvestigationStatus
-from dief.forms import SafeModelMultipleChoiceField
+from dief.forms import SafeModelMultipleChoiceField, SelectMultipleList
 from states.forms import StatePickerField, lazy_state_choices
 from states.models import State
 
@@ -71,7 +71,7 @@ class PresentationInformationForm(forms.Form):
         label=_("Countries concerned"),
         queryset=State.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=SelectMultipleList(attrs={"size": 8}),
         help_text=_("Hold Ctrl (Cmd on a Mac) to choose several."),
     )
     routes = forms.CharField(label=_("Routes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -4,6 +4,8 @@ from collections.abc import Callable
 from functools import cache
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from dief.forms import SafeModelMultipleChoiceField
@@ -23,8 +25,32 @@ class StatePickerWidget(forms.CheckboxSelectMultiple):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["n_states"] = sum(len(options) for _group, options, _index in context["widget"]["optgroups"])
+        groups = context["widget"]["optgroups"]
+        context["widget"]["n_states"] = sum(len(options) for _group, options, _index in groups)
+        # Each option's markup is written here: ~140 options through the template language
+        # were most of the time of a page showing a picker.
+        context["widget"]["regions"] = [(group, _options_html(options)) for group, options, _index in groups]
         return context
+
+
+def _options_html(options) -> str:
+    """``<li>`` items of checkbox ``options`` (Django's option dicts), the markup of Django's
+    checkbox option template."""
+    return format_html_join(
+        "",
+        '<li><label{}><input type="{}" name="{}"{}{}> <span>{}</span></label></li>',
+        (
+            (
+                format_html(' for="{}"', option["attrs"]["id"]) if option["attrs"].get("id") else "",
+                option["type"],
+                option["name"],
+                format_html(' value="{}"', option["value"]) if option["value"] is not None else "",
+                flatatt(option["attrs"]),
+                option["label"],
+            )
+            for option in options
+        ),
+    )
 
 
 def grouped_state_choices(states) -> list[tuple[str, list[tuple[int, str]]]]:
