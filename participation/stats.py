@@ -7,10 +7,9 @@ that a registration is only an intention to present (ToR rule 11), counted apart
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from accounts.enums import ParticipantRole
-from accounts.models import User
 from dief import clock
 from meetings.models import DelegationRegistration
 from presentations.enums import PresentationStatus
@@ -53,19 +52,25 @@ def _region(value: str) -> str:
 
 
 def figures(meetings) -> list[MeetingFigures]:
-    """The :class:`MeetingFigures` of each meeting in ``meetings`` (a queryset), by start date.
+    """The :class:`MeetingFigures` of each meeting in ``meetings``: a queryset (taken by start
+    date) or a list of meetings (taken in its order, e.g. one page of them).
 
-    Runs a fixed number of queries whatever the number of meetings.
+    Runs a fixed number of queries whatever the number of meetings, and reads the delegations
+    and presentations of these meetings only.
     """
-    meetings = list(meetings.order_by("start_date", "pk"))
+    meetings = list(meetings.order_by("start_date", "pk") if hasattr(meetings, "order_by") else meetings)
     by_id = {m.pk: MeetingFigures(meeting=m) for m in meetings}
     ids = list(by_id)
-    officer = Exists(User.objects.filter(delegations=OuterRef("pk"), participant_role__in=OFFICER_ROLES))
+    # One pass over the shown meetings' delegations and their members (no subquery over every
+    # delegation): a delegation counts once, and once more if a member is an officer.
     rows = (
         DelegationRegistration.objects.filter(meeting_id__in=ids)
-        .annotate(has_officer=officer)
         .values("meeting_id", "state__region")
-        .annotate(total=Count("pk"), officers=Count("pk", filter=Q(has_officer=True)))
+        .annotate(
+            total=Count("pk", distinct=True),
+            officers=Count("pk", distinct=True, filter=Q(members__participant_role__in=OFFICER_ROLES)),
+        )
+        .order_by()
     )
     for row in rows:
         f = by_id[row["meeting_id"]]
@@ -74,9 +79,13 @@ def figures(meetings) -> list[MeetingFigures]:
         f.with_officer += row["officers"]
         f.by_region[region] = f.by_region.get(region, 0) + row["total"]
         f.officer_by_region[region] = f.officer_by_region.get(region, 0) + row["officers"]
-    members = DelegationRegistration.members.through.objects.filter(delegationregistration__meeting_id__in=ids)
-    role_rows = members.values("delegationregistration__meeting_id", "user__participant_role").annotate(
-        delegates=Count("user_id", distinct=True), delegations=Count("delegationregistration_id", distinct=True)
+    members = DelegationRegistration.members.through.objects
+    role_rows = (
+        members.filter(delegationregistration__meeting_id__in=ids)
+        .values("delegationregistration__meeting_id", "user__participant_role")
+        .annotate(
+            delegates=Count("user_id", distinct=True), delegations=Count("delegationregistration_id", distinct=True)
+        )
     )
     for row in role_rows:
         f = by_id[row["delegationregistration__meeting_id"]]

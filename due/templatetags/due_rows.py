@@ -22,8 +22,9 @@ def due_rows(context, items):
     "overdue" or "if you wish" badge), the meeting, the ToR rule, and the deadline in the
     procedural time zone and in the viewer's (the active time zone, named by the profile)."""
     rule = gettext("ToR rule %(rule)s")
-    overdue = f' <span class="badge missed">{escape(gettext("overdue"))}</span>'
-    if_you_wish = f' <span class="badge upcoming">{escape(gettext("if you wish"))}</span>'
+    overdue, if_you_wish = escape(gettext("overdue")), escape(gettext("if you wish"))
+    overdue = f' <span class="badge missed">{overdue}</span>'
+    if_you_wish = f' <span class="badge upcoming">{if_you_wish}</span>'
     user_zone = escape(context["user"].time_zone)
     rows = []
     for item in items:

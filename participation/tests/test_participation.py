@@ -209,3 +209,48 @@ def test_a_meeting_not_yet_held_counts_intentions_not_presentations(client, coun
     assert '<dd id="intending">1</dd>' in body
     (held,) = stats.figures(type(soon).objects.filter(pk=counted["a"].pk))
     assert held.held and held.intending == 0
+
+
+def test_overview_shows_the_latest_meetings_a_page_at_a_time_with_the_same_queries_for_10_and_1000(
+    client, counted, president
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dief.testing import tor_version
+    from meetings.models import Meeting
+    from participation.views import OVERVIEW_PAGE_SIZE
+
+    def more(first, n):
+        Meeting.objects.bulk_create(
+            Meeting(
+                title=f"Older {first + i}",
+                start_date=datetime.date(2000, 1, 1) + datetime.timedelta(days=first + i),
+                end_date=datetime.date(2000, 1, 1) + datetime.timedelta(days=first + i),
+                venue="Geneva",
+                host_session="csp",
+                host_session_name="CSP",
+                tor_version=tor_version(),
+                convened_by=president,
+                convened_on=datetime.date(1999, 1, 1),
+                created_by=president,
+            )
+            for i in range(n)
+        )
+
+    login_verified(client, president)
+    more(0, 8)  # with Meetings A and B: 10 meetings
+    client.get(reverse("participation:overview"))
+    with CaptureQueriesContext(connection) as ten:
+        client.get(reverse("participation:overview"))
+    more(8, 990)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("participation:overview"))
+    assert len(ten.captured_queries) == len(many.captured_queries)
+    body = response.content.decode()
+    assert body.count('<tr><th scope="row">') == OVERVIEW_PAGE_SIZE
+    # The latest meetings first (A and B), oldest first on the page; the earlier ones a page further.
+    assert body.index("Older 997") < body.index("Meeting A (2026-03)") < body.index("Meeting B (2026-09)")
+    assert "Older 987" not in body and "Earlier meetings" in body and "Later meetings" not in body
+    older = client.get(reverse("participation:overview") + "?page=2").content.decode()
+    assert "Older 987" in older and "Meeting A" not in older and "Later meetings" in older
