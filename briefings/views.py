@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.security import object_for_user_or_404
 from dief.actions import perform
 from dief.errors import RuleViolation
-from meetings.queries import is_chair_in_office, procedural_today
+from meetings.queries import is_chair_in_office, procedural_today, sees_forum_offices
 from presentations.queries import presentations_for_user
 from states.models import State
 from states.queries import eligible_states
@@ -40,8 +40,8 @@ def briefing_list(request):
     arrangements = arrangements_for_user(request.user).select_related("meeting").prefetch_related("states")
     # The meetings are listed anyway: read once, they also answer "any meeting?".
     meetings = list(meetings.order_by("-start_date"))
-    if not (meetings or briefings.exists() or arrangements.exists()):
-        raise Http404
+    if not (meetings or briefings.exists() or arrangements.exists() or sees_forum_offices(request.user)):
+        raise Http404  # a participant of the Forum sees the (empty) list its menu offers
     ended = [m for m in meetings if services.meeting_has_ended(m)]
     return render(
         request,

@@ -124,6 +124,14 @@ def _meeting_scope(user) -> str:
     return "none"
 
 
+def sees_forum_offices(user) -> bool:
+    """True if ``user`` may see who holds the Forum's offices (the Chair, ToR rule 4): the
+    Secretariat, the CSP President, the Chair and delegates of a State eligible today. A State
+    that is not eligible, a national authority user, an expert, an administrator and everybody
+    without a verified session get nothing of the Forum (ToR rules 6, 14)."""
+    return _meeting_scope(user) in ("all", "granted")
+
+
 def in_meetings_for_user(queryset, user, field: str = "meeting"):
     """``queryset`` (rows with a foreign key ``field`` to a meeting) narrowed to the rows whose
     meeting ``user`` may see: exactly ``queryset.filter(meeting__in=meetings_for_user(user))``,

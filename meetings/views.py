@@ -35,6 +35,7 @@ from .queries import (
     meeting_for_user_or_404,
     meetings_for_user,
     registration_closed_reason,
+    sees_forum_offices,
 )
 
 
@@ -53,7 +54,12 @@ def meeting_list(request):
     return render(
         request,
         "meetings/meeting_list.html",
-        {"meetings": page.object_list, "page_obj": page, "can_manage": can_manage_meetings(request.user)},
+        {
+            "meetings": page.object_list,
+            "page_obj": page,
+            "can_manage": can_manage_meetings(request.user),
+            "sees_chair": sees_forum_offices(request.user),
+        },
     )
 
 
@@ -282,7 +288,10 @@ def invitation_send(request, pk):
 
 
 def chair_appointments(request):
-    """ToR rule 4: the CSP President appoints the Chair; everybody with a verified session sees who is Chair."""
+    """ToR rule 4: the CSP President appoints the Chair; the Forum's participants see who is Chair
+    (:func:`meetings.queries.sees_forum_offices`), nobody else: a 404 (ToR rule 6)."""
+    if not sees_forum_offices(request.user):
+        raise Http404
     form = ChairAppointmentForm(request.POST or None) if request.user.is_csp_president else None
     if request.method == "POST":
         if form is None:
