@@ -121,6 +121,7 @@ def calendar_ics(request):
     ends = _("Ends at %(when)s (%(tz)s).")
     yours = _("Your time: %(when)s (%(tz)s). ToR rule %(rule)s.")
     zone = user.time_zone
+    shown = set()
     for item in due_items_for_user(user, now, meetings=upcoming):
         d = item.deadline
         description = (
@@ -130,6 +131,24 @@ def calendar_ics(request):
         )
         title = summary % {"action": item.action, "rule": d.rule, "meeting": item.meeting.title}
         add(deadline_uid(item), title, d.due_date, d.due_date + day, None, description)
+        shown.add((item.meeting.pk, d.key, d.due_at))
+    # The end of every silence procedure the user sees still running (ToR rule 8), whether or not
+    # it has something to do before it (the proposing State has nothing, yet wants the date).
+    by_id = {m.pk: m for m in upcoming}
+    for meeting_id, deadlines in silence_deadlines_for_user(user, upcoming).items():
+        meeting = by_id[meeting_id]
+        for d in deadlines:
+            if (meeting_id, d.key, d.due_at) in shown:
+                continue
+            shown.add((meeting_id, d.key, d.due_at))
+            description = (
+                ends % {"when": d.due_at_procedural.strftime("%Y-%m-%d %H:%M"), "tz": d.time_zone}
+                + " "
+                + yours % {"when": d.due_at_in(zone).strftime("%Y-%m-%d %H:%M"), "tz": zone, "rule": d.rule}
+            )
+            title = summary % {"action": d.label, "rule": d.rule, "meeting": meeting.title}
+            uid = f"dief-deadline-{meeting_id}-{d.key}-{d.due_at:%Y%m%d}@dief"
+            add(uid, title, d.due_date, d.due_date + day, None, description)
     parts.append(b"END:VCALENDAR\r\n")
     response = HttpResponse(b"".join(parts), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="dief.ics"'

@@ -10,14 +10,18 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from dief import clock
-from due.services import timeline
+from due.services import silence_deadlines_for_user, timeline
 
 register = template.Library()
 
 
-@register.inclusion_tag("due/_timeline.html")
-def meeting_timeline(meeting, show_title=False):
-    return {"tl": timeline(meeting, clock.now()), "show_title": show_title}
+@register.inclusion_tag("due/_timeline.html", takes_context=True)
+def meeting_timeline(context, meeting, show_title=False):
+    """The timeline of ``meeting`` with the ends of the silence procedures the viewer sees
+    still running (ToR rule 8), as What is due draws it."""
+    user = context.get("user")
+    silences = silence_deadlines_for_user(user, [meeting]).get(meeting.pk, ()) if user is not None else ()
+    return {"tl": timeline(meeting, clock.now(), extra=silences), "show_title": show_title}
 
 
 @register.filter
