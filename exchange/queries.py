@@ -151,14 +151,13 @@ def share_suspension(share) -> str:
         return str(
             _("Suspended: the recipient is no longer an active national authority user of your State (ToR rule 16).")
         )
-    restricted = _("Suspended: the provider restricted the %(what)s to delegates (ToR rules 15, 16).")
     if share.record_id:
         if share.record.classification > NATIONAL_AUTHORITY_MAX:
-            return str(restricted % {"what": _("record")})
+            return str(_("Suspended: the provider restricted the record to delegates (ToR rules 15, 16)."))
         return ""
     document = share.document
     if document.classification > NATIONAL_AUTHORITY_MAX:
-        return str(restricted % {"what": _("document")})
+        return str(_("Suspended: the provider restricted the document to delegates (ToR rules 15, 16)."))
     try:
         link = document.record_link
     except ObjectDoesNotExist:
