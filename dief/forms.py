@@ -69,10 +69,26 @@ def checkbox_options_html(options, item: str = "<div>\n    {}</div>") -> str:
 
 
 class SelectMultipleList(forms.SelectMultiple):
-    """Django's multiple select, each option written out in one template
-    (``templates/widgets/select_list.html``) instead of one include per option: the same markup."""
+    """Django's multiple select with each option's markup written in Python
+    (``templates/widgets/select_list.html`` has the rest): the same HTML, for a list of every
+    State, where one template include per option was most of the page's time."""
 
     template_name = "widgets/select_list.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["groups"] = [
+            (
+                group,
+                format_html_join(
+                    "",
+                    '\n  <option value="{}"{}>{}</option>',
+                    ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
+                ),
+            )
+            for group, options, _index in context["widget"]["optgroups"]
+        ]
+        return context
 
 
 # HTML date and time inputs take and give ISO 8601 values whatever the page's language
