@@ -168,16 +168,17 @@ def in_list_order(queryset, prefix: str = ""):
     """``queryset`` (of meetings, or of rows with a foreign key path ``prefix`` to a meeting,
     e.g. ``"meeting__"``) in the one list order: meetings not yet ended first by start date
     ascending, then ended meetings by start date descending; ties by primary key."""
-    from django.db.models import Case, DateField, F, IntegerField, Value, When
+    from django.db.models import Case, DateField, F, IntegerField, Q, Value, When
 
     today = procedural_today()
     start = f"{prefix}start_date"
+    ended = Q(**{f"{prefix}end_date__lt": today})
+    # each condition on the end date itself, not on the _past annotation: the same order,
+    # cheaper to build (an annotation referred to is resolved and copied again)
     return queryset.annotate(
-        _past=Case(
-            When(**{f"{prefix}end_date__lt": today}, then=Value(1)), default=Value(0), output_field=IntegerField()
-        ),
-        _upcoming_start=Case(When(_past=0, then=F(start)), default=Value(None), output_field=DateField()),
-        _past_start=Case(When(_past=1, then=F(start)), default=Value(None), output_field=DateField()),
+        _past=Case(When(ended, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        _upcoming_start=Case(When(~ended, then=F(start)), default=Value(None), output_field=DateField()),
+        _past_start=Case(When(ended, then=F(start)), default=Value(None), output_field=DateField()),
     ).order_by("_past", F("_upcoming_start").asc(nulls_last=True), F("_past_start").desc(nulls_last=True), "pk")
 
 
