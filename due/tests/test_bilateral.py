@@ -67,6 +67,12 @@ def test_an_operational_use_request_is_due_from_the_provider_only_and_notified_b
     answered = Notification.objects.filter(kind=NotificationKind.USE_ANSWERED)
     assert {n.recipient for n in answered} == {delegate_other_party}
     assert all(may_receive(n) for n in answered)
+    from notifications.services import render
+
+    for kind in (NotificationKind.USE_REQUESTED, NotificationKind.USE_ANSWERED):
+        email = render(Notification.objects.select_related("recipient").filter(kind=kind).first())
+        assert ("ToR rule 16" in email.body or "règle 16" in email.body) and "Broker" not in email.body
+        assert f"/exchange/{record.pk}/#use" in email.body
     # Entitlement is asked again at sending: a requester's State that no longer sees the record.
     delegate_other_party.role = "national_authority"
     delegate_other_party.save(update_fields=["role"])
