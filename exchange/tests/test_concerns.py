@@ -74,3 +74,19 @@ def test_a_double_submission_notifies_once(delegate_party, other_party, delegate
     for _click in range(2):
         services.raise_concern(by=delegate_party, concerned_state=other_party, description=SECRET, submission=token)
     assert Notification.objects.filter(recipient=delegate_other_party).count() == 1
+
+
+def test_concern_emails_render_in_every_language_without_content(delegate_party, other_party, delegate_other_party):
+    from notifications.services import render
+
+    concern = raise_one(delegate_party, other_party)
+    services.answer_concern(by=delegate_other_party, concern=concern, explanation="x", remedial_measures="")
+    subjects = set()
+    for row in Notification.objects.select_related("recipient", "meeting"):
+        for language in ("en", "fr", "es"):
+            row.recipient.language = language
+            email = render(row)
+            subjects.add(email.subject)
+            assert reverse("exchange:concern", args=[concern.pk]) in email.body
+            assert SECRET not in email.body + email.subject
+    assert len(subjects) == 6  # two kinds, three languages

@@ -62,21 +62,23 @@ NEWS_KINDS = {
 }
 #: Kinds about one's own account, with no meeting and no ToR deadline (accounts' tests cover them).
 ACCOUNT_KINDS = {NotificationKind.ENROLMENT_LINK}
-#: Kinds about a bilateral matter of the platform, with no meeting (ToR rules 15, 16): they name
-#: the kind of event and link to it, nothing more (rule 17); exchange's tests cover them.
-BILATERAL_KINDS = {
+#: Kinds whose email names a period of its own (not a meeting's ToR deadline), in both zones.
+OWN_PERIOD_KINDS = {NotificationKind.BRIEFING_DECISION_PERIOD}
+#: Bilateral steps on the platform, with no meeting and no ToR deadline (a disclosure concern
+#: asks for an answer, by no date): exchange/tests/test_concerns.py checks their emails.
+#: Operational-use requests and answers (rule 16) and lift proposals (rule 15, whose objection
+#: period the page shows): due/tests/test_bilateral.py checks their recipients and emails.
+PLATFORM_KINDS = {
     NotificationKind.CONCERN_RAISED,
     NotificationKind.CONCERN_ANSWERED,
     NotificationKind.USE_REQUESTED,
     NotificationKind.USE_ANSWERED,
     NotificationKind.LIFT_PROPOSED,
 }
-#: Kinds whose email names a period of its own (not a meeting's ToR deadline), in both zones.
-OWN_PERIOD_KINDS = {NotificationKind.BRIEFING_DECISION_PERIOD}
 
 
 def test_every_kind_of_email_is_classified_as_setting_a_duty_or_not():
-    classified = set(DUTY_KINDS) | NEWS_KINDS | OWN_DEADLINE_KINDS | ACCOUNT_KINDS | OWN_PERIOD_KINDS | BILATERAL_KINDS
+    classified = set(DUTY_KINDS) | NEWS_KINDS | OWN_DEADLINE_KINDS | ACCOUNT_KINDS | OWN_PERIOD_KINDS | PLATFORM_KINDS
     assert classified == set(NotificationKind.values)
     assert not (set(DUTY_KINDS) | NEWS_KINDS) & OWN_PERIOD_KINDS
     assert not set(DUTY_KINDS) & NEWS_KINDS
