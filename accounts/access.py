@@ -9,13 +9,17 @@ subqueries on every call. Global permissions and superuser status never count he
 from django.db.models import Exists, OuterRef, QuerySet
 
 
-def granted_to_user_groups(queryset: QuerySet, group_permission_model, codename: str, user) -> QuerySet:
+def granted_to_user_groups(
+    queryset: QuerySet, group_permission_model, codename: str, user, ref: str = "pk"
+) -> QuerySet:
     """``queryset`` narrowed to the objects whose ``codename`` permission was granted to one of
     ``user``'s groups in ``group_permission_model`` (a direct foreign-key table whose
-    ``content_object`` points at the queryset's model). One indexed EXISTS; no extra query."""
+    ``content_object`` points at the queryset's model, or, with ``ref``, at the object that
+    the queryset's field ``ref`` holds the id of, e.g. ``"meeting_id"``). One indexed EXISTS;
+    no extra query."""
     groups = user.groups.through.objects.filter(user_id=user.pk).values("group_id")
     grants = group_permission_model.objects.filter(
-        content_object=OuterRef("pk"), permission__codename=codename, group_id__in=groups
+        content_object=OuterRef(ref), permission__codename=codename, group_id__in=groups
     )
     return queryset.filter(Exists(grants))
 

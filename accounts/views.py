@@ -125,7 +125,7 @@ def enrolment_link(request, link_id: int, token: str):
             return render(request, "accounts/enrolment_link.html", {"refusal": exc.message}, status=410)
         if request.user.is_authenticated:
             logout(request)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.DIEF_LOGIN_BACKEND)
         enrolment.open_enrolment(request, link)
         return redirect("twofactor:enrol")
     return render(request, "accounts/enrolment_link.html", {"form": form, "account": link.user})

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from dief.actions import perform
 from dief.errors import RuleViolation
+from dief.pagination import paginate
 from documents import services as document_services
 from documents.views import language_version_fields, uploaded_file
 from meetings.queries import can_manage_meetings, is_chair_in_office, meeting_for_user_or_404
@@ -69,7 +70,9 @@ def agenda_detail(request, pk):
             "can_manage": can_manage_meetings(request.user),
             "is_chair": is_chair_in_office(request.user),
             "refusals": refusals,
-            "item_form": AgendaItemForm(presentations=meeting.presentations.filter(status="registered")),
+            "item_form": AgendaItemForm(
+                presentations=meeting.presentations.filter(status="registered").only("pk", "title", "meeting_id")
+            ),
             "changes_form": ChangesForm(),
             "release_form": ReleaseForm(),
             "consultation_form": ConsultationForm(),
@@ -221,6 +224,7 @@ def agenda_upload(request, pk):
 
 
 def released_items(request):
-    """ToR rule 14: what the participants released, and nothing more."""
-    items = released_items_for_user(request.user).order_by("-released_at")
-    return render(request, "agendas/released_items.html", {"items": items})
+    """ToR rule 14: what the participants released, and nothing more; latest first, a page at
+    a time (``?page=``)."""
+    page = paginate(request, released_items_for_user(request.user).order_by("-released_at", "-pk"))
+    return render(request, "agendas/released_items.html", {"items": page.object_list, "page_obj": page})

@@ -4,7 +4,13 @@ from django.db.models import Q
 
 from accounts.enums import Role
 from meetings.models import DelegationRegistration
-from meetings.queries import is_chair_in_office, is_verified, meetings_for_user, procedural_today
+from meetings.queries import (
+    in_meetings_for_user,
+    is_chair_in_office,
+    is_verified,
+    meetings_for_user,
+    procedural_today,
+)
 from presentations.enums import PresentationKind
 
 from .models import Briefing, FollowUpArrangement
@@ -39,17 +45,18 @@ def briefings_for_user(user):
     national authority users, superusers, States that did not take part and everybody else
     see none (ToR rules 14, 22).
     """
-    meetings = meetings_for_user(user)
     if not is_verified(user) or user.is_superuser:
         return Briefing.objects.none()
     if is_chair_in_office(user) or user.role == Role.SECRETARIAT:
-        return Briefing.objects.filter(meeting__in=meetings)
+        return in_meetings_for_user(Briefing.objects.all(), user)
     if _state_delegate(user):
         took_part = DelegationRegistration.objects.filter(state_id=user.state_id).values("meeting_id")
         presented = Briefing.presentations.through.objects.filter(
             presentation__presenting_state_id=user.state_id
         ).values("briefing_id")
-        return Briefing.objects.filter(meeting__in=meetings).filter(Q(meeting_id__in=took_part) | Q(pk__in=presented))
+        return in_meetings_for_user(Briefing.objects.all(), user).filter(
+            Q(meeting_id__in=took_part) | Q(pk__in=presented)
+        )
     return Briefing.objects.none()
 
 
@@ -59,11 +66,11 @@ def arrangements_for_user(user):
     the Chair or the CSP President as such."""
     if not is_verified(user) or user.is_superuser:
         return FollowUpArrangement.objects.none()
-    meetings = meetings_for_user(user)
+    arrangements = in_meetings_for_user(FollowUpArrangement.objects.all(), user)
     if user.role == Role.SECRETARIAT:
-        return FollowUpArrangement.objects.filter(meeting__in=meetings, secretariat_added_at__isnull=False)
+        return arrangements.filter(secretariat_added_at__isnull=False)
     if _state_delegate(user):
-        return FollowUpArrangement.objects.filter(meeting__in=meetings, states=user.state_id).distinct()
+        return arrangements.filter(states=user.state_id).distinct()
     return FollowUpArrangement.objects.none()
 
 

@@ -6,10 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.enums import Role
 from accounts.security import object_for_user_or_404
 from dief.actions import perform
 from dief.errors import RuleViolation
-from meetings.queries import is_chair_in_office, procedural_today
+from meetings.queries import is_chair_in_office, procedural_today, sees_forum_offices
 from presentations.queries import presentations_for_user
 from states.models import State
 from states.names import sorted_by_name, sorted_states, territory_name
@@ -35,13 +36,21 @@ def _meeting_for(request, pk):
     return object_for_user_or_404(meetings_with_briefing_access(request.user), pk=pk)
 
 
+def _offered_in_menu(user) -> bool:
+    """The Secretariat and delegates of a State eligible today, to whom the menu offers this list
+    (ToR rule 6): for them it opens, empty when there is nothing of theirs."""
+    return user.role in (Role.SECRETARIAT, Role.DELEGATE) and sees_forum_offices(user)
+
+
 def briefing_list(request):
     meetings = meetings_with_briefing_access(request.user)
     briefings = briefings_for_user(request.user).select_related("meeting").order_by("-meeting__start_date", "-pk")
     arrangements = arrangements_for_user(request.user).select_related("meeting").prefetch_related("states")
-    if not (meetings.exists() or briefings.exists() or arrangements.exists()):
+    # The meetings are listed anyway: read once, they also answer "any meeting?".
+    meetings = list(meetings.order_by("-start_date"))
+    if not (meetings or briefings.exists() or arrangements.exists() or _offered_in_menu(request.user)):
         raise Http404
-    ended = [m for m in meetings.order_by("-start_date") if services.meeting_has_ended(m)]
+    ended = [m for m in meetings if services.meeting_has_ended(m)]
     return render(
         request,
         "briefings/briefing_list.html",

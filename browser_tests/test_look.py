@@ -31,6 +31,7 @@ from browser_tests.helpers import (
 from demo.personas import password_for
 from dief import clock
 from exchange.models import Record
+from experts.enums import ProposalStatus
 from experts.models import ExpertProposal
 from meetings.models import Meeting
 from presentations.models import InvolvedState, Presentation
@@ -62,7 +63,7 @@ def demo(transactional_db):
         "presentation": presentation,
         "briefing": briefing,
         "record": record,
-        "proposal": ExpertProposal.objects.get(),
+        "proposal": ExpertProposal.objects.get(status=ProposalStatus.IN_SILENCE),
     }
 
 

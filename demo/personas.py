@@ -74,6 +74,17 @@ PERSONAS = [
         "America/New_York",
         "user of a State whose signature was withdrawn: sees nothing",
     ),
+    (
+        "expert_fra",
+        Role.EXPERT,
+        "FRA",
+        "",
+        "Eva",
+        "Expert",
+        "en",
+        "Europe/Zurich",
+        "non-state expert invited by France, approved, enrolled; yet to acknowledge the confidentiality obligation",
+    ),
     ("admin", Role.ADMINISTRATOR, None, "", "Ada", "Admin", "en", "UTC", "technical administrator (superuser)"),
 ]
 

@@ -1,13 +1,29 @@
 """Form fields shared by the apps."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 MAX_ID = 2**63 - 1
 
 
+class ReadAtOnceChoiceIterator(forms.models.ModelChoiceIterator):
+    """Django's model choices read with one ordinary query instead of ``iterator()``: on
+    PostgreSQL that is a server-side cursor (DECLARE, FETCH, CLOSE), three round trips for a
+    list of a few hundred rows at most (States, a State's delegates)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Refuses ids that are not whole numbers a database can hold, before any query."""
+
+    iterator = ReadAtOnceChoiceIterator
 
     def _check_values(self, value):
         for v in value:
@@ -15,6 +31,64 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
             if not text.isdigit() or int(text) > MAX_ID:
                 raise forms.ValidationError(_("Select a valid choice."), code="invalid_choice")
         return super()._check_values(value)
+
+
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Django's checkboxes with each option's markup written in Python
+    (``templates/widgets/checkbox_list.html`` has the rest): the same HTML, for lists of a
+    hundred people or more, where one template include per option was most of the page's time."""
+
+    template_name = "widgets/checkbox_list.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["groups"] = [
+            (group, checkbox_options_html(options)) for group, options, _index in context["widget"]["optgroups"]
+        ]
+        return context
+
+
+def checkbox_options_html(options, item: str = "<div>\n    {}</div>") -> str:
+    """The markup of Django's checkbox option template for each of ``options`` (the option
+    dicts of a choice widget), each wrapped in ``item``."""
+    return format_html_join(
+        "",
+        item.replace("{}", '<label{}><input type="{}" name="{}"{}{}> {}</label>'),
+        (
+            (
+                format_html(' for="{}"', option["attrs"]["id"]) if option["attrs"].get("id") else "",
+                option["type"],
+                option["name"],
+                format_html(' value="{}"', option["value"]) if option["value"] is not None else "",
+                flatatt(option["attrs"]),
+                option["label"],
+            )
+            for option in options
+        ),
+    )
+
+
+class SelectMultipleList(forms.SelectMultiple):
+    """Django's multiple select with each option's markup written in Python
+    (``templates/widgets/select_list.html`` has the rest): the same HTML, for a list of every
+    State, where one template include per option was most of the page's time."""
+
+    template_name = "widgets/select_list.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["groups"] = [
+            (
+                group,
+                format_html_join(
+                    "",
+                    '\n  <option value="{}"{}>{}</option>',
+                    ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
+                ),
+            )
+            for group, options, _index in context["widget"]["optgroups"]
+        ]
+        return context
 
 
 # HTML date and time inputs take and give ISO 8601 values whatever the page's language

@@ -44,6 +44,7 @@ PLACES: dict[str, str] = {
     "dief.formats": "core",
     "dief.crypto": "core",
     "dief.timezones": "core",
+    "dief.links": "core",  # {% path_to %}: list rows' links without a reverse() each
     "dief.pagination": "core",  # one page size and one way to read ?page=
     "dief.confidentiality": "core",  # the words of classification and of rules 18-19, no queries
     "dief.typography": "core",  # {% colon %}: punctuation of the interface language

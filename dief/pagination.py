@@ -3,7 +3,7 @@
 from django.core.paginator import Page, Paginator
 
 #: Rows on one page of a list (presentations, meetings).
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:

@@ -119,6 +119,7 @@ TEMPLATES = [
                 "meetings.context_processors.roles",
             ],
             "builtins": ["dief.typography"],
+            "libraries": {"links": "dief.links"},
         },
     },
 ]
@@ -142,9 +143,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading with the user their State and today's Chair appointment.
+    "meetings.backends.UserBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+#: The backend a session opened by dief itself (not by a password check) is bound to.
+DIEF_LOGIN_BACKEND = "meetings.backends.UserBackend"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -2,9 +2,12 @@
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +33,13 @@ DECIDE_REFERRAL = _("Record the procedural decision on a referred non-state expe
 RESOLVE_OBJECTION = _("Resolve the objection to a non-state expert proposal, or it is referred to the meeting")
 
 
+#: Open actions on one page of "What is due".
+DUE_PAGE_SIZE = 25
+#: Timelines shown on "What is due": the upcoming meetings' soonest ones (each meeting's page
+#: shows its own).
+DUE_TIMELINES = 3
+
+
 @dataclass(frozen=True)
 class DueItem:
     meeting: object
@@ -37,45 +47,109 @@ class DueItem:
     action: str
     overdue: bool
     obligation: bool
-    url: str = ""
+    #: Where the action is taken: (URL name, its arguments, text appended), reversed only when
+    #: :attr:`url` is read, so a page reverses the URLs of the items it shows and no others.
+    link: tuple = ()
     #: What, besides the meeting and the deadline, the action is about ("presentation-12"):
     #: two actions before the same deadline of one meeting differ by it (calendar UIDs).
     subject: str = ""
 
+    @cached_property
+    def url(self) -> str:
+        if not self.link:
+            return ""
+        name, args, suffix = self.link
+        return reverse(name, args=args) + suffix
 
-def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueItem]:
+
+def upcoming_meetings_for_user(user) -> list:
+    """The meetings of :func:`meetings_for_user` that have not ended (their last day is today or
+    later in the default procedural time zone), soonest first, with their ToR version,
+    invitation and agenda: one query, evaluated once per request and handed to the functions
+    below. Returns a list of :class:`meetings.models.Meeting`."""
+    today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
+    return list(
+        meetings_for_user(user)
+        .filter(end_date__gte=today)
+        .select_related("tor_version", "invitation", "agenda")
+        .order_by("start_date", "pk")
+    )
+
+
+def open_proposals_for_user(user, meetings) -> list:
+    """The expert proposals (ToR rule 8) of ``meetings`` that ``user`` sees and that are in their
+    silence procedure or in consultation, with their objections; one query (two with the
+    objections), shared by the open actions and the timelines. Returns a list of
+    :class:`experts.models.ExpertProposal` whose ``meeting`` is the one given."""
+    from experts.enums import ProposalStatus
+    from experts.queries import proposals_for_user
+
+    by_id = {m.pk: m for m in meetings}
+    if not by_id:
+        return []
+    proposals = list(
+        proposals_for_user(user)
+        .filter(meeting_id__in=by_id, status__in=(ProposalStatus.IN_SILENCE, ProposalStatus.IN_CONSULTATION))
+        .prefetch_related("objections")
+        .order_by("pk")
+    )
+    for proposal in proposals:
+        proposal.meeting = by_id[proposal.meeting_id]
+    return proposals
+
+
+def _agenda(meeting):
+    try:
+        return meeting.agenda
+    except ObjectDoesNotExist:
+        return None
+
+
+def due_items_for_user(user, now: datetime.datetime | None = None, *, meetings=None, proposals=None) -> list[DueItem]:
     """The open actions of ``user``, soonest deadline first, for meetings that have not ended.
 
     Secretariat: send the invitation (rule 9), distribute the draft agenda (rule 10). Chair in
     office: approve a draft agenda that waits for it (rule 10). Delegates: respond to each
     presentation that involves their State and has no reply yet (rule 12, an obligation), and,
     if their State presents, notify involved States until T-30 (rule 12, if they wish).
-    Takes a user with a verified session and the current aware instant; returns
-    :class:`DueItem` objects. Only meetings from :func:`meetings_for_user` are considered.
+    Takes a user with a verified session and the current aware instant; ``meetings`` (from
+    :func:`upcoming_meetings_for_user`) and ``proposals`` (from :func:`open_proposals_for_user`)
+    when the caller has them already, else they are read here. Returns :class:`DueItem` objects
+    (their URLs are reversed when read). Only meetings from :func:`meetings_for_user` are
+    considered. The number of queries does not depend on the number of meetings or items.
     """
-    from agendas.models import Agenda
+    from agendas.models import AgendaItem
     from presentations.models import InvolvedState, Presentation, Reply
 
     now = now or clock.now()
-    today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
-    meetings = list(meetings_for_user(user).filter(end_date__gte=today).select_related("tor_version", "invitation"))
+    meetings = upcoming_meetings_for_user(user) if meetings is None else meetings
     ids = [m.pk for m in meetings]
+    if not ids:
+        return []
     is_chair = is_chair_in_office(user)
-    agendas = {a.meeting_id: a for a in Agenda.objects.filter(meeting_id__in=ids).prefetch_related("items")}
+    waiting_for_chair = set()
+    if is_chair:
+        waiting_for_chair = set(
+            AgendaItem.objects.filter(agenda__meeting_id__in=ids, agenda__status="draft")
+            .values_list("agenda__meeting_id", flat=True)
+            .distinct()
+        )
     to_reply, presenting, to_consent = {}, set(), {}
     if user.role == Role.DELEGATE and user.state_id:
-        replied = set(
-            Reply.objects.filter(state_id=user.state_id, presentation__meeting_id__in=ids).values_list(
-                "presentation_id", flat=True
+        replied = Reply.objects.filter(state_id=user.state_id, presentation_id=OuterRef("presentation_id"))
+        for involved in (
+            InvolvedState.objects.filter(
+                state_id=user.state_id, presentation__meeting_id__in=ids, presentation__status="registered"
             )
-        )
-        for involved in InvolvedState.objects.filter(
-            state_id=user.state_id, presentation__meeting_id__in=ids, presentation__status="registered"
-        ).select_related("presentation"):
-            if involved.presentation_id not in replied:
-                to_reply.setdefault(involved.presentation.meeting_id, []).append(involved.presentation)
-            if involved.consent == "pending":
-                to_consent.setdefault(involved.presentation.meeting_id, []).append(involved.presentation)
+            .annotate(replied=Exists(replied))
+            .values("presentation_id", "presentation__meeting_id", "consent", "replied")
+            .order_by("pk")
+        ):
+            meeting_id, presentation_id = involved["presentation__meeting_id"], involved["presentation_id"]
+            if not involved["replied"]:
+                to_reply.setdefault(meeting_id, []).append(presentation_id)
+            if involved["consent"] == "pending":
+                to_consent.setdefault(meeting_id, []).append(presentation_id)
         presenting = set(
             Presentation.objects.filter(
                 presenting_state_id=user.state_id, meeting_id__in=ids, status="registered"
@@ -83,7 +157,7 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
         )
     items = []
     for meeting in meetings:
-        agenda = agendas.get(meeting.pk)
+        agenda = _agenda(meeting)
         for deadline in meeting_calendar(meeting):
             key, passed = deadline.key, deadline.has_passed(now)
             if user.role == Role.SECRETARIAT and key in SECRETARIAT_ACTIONS:
@@ -94,114 +168,67 @@ def due_items_for_user(user, now: datetime.datetime | None = None) -> list[DueIt
                 )
                 if not done:
                     page = "meetings:invitation" if key == DeadlineKey.INVITATION else "meetings:agenda"
-                    items.append(
-                        DueItem(
-                            meeting, deadline, SECRETARIAT_ACTIONS[key], passed, True, reverse(page, args=[meeting.pk])
-                        )
-                    )
-            if (
-                is_chair
-                and key == DeadlineKey.DRAFT_AGENDA
-                and agenda
-                and agenda.status == "draft"
-                and agenda.items.all()
-            ):
-                items.append(
-                    DueItem(
-                        meeting,
-                        deadline,
-                        CHAIR_APPROVAL,
-                        passed,
-                        True,
-                        reverse("meetings:agenda", args=[meeting.pk]),
-                        "chair-approval",
-                    )
-                )
+                    link = (page, (meeting.pk,), "")
+                    items.append(DueItem(meeting, deadline, SECRETARIAT_ACTIONS[key], passed, True, link))
+            if is_chair and key == DeadlineKey.DRAFT_AGENDA and meeting.pk in waiting_for_chair:
+                link = ("meetings:agenda", (meeting.pk,), "")
+                items.append(DueItem(meeting, deadline, CHAIR_APPROVAL, passed, True, link, "chair-approval"))
             if key == DeadlineKey.INVITATION and not meeting.invitation.is_sent:
                 if user.role == Role.CSP_PRESIDENT and not meeting.is_convened:
-                    url = reverse("meetings:detail", args=[meeting.pk])
-                    items.append(DueItem(meeting, deadline, CONVENING_ACTION, passed, True, url))
+                    link = ("meetings:detail", (meeting.pk,), "")
+                    items.append(DueItem(meeting, deadline, CONVENING_ACTION, passed, True, link))
                 if is_chair and meeting.invitation.chair_consulted_at is None:
-                    url = reverse("meetings:invitation", args=[meeting.pk])
-                    items.append(DueItem(meeting, deadline, CONSULTATION_ACTION, passed, True, url))
+                    link = ("meetings:invitation", (meeting.pk,), "")
+                    items.append(DueItem(meeting, deadline, CONSULTATION_ACTION, passed, True, link))
             if key == DeadlineKey.INVOLVED_STATE_RESPONSE:
-                for presentation in to_consent.get(meeting.pk, []):
-                    url = reverse("presentations:detail", args=[presentation.pk]) + "#consent"
-                    items.append(DueItem(meeting, deadline, CONSENT_ACTION, False, False, url))
-                for presentation in to_reply.get(meeting.pk, []):
-                    items.append(
-                        DueItem(
-                            meeting,
-                            deadline,
-                            REPLY_ACTION,
-                            passed,
-                            True,
-                            reverse("presentations:detail", args=[presentation.pk]),
-                            f"presentation-{presentation.pk}",
-                        )
-                    )
+                for presentation_id in to_consent.get(meeting.pk, []):
+                    link = ("presentations:detail", (presentation_id,), "#consent")
+                    items.append(DueItem(meeting, deadline, CONSENT_ACTION, False, False, link))
+                for presentation_id in to_reply.get(meeting.pk, []):
+                    link = ("presentations:detail", (presentation_id,), "")
+                    subject = f"presentation-{presentation_id}"
+                    items.append(DueItem(meeting, deadline, REPLY_ACTION, passed, True, link, subject))
             if key == DeadlineKey.INVOLVED_STATE_NOTICE and meeting.pk in presenting and not passed:
-                items.append(
-                    DueItem(
-                        meeting,
-                        deadline,
-                        NOTICE_WINDOW,
-                        False,
-                        False,
-                        reverse("presentations:list") + f"?meeting={meeting.pk}",
-                    )
-                )
-    items.extend(_expert_items(user, meetings, now))
+                link = ("presentations:list", (), f"?meeting={meeting.pk}")
+                items.append(DueItem(meeting, deadline, NOTICE_WINDOW, False, False, link))
+    if user.role == Role.DELEGATE and user.state_id:
+        if proposals is None:
+            proposals = open_proposals_for_user(user, meetings)
+        items.extend(_expert_items(user, meetings, proposals, presenting, is_chair, now))
     return sorted(items, key=lambda i: (i.deadline.due_at, i.meeting.pk))
 
 
-def _expert_items(user, meetings, now) -> list[DueItem]:
-    """ToR rule 8 for a delegate: propose experts until T-30 (if its State presents); object to
-    a proposal during its silence procedure (States Parties, if they wish); resolve an
-    objection by T-20 (the proposing and the objecting State); for the Chair in office, record
-    the procedural decision on a referred proposal at the meeting."""
+def _expert_items(user, meetings, proposals, presenting, is_chair, now) -> list[DueItem]:
+    """ToR rule 8 for a delegate: propose experts until T-30 (if its State presents, i.e. its
+    meeting id is in ``presenting``); object to a proposal during its silence procedure (States
+    Parties, if they wish); resolve an objection by T-20 (the proposing and the objecting
+    State); for the Chair in office, record the procedural decision on a referred proposal at
+    the meeting. ``proposals`` come from :func:`open_proposals_for_user`."""
     from experts.enums import ProposalStatus
     from experts.queries import proposals_for_user
     from experts.services import silence_deadline
-    from presentations.models import Presentation
 
-    if not (user.role == Role.DELEGATE and user.state_id and meetings):
-        return []
     by_id = {m.pk: m for m in meetings}
     items = []
-    if is_chair_in_office(user):
+    if is_chair:
         for proposal in proposals_for_user(user).filter(meeting_id__in=by_id, status=ProposalStatus.REFERRED):
             meeting = by_id[proposal.meeting_id]
             resolution = meeting_deadline(meeting, DeadlineKey.EXPERT_OBJECTION_RESOLUTION)
-            url = reverse("experts:detail", args=[proposal.pk])
+            link = ("experts:detail", (proposal.pk,), "")
             items.append(
                 DueItem(
-                    meeting, resolution, DECIDE_REFERRAL, False, True, url, subject=f"expert-proposal-{proposal.pk}"
+                    meeting, resolution, DECIDE_REFERRAL, False, True, link, subject=f"expert-proposal-{proposal.pk}"
                 )
             )
-    presenting = set(
-        Presentation.objects.filter(
-            presenting_state_id=user.state_id, meeting_id__in=by_id, status="registered"
-        ).values_list("meeting_id", flat=True)
-    )
-    for meeting_id in presenting:
+    for meeting_id in sorted(presenting):
         meeting = by_id[meeting_id]
         cutoff = meeting_deadline(meeting, DeadlineKey.EXPERT_PROPOSAL)
         if not cutoff.has_passed(now):
-            url = reverse("presentations:list") + f"?meeting={meeting_id}"
-            items.append(DueItem(meeting, cutoff, PROPOSE_WINDOW, False, False, url))
+            link = ("presentations:list", (), f"?meeting={meeting_id}")
+            items.append(DueItem(meeting, cutoff, PROPOSE_WINDOW, False, False, link))
     is_party = user.state.is_party(clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE))
-    proposals = (
-        proposals_for_user(user)
-        .filter(
-            meeting_id__in=by_id,
-            status__in=(ProposalStatus.IN_SILENCE, ProposalStatus.IN_CONSULTATION),
-        )
-        .prefetch_related("objections")
-    )
     for proposal in proposals:
-        proposal.meeting = by_id[proposal.meeting_id]
-        url = reverse("experts:detail", args=[proposal.pk])
+        link = ("experts:detail", (proposal.pk,), "")
         objecting = {o.state_id for o in proposal.objections.all() if o.withdrawn_at is None}
         objected_ever = {o.state_id for o in proposal.objections.all()}
         if (
@@ -217,7 +244,7 @@ def _expert_items(user, meetings, now) -> list[DueItem]:
                     OBJECT_WINDOW,
                     False,
                     False,
-                    url,
+                    link,
                     subject=f"expert-proposal-{proposal.pk}",
                 )
             )
@@ -230,27 +257,27 @@ def _expert_items(user, meetings, now) -> list[DueItem]:
                     RESOLVE_OBJECTION,
                     resolution.has_passed(now),
                     True,
-                    url,
+                    link,
                     subject=f"expert-proposal-{proposal.pk}",
                 )
             )
     return items
 
 
-def silence_deadlines_for_user(user, meetings) -> dict:
+def silence_deadlines_for_user(user, meetings, proposals=None) -> dict:
     """The silence procedures (ToR rule 8) still running in ``meetings`` that ``user`` sees, as
-    {meeting id: [Deadline, ...]}, for the timelines."""
-    from experts.enums import ProposalStatus
-    from experts.queries import proposals_for_user
+    {meeting id: [Deadline, ...]}, for the timelines; ``proposals`` from
+    :func:`open_proposals_for_user` when the caller has them (of these meetings or more)."""
     from meetings.deadlines import silence_procedure_deadline
 
     by_id = {m.pk: m for m in meetings}
+    if proposals is None:
+        proposals = open_proposals_for_user(user, meetings)
     found = {}
-    for proposal in proposals_for_user(user).filter(
-        meeting_id__in=by_id, status__in=(ProposalStatus.IN_SILENCE, ProposalStatus.IN_CONSULTATION)
-    ):
-        meeting = by_id[proposal.meeting_id]
-        found.setdefault(meeting.pk, []).append(silence_procedure_deadline(meeting, proposal.distributed_at))
+    for proposal in proposals:
+        meeting = by_id.get(proposal.meeting_id)
+        if meeting is not None:
+            found.setdefault(meeting.pk, []).append(silence_procedure_deadline(meeting, proposal.distributed_at))
     return found
 
 
@@ -411,3 +438,117 @@ def timeline(meeting, now: datetime.datetime | None = None, extra=()) -> Timelin
         ticks=ticks,
         shapes=[(shape, SHAPE_LABELS[shape]) for shape in SHAPE_LABELS if shape in used],
     )
+
+
+# --- Bilateral matters: no meeting, but someone must answer (ToR rules 15, 16, 22) ------------
+
+USE_ANSWER_ACTION = _("Answer a request for operational use of information your State provided")
+CONCERN_ANSWER_ACTION = _("Answer a disclosure concern raised with your State")
+LIFT_OBJECTION_WINDOW = _("Object, if your State wishes, to lifting a classification")
+BRIEFING_DECISION_ACTION = _("Decide on a briefing outline: agree or object")
+
+
+@dataclass(frozen=True)
+class BilateralItem:
+    """An open bilateral action: what, the rule, since when, and the deadline (an aware instant,
+    or None where the ToR set none). ``link`` is reversed when :attr:`url` is read."""
+
+    action: str
+    rule: str
+    since: datetime.datetime
+    ends_at: datetime.datetime | None
+    obligation: bool
+    link: tuple
+    procedural_time_zone: str = ""
+
+    @cached_property
+    def url(self) -> str:
+        name, args, suffix = self.link
+        return reverse(name, args=args) + suffix
+
+
+def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limit: int = DUE_PAGE_SIZE):
+    """The bilateral matters waiting for ``user``'s own answer, oldest first: an operational-use
+    request to its State as provider (ToR rule 16), a disclosure concern raised with its State
+    (rule 15), a proposal to lift a classification its State may object to (rule 15, if it
+    wishes), a briefing outline its State has not decided on (rule 22). Only for delegates of
+    an eligible State, through each app's ``*_for_user()`` query; nobody else has any.
+
+    Returns ``(items, total)``: at most ``limit`` :class:`BilateralItem` of each kind, and the
+    number of all of them. Eight queries whatever the number of matters.
+    """
+    from briefings.enums import BriefingStatus
+    from briefings.models import BriefingDecision
+    from briefings.queries import briefings_for_user
+    from exchange.enums import LiftStatus
+    from exchange.models import LiftObjection
+    from exchange.queries import (
+        concerns_for_user,
+        is_delegate_of_eligible_state,
+        lift_proposals_for_user,
+        use_requests_for_user,
+    )
+    from meetings.models import DelegationRegistration
+
+    now = now or clock.now()
+    if not is_delegate_of_eligible_state(user):
+        return [], 0
+    state_id = user.state_id
+    zone = settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE
+    uses = use_requests_for_user(user).filter(record__provider_state_id=state_id, answered_at__isnull=True)
+    concerns = concerns_for_user(user).filter(concerned_state_id=state_id, answered_at__isnull=True)
+    lifts = (
+        lift_proposals_for_user(user)
+        .filter(status=LiftStatus.OPEN, objections_close_at__gte=now)
+        .exclude(provider_state_id=state_id)
+        .exclude(Exists(LiftObjection.objects.filter(proposal=OuterRef("pk"), state_id=state_id)))
+    )
+    briefings = (
+        briefings_for_user(user)
+        .filter(
+            status=BriefingStatus.DRAFT,
+            meeting_id__in=DelegationRegistration.objects.filter(state_id=state_id).values("meeting_id"),
+        )
+        .exclude(
+            Exists(
+                BriefingDecision.objects.filter(briefing=OuterRef("pk"), state_id=state_id, version=OuterRef("version"))
+            )
+        )
+    )
+    total = uses.count() + concerns.count() + lifts.count() + briefings.count()
+    items = [
+        BilateralItem(
+            USE_ANSWER_ACTION, "16", u["requested_at"], None, True, ("exchange:detail", (u["record_id"],), "#use")
+        )
+        for u in uses.order_by("requested_at", "pk").values("record_id", "requested_at")[:limit]
+    ]
+    items += [
+        BilateralItem(CONCERN_ANSWER_ACTION, "15", c["raised_at"], None, True, ("exchange:concern", (c["pk"],), ""))
+        for c in concerns.order_by("raised_at", "pk").values("pk", "raised_at")[:limit]
+    ]
+    for p in lifts.order_by("objections_close_at", "pk").values(
+        "proposed_at", "objections_close_at", "record_id", "presentation_id", "document_id"
+    )[:limit]:
+        kind = "record" if p["record_id"] else "presentation" if p["presentation_id"] else "document"
+        link = ("exchange:classification", (kind, p[f"{kind}_id"]), "")
+        items.append(
+            BilateralItem(LIFT_OBJECTION_WINDOW, "15", p["proposed_at"], p["objections_close_at"], False, link, zone)
+        )
+    for b in briefings.order_by("edited_at", "pk").values(
+        "pk",
+        "edited_at",
+        "version",
+        "decision_period_version",
+        "decision_period_ends_at",
+        "meeting__procedural_time_zone",
+    )[:limit]:
+        ends = b["decision_period_ends_at"] if b["decision_period_version"] == b["version"] else None
+        link = ("briefings:detail", (b["pk"],), "")
+        items.append(
+            BilateralItem(
+                BRIEFING_DECISION_ACTION, "22", b["edited_at"], ends, True, link, b["meeting__procedural_time_zone"]
+            )
+        )
+    return sorted(
+        items, key=lambda i: (i.ends_at or datetime.datetime.max.replace(tzinfo=datetime.UTC), i.since)
+    ), total

@@ -1,31 +1,54 @@
 """What is due, the meeting timeline and the authenticated .ics download."""
 
 import datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
+from icalendar.prop import vDDDTypes
 
 from dief import clock
+from dief.pagination import paginate
 from meetings.queries import meetings_for_user
 
-from .services import due_items_for_user, silence_deadlines_for_user, timeline
+from .services import (
+    DUE_PAGE_SIZE,
+    DUE_TIMELINES,
+    bilateral_items_for_user,
+    due_items_for_user,
+    open_proposals_for_user,
+    silence_deadlines_for_user,
+    timeline,
+    upcoming_meetings_for_user,
+)
 
 
 def due_list(request):
+    """The user's open actions a page at a time (``?page=``), soonest deadline first, and the
+    timelines of the soonest upcoming meetings. The meetings are read once; only the shown
+    items' links are built."""
     now = clock.now()
-    items = due_items_for_user(request.user, now)
-    today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
-    upcoming = list(
-        meetings_for_user(request.user)
-        .filter(end_date__gte=today)
-        .select_related("tor_version", "invitation", "agenda")
-    )
-    silences = silence_deadlines_for_user(request.user, upcoming)
-    timelines = [(m, timeline(m, now, extra=silences.get(m.pk, ()))) for m in upcoming]
-    return render(request, "due/due_list.html", {"items": items, "timelines": timelines, "now": now})
+    meetings = upcoming_meetings_for_user(request.user)
+    proposals = open_proposals_for_user(request.user, meetings)
+    items = due_items_for_user(request.user, now, meetings=meetings, proposals=proposals)
+    page = paginate(request, items, per_page=DUE_PAGE_SIZE)
+    shown = meetings[:DUE_TIMELINES]
+    silences = silence_deadlines_for_user(request.user, shown, proposals)
+    timelines = [(m, timeline(m, now, extra=silences.get(m.pk, ()))) for m in shown]
+    bilateral, bilateral_total = bilateral_items_for_user(request.user, now)
+    context = {
+        "bilateral": bilateral,
+        "bilateral_more": bilateral_total - len(bilateral),
+        "items": page.object_list,
+        "page_obj": page,
+        "timelines": timelines,
+        "more_meetings": len(meetings) - len(shown),
+        "now": now,
+    }
+    return render(request, "due/due_list.html", context)
 
 
 def deadline_uid(item) -> str:
@@ -35,49 +58,99 @@ def deadline_uid(item) -> str:
     return f"dief-deadline-{item.meeting.pk}-{item.deadline.key}{subject}@dief"
 
 
-def calendar_ics(request):
-    """The user's meetings and open deadlines as iCalendar (authenticated: meeting dates are
-    confidential, ToR rule 14; there is no open feed)."""
-    now = clock.now()
+@lru_cache(maxsize=8192)
+def _vevent(uid: str, summary: str, dtstart, dtend, location: str | None, description: str | None) -> tuple:
+    """One VEVENT, serialised by icalendar, without its DTSTAMP: ``(b"BEGIN:VEVENT\\r\\n", rest)``.
+
+    A pure function of its arguments, so its answers are kept (per process): everything the
+    event says is in the key, and it is only given back to a caller that had all of it."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("summary", summary)
+    event.add("dtstart", dtstart)
+    event.add("dtend", dtend)
+    if location is not None:
+        event.add("location", location)
+    if description is not None:
+        event.add("description", description)
+    begin, rest = event.to_ical().split(b"\r\n", 1)
+    return begin + b"\r\n", rest
+
+
+@lru_cache(maxsize=16)
+def _calendar_head(name: str) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//DIEF//dief//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", _("DIEF meetings and deadlines"))
-    for meeting in meetings_for_user(request.user):
-        event = Event()
-        event.add("uid", f"dief-meeting-{meeting.pk}@dief")
-        event.add("dtstamp", now)
-        event.add("summary", meeting.title)
-        event.add("dtstart", meeting.start_date)
-        event.add("dtend", meeting.end_date + datetime.timedelta(days=1))
-        event.add("location", meeting.venue)
-        cal.add_component(event)
-    for item in due_items_for_user(request.user, now):
+    cal.add("x-wr-calname", name)
+    return cal.to_ical().removesuffix(b"END:VCALENDAR\r\n")
+
+
+def calendar_ics(request):
+    """The user's meetings and open deadlines as iCalendar (authenticated: meeting dates are
+    confidential, ToR rule 14; there is no open feed).
+
+    Every meeting ``meetings_for_user`` gives (read once) and every open deadline of the
+    upcoming ones: a calendar needs them all. Each event is serialised once per process for
+    the same content (:func:`_vevent`); DTSTAMP is the time of the download."""
+    user = request.user
+    now = clock.now()
+    today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
+    meetings = list(
+        meetings_for_user(user).select_related("tor_version", "invitation", "agenda").order_by("start_date", "pk")
+    )
+    upcoming = [m for m in meetings if m.end_date >= today]
+    stamp = b"DTSTAMP:" + vDDDTypes(now).to_ical() + b"\r\n"
+    parts = [_calendar_head(str(_("DIEF meetings and deadlines")))]
+
+    def add(*event):
+        begin, rest = _vevent(*event)
+        parts.extend((begin, stamp, rest))
+
+    day = datetime.timedelta(days=1)
+    for meeting in meetings:
+        add(
+            f"dief-meeting-{meeting.pk}@dief",
+            meeting.title,
+            meeting.start_date,
+            meeting.end_date + day,
+            meeting.venue,
+            None,
+        )
+    summary = _("%(action)s (ToR rule %(rule)s) — %(meeting)s")
+    ends = _("Ends at %(when)s (%(tz)s).")
+    yours = _("Your time: %(when)s (%(tz)s). ToR rule %(rule)s.")
+    zone = user.time_zone
+    shown = set()
+    for item in due_items_for_user(user, now, meetings=upcoming):
         d = item.deadline
-        event = Event()
-        event.add("uid", deadline_uid(item))
-        event.add("dtstamp", now)
-        event.add(
-            "summary",
-            _("%(action)s (ToR rule %(rule)s) — %(meeting)s")
-            % {"action": item.action, "rule": d.rule, "meeting": item.meeting.title},
-        )
-        event.add("dtstart", d.due_date)
-        event.add("dtend", d.due_date + datetime.timedelta(days=1))
-        event.add(
-            "description",
-            _("Ends at %(when)s (%(tz)s).")
-            % {"when": d.due_at_procedural.strftime("%Y-%m-%d %H:%M"), "tz": d.time_zone}
+        description = (
+            ends % {"when": d.due_at_procedural.strftime("%Y-%m-%d %H:%M"), "tz": d.time_zone}
             + " "
-            + _("Your time: %(when)s (%(tz)s). ToR rule %(rule)s.")
-            % {
-                "when": d.due_at_in(request.user.time_zone).strftime("%Y-%m-%d %H:%M"),
-                "tz": request.user.time_zone,
-                "rule": d.rule,
-            },
+            + yours % {"when": d.due_at_in(zone).strftime("%Y-%m-%d %H:%M"), "tz": zone, "rule": d.rule}
         )
-        cal.add_component(event)
-    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+        title = summary % {"action": item.action, "rule": d.rule, "meeting": item.meeting.title}
+        add(deadline_uid(item), title, d.due_date, d.due_date + day, None, description)
+        shown.add((item.meeting.pk, d.key, d.due_at))
+    # The end of every silence procedure the user sees still running (ToR rule 8), whether or not
+    # it has something to do before it (the proposing State has nothing, yet wants the date).
+    by_id = {m.pk: m for m in upcoming}
+    for meeting_id, deadlines in silence_deadlines_for_user(user, upcoming).items():
+        meeting = by_id[meeting_id]
+        for d in deadlines:
+            if (meeting_id, d.key, d.due_at) in shown:
+                continue
+            shown.add((meeting_id, d.key, d.due_at))
+            description = (
+                ends % {"when": d.due_at_procedural.strftime("%Y-%m-%d %H:%M"), "tz": d.time_zone}
+                + " "
+                + yours % {"when": d.due_at_in(zone).strftime("%Y-%m-%d %H:%M"), "tz": zone, "rule": d.rule}
+            )
+            title = summary % {"action": d.label, "rule": d.rule, "meeting": meeting.title}
+            uid = f"dief-deadline-{meeting_id}-{d.key}-{d.due_at:%Y%m%d}@dief"
+            add(uid, title, d.due_date, d.due_date + day, None, description)
+    parts.append(b"END:VCALENDAR\r\n")
+    response = HttpResponse(b"".join(parts), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="dief.ics"'
     response["Cache-Control"] = "private, no-store"
     return response

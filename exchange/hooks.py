@@ -4,8 +4,15 @@ from documents.registry import document_scope
 from notifications.enums import NotificationKind
 from notifications.registry import entitlement
 
+from .enums import LiftStatus
 from .models import Share
-from .queries import concerns_for_user, contacts_for_user, record_documents_scope
+from .queries import (
+    concerns_for_user,
+    contacts_for_user,
+    lift_proposals_for_user,
+    record_documents_scope,
+    use_requests_for_user,
+)
 from .tasks import share_is_live
 
 document_scope(record_documents_scope)
@@ -37,3 +44,25 @@ def still_sees_contact(notification) -> bool:
     user = notification.recipient
     user.is_verified = lambda: True  # acting for the recipient, as the concern notice does
     return contacts_for_user(user).filter(pk=notification.subject_id, state_id=user.state_id).exists()
+@entitlement(NotificationKind.USE_REQUESTED, NotificationKind.USE_ANSWERED)
+def still_party_to_use_request(notification) -> bool:
+    """ToR rule 16: a notice of an operational-use request or its answer leaves only while its
+    recipient still sees the request (a delegate of the requesting or the providing State, eligible
+    today, whose State still sees the record)."""
+    user = notification.recipient
+    user.is_verified = lambda: True  # acting for the recipient, as the share notice does
+    return use_requests_for_user(user).filter(pk=notification.subject_id).exists()
+
+
+@entitlement(NotificationKind.LIFT_PROPOSED)
+def still_may_object_to_lift(notification) -> bool:
+    """ToR rule 15: a notice that a provider proposes to lift a classification leaves only while
+    the proposal is open and its recipient still sees it and is not of the provider's State."""
+    user = notification.recipient
+    user.is_verified = lambda: True  # acting for the recipient, as the share notice does
+    return (
+        lift_proposals_for_user(user)
+        .filter(pk=notification.subject_id, status=LiftStatus.OPEN)
+        .exclude(provider_state_id=user.state_id)
+        .exists()
+    )

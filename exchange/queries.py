@@ -3,8 +3,10 @@ search, facet, download and task asks here; an object outside these querysets is
 
 import datetime
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from dief.confidentiality import NATIONAL_AUTHORITY_MAX, InformationType
@@ -119,8 +121,57 @@ def record_documents_scope(user) -> Q:
         shared = Share.objects.filter(
             recipient=user, state_id=user.state_id, revoked_at__isnull=True, document__isnull=False
         ).values("document_id")
-        return Q(pk__in=shared, classification__lte=NATIONAL_AUTHORITY_MAX) & document_visible_to_state_q(user.state)
+        return (
+            Q(pk__in=shared, classification__lte=NATIONAL_AUTHORITY_MAX)
+            & document_reach_follows_parent_q()
+            & document_visible_to_state_q(user.state)
+        )
     return nothing
+
+
+def document_reach_follows_parent_q() -> Q:
+    """Documents whose record or presentation lets national authority users reach them: a
+    document's reach follows its parent's classification, whatever its own share says (ToR
+    rules 15, 16). A document without such a parent passes."""
+    return (Q(record_link__isnull=True) | Q(record_link__record__classification__lte=NATIONAL_AUTHORITY_MAX)) & (
+        Q(presentation__isnull=True) | Q(presentation__classification__lte=NATIONAL_AUTHORITY_MAX)
+    )
+
+
+def share_suspension(share) -> str:
+    """Why the active ``share`` (a :class:`Share`) gives its recipient nothing now, as a
+    translated sentence citing the rule, or ``""`` when it works. The same conditions as
+    :func:`records_for_user` and :func:`record_documents_scope` for a national authority user
+    (ToR rules 15, 16); a share that works again once the condition ends (a lifted
+    classification) is suspended, not revoked. Load ``recipient``, ``record``,
+    ``document__record_link__record`` and ``document__presentation`` with the share to read no
+    more rows."""
+    recipient = share.recipient
+    if not (recipient.is_active and recipient.role == Role.NATIONAL_AUTHORITY and recipient.state_id == share.state_id):
+        return str(
+            _("Suspended: the recipient is no longer an active national authority user of your State (ToR rule 16).")
+        )
+    if share.record_id:
+        if share.record.classification > NATIONAL_AUTHORITY_MAX:
+            return str(_("Suspended: the provider restricted the record to delegates (ToR rules 15, 16)."))
+        return ""
+    document = share.document
+    if document.classification > NATIONAL_AUTHORITY_MAX:
+        return str(_("Suspended: the provider restricted the document to delegates (ToR rules 15, 16)."))
+    try:
+        link = document.record_link
+    except ObjectDoesNotExist:
+        link = None
+    if link is not None and link.record.classification > NATIONAL_AUTHORITY_MAX:
+        return str(_("Suspended: the provider restricted the document's record to delegates (ToR rules 15, 16)."))
+    if document.presentation_id and document.presentation.classification > NATIONAL_AUTHORITY_MAX:
+        return str(
+            _("Suspended: the presenting State restricted the document's presentation to delegates (ToR rules 15, 16).")
+        )
+    return ""
+
+
+SHARE_RELATED = ("recipient", "record", "document__record_link__record", "document__presentation")
 
 
 def search_records(user, *, text="", information_type="", country=None, status="", since=None, until=None):

@@ -8,6 +8,7 @@ citing the rule and changes nothing. Views, tasks and commands all call these.
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
@@ -25,7 +26,7 @@ from meetings.deadlines import lift_objections_close_at
 from meetings.queries import is_chair_in_office, procedural_today
 from notifications.enums import NotificationKind
 from notifications.services import queue
-from presentations.models import Presentation
+from presentations.models import Presentation, PresentationGroupObjectPermission
 from presentations.queries import presentations_for_user
 from states.models import State
 
@@ -48,6 +49,7 @@ from .models import (
     OperationalUseRequest,
     Record,
     RecordDocument,
+    RecordGroupObjectPermission,
     Share,
     Withholding,
 )
@@ -315,7 +317,7 @@ def propose_lift(*, by, target, classification: int, version: int) -> LiftPropos
             return open_one  # a retry
         raise RuleViolation(_("A proposal to lift this classification is already open (ToR rule 15)."), "15")
     now = clock.now()
-    return LiftProposal.objects.create(
+    proposal = LiftProposal.objects.create(
         **{kind: target},
         provider_state=by.state,
         proposed_by=by,
@@ -325,6 +327,37 @@ def propose_lift(*, by, target, classification: int, version: int) -> LiftPropos
         to_classification=classification,
         objections_close_at=lift_objections_close_at(now, settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE),
     )
+    recipients = User.objects.filter(
+        is_active=True, is_superuser=False, role=Role.DELEGATE, state__in=_states_reached(target)
+    ).exclude(state_id=by.state_id)
+    queue(
+        f"lift:{proposal.pk}:proposed",
+        list(recipients),
+        NotificationKind.LIFT_PROPOSED,
+        subject_id=proposal.pk,
+        context={"path": reverse("exchange:classification", args=[kind, target.pk])},
+    )
+    return proposal
+
+
+def _states_reached(target):
+    """The States whose delegates see ``target`` (a record, a presentation or a document), as a
+    queryset, before the eligibility check each recipient's query makes at sending: who may
+    object to lifting its classification (ToR rule 15)."""
+    if isinstance(target, Document):
+        link = RecordDocument.objects.filter(document=target).select_related("record").first()
+        if link is not None:
+            return _states_reached(link.record)
+        if target.presentation_id:
+            return _states_reached(target.presentation)
+        return State.objects.none()
+    if isinstance(target, Presentation):
+        groups = PresentationGroupObjectPermission.objects.filter(content_object=target).values("group_id")
+        return State.objects.filter(group_id__in=groups)
+    if target.audience == Audience.ALL_ELIGIBLE:
+        return State.objects.all()
+    groups = RecordGroupObjectPermission.objects.filter(content_object=target, permission__codename=VIEW_RECORD)
+    return State.objects.filter(Q(pk=target.provider_state_id) | Q(group_id__in=groups.values("group_id")))
 
 
 @transaction.atomic
@@ -508,12 +541,9 @@ def request_operational_use(
         raise RuleViolation(
             _("Say what the use is for: export assessment, enforcement proceedings or other (ToR rule 16)."), "16"
         )
-    return create_once(
-        OperationalUseRequest,
-        owner="requested_by",
-        by=by,
-        submission=submission,
-        create=lambda: OperationalUseRequest.objects.create(
+
+    def create():
+        request = OperationalUseRequest.objects.create(
             record=record,
             requesting_state=by.state,
             requested_by=by,
@@ -521,7 +551,25 @@ def request_operational_use(
             purpose=purpose,
             explanation=(explanation or "").strip(),
             submission=submission,
-        ),
+        )
+        _notify_use(request, "requested", record.provider_state_id, NotificationKind.USE_REQUESTED)
+        return request
+
+    return create_once(OperationalUseRequest, owner="requested_by", by=by, submission=submission, create=create)
+
+
+def _notify_use(request: OperationalUseRequest, step: str, state_id: int, kind: str) -> None:
+    """Queue a notice of ``step`` of an operational-use request to the active delegates of
+    ``state_id`` (the provider for a request, the requesting State for an answer), in this
+    transaction. No content: the email names the event and links to the record (ToR rules 16,
+    17); whether each recipient may still see the request is asked again at sending."""
+    recipients = User.objects.filter(is_active=True, is_superuser=False, role=Role.DELEGATE, state_id=state_id)
+    queue(
+        f"use:{request.pk}:{step}",
+        list(recipients),
+        kind,
+        subject_id=request.pk,
+        context={"path": reverse("exchange:detail", args=[request.record_id]) + "#use"},
     )
 
 
@@ -542,6 +590,7 @@ def answer_operational_use(*, by, request: OperationalUseRequest, answer: str, n
     request.answered_by = by
     request.answered_at = clock.now()
     request.save(update_fields=["answer", "answer_note", "answered_by", "answered_at"])
+    _notify_use(request, "answered", request.requesting_state_id, NotificationKind.USE_ANSWERED)
     return request
 
 

@@ -52,6 +52,7 @@ from .models import (
 )
 from .pdf import record_pdf
 from .queries import (
+    SHARE_RELATED,
     chosen_states,
     concerns_for_user,
     contacts_for_user,
@@ -59,6 +60,7 @@ from .queries import (
     lift_proposals_for_user,
     records_for_user,
     search_records,
+    share_suspension,
     shares_for_user,
     type_facets,
     use_requests_for_user,
@@ -172,6 +174,17 @@ def record_create(request):
     )
 
 
+def _with_suspension(shares) -> list:
+    """``shares`` (record shares with their ``live_document_shares``) as a list, each share
+    carrying ``suspension``: why it gives its recipient nothing now, or "" (ToR rules 15, 16)."""
+    shares = list(shares)
+    for share in shares:
+        share.suspension = share_suspension(share)
+        for ds in share.live_document_shares:
+            ds.suspension = share_suspension(ds)
+    return shares
+
+
 def record_detail(request, pk):
     record = _record_for(request, pk)
     user = request.user
@@ -188,14 +201,16 @@ def record_detail(request, pk):
         "countries": record.countries.all(),
         "documents": documents_for_user(user).filter(record_link__record=record),
         "use_requests": use_requests_for_user(user).filter(record=record).select_related("requesting_state"),
-        "shares": shares_for_user(user)
-        .filter(record=record, revoked_at__isnull=True)
-        .select_related("recipient")
-        .prefetch_related(
-            Prefetch(
-                "document_shares",
-                queryset=Share.objects.filter(revoked_at__isnull=True).select_related("document"),
-                to_attr="live_document_shares",
+        "shares": _with_suspension(
+            shares_for_user(user)
+            .filter(record=record, revoked_at__isnull=True)
+            .select_related(*SHARE_RELATED)
+            .prefetch_related(
+                Prefetch(
+                    "document_shares",
+                    queryset=Share.objects.filter(revoked_at__isnull=True).select_related(*SHARE_RELATED),
+                    to_attr="live_document_shares",
+                )
             )
         ),
         "can_share_with_authority": is_delegate and record.classification <= NATIONAL_AUTHORITY_MAX,
@@ -509,11 +524,9 @@ def shares(request):
     exactly what was shared with it and is still live (ToR rule 16)."""
     user = request.user
     if is_delegate_of_eligible_state(user):
-        rows = (
-            shares_for_user(user)
-            .select_related("recipient", "shared_by", "record", "document")
-            .order_by("-shared_at")[:200]
-        )
+        rows = list(shares_for_user(user).select_related("shared_by", *SHARE_RELATED).order_by("-shared_at")[:200])
+        for share in rows:
+            share.suspension = "" if share.revoked_at else share_suspension(share)
         return render(request, "exchange/shares.html", {"rows": rows, "as_delegate": True})
     if is_verified(user) and user.role == Role.NATIONAL_AUTHORITY:
         return render(

@@ -39,11 +39,21 @@ def objections_resolved_at(meeting):
     return last.decided_at if last else None
 
 
+def _counts_by_status(meeting) -> dict[str, int]:
+    """How many expert proposals ``meeting`` has in each status: one query, kept on this
+    meeting object (a page shows both summaries below from it)."""
+    counts = getattr(meeting, "_dief_proposal_counts", None)
+    if counts is None:
+        counts = dict(
+            ExpertProposal.objects.filter(meeting=meeting).values_list("status").annotate(n=Count("pk")).order_by()
+        )
+        meeting._dief_proposal_counts = counts
+    return counts
+
+
 def proposals_summary(meeting) -> str:
     """T-30 (ToR rule 8): how many expert proposals were made and how many are still pending."""
-    counts = dict(
-        ExpertProposal.objects.filter(meeting=meeting).values_list("status").annotate(n=Count("pk")).order_by()
-    )
+    counts = _counts_by_status(meeting)
     total = sum(counts.values())
     if not total:
         return _("No expert proposed yet.")
@@ -57,8 +67,9 @@ def proposals_summary(meeting) -> str:
 
 def objections_summary(meeting) -> str:
     """T-20 (ToR rule 8): how many proposals are still objected to, or were referred."""
-    unresolved = ExpertProposal.objects.filter(meeting=meeting, status=ProposalStatus.IN_CONSULTATION).count()
-    referred = ExpertProposal.objects.filter(meeting=meeting, status=ProposalStatus.REFERRED).count()
+    counts = _counts_by_status(meeting)
+    unresolved = counts.get(ProposalStatus.IN_CONSULTATION, 0)
+    referred = counts.get(ProposalStatus.REFERRED, 0)
     if not unresolved and not referred:
         return _("No objection unresolved.")
     parts = []

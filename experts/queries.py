@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from accounts.enums import Role
-from meetings.queries import is_chair_in_office, meetings_for_user
+from meetings.queries import in_meetings_for_user, is_chair_in_office
 
 from .models import ExpertProposal, Objection
 
@@ -17,11 +17,10 @@ def proposals_for_user(user):
     meeting they attend). Experts, national authority users, the CSP President and everybody
     else see none.
     """
-    meetings = meetings_for_user(user)
     if not user.is_authenticated or user.is_superuser:
         return ExpertProposal.objects.none()
     if user.role in (Role.SECRETARIAT, Role.DELEGATE) or is_chair_in_office(user):
-        return ExpertProposal.objects.filter(meeting__in=meetings)
+        return in_meetings_for_user(ExpertProposal.objects.all(), user)
     return ExpertProposal.objects.none()
 
 

@@ -113,6 +113,9 @@ def proposal_detail(request, pk):
         "decide_refusal": _refusal(services.check_can_decide, user, proposal, now),
         "decision_form": DecisionForm(initial={"version": proposal.version}),
         "is_referred": proposal.status == "referred",
+        # Never a link to what the viewer cannot open (a State Party that does not take part sees
+        # the proposal, distributed to all, but not the presentation, ToR rules 8, 14).
+        "sees_presentation": presentations_for_user(user).filter(pk=proposal.presentation_id).exists(),
     }
     return render(request, "experts/proposal_detail.html", context)
 

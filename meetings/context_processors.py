@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .queries import is_chair_in_office
+from .queries import is_chair_in_office, procedural_today
 
 
 def roles(request):
@@ -12,4 +12,9 @@ def roles(request):
         "user_is_secretariat": user.is_secretariat,
         "user_is_president": user.is_csp_president,
         "user_is_chair": SimpleLazyObject(lambda: is_chair_in_office(user)),
+        # ToR rule 6: a delegate or national authority user of a State not eligible today reaches
+        # none of the Forum's pages; the menu (cached per role, language and this) offers none.
+        "user_state_eligible": SimpleLazyObject(
+            lambda: bool(user.state_id and user.state.is_eligible(procedural_today()))
+        ),
     }

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from accounts.models import User
-from dief.forms import IsoDateField, SafeModelMultipleChoiceField
+from dief.forms import CheckboxList, IsoDateField, SafeModelMultipleChoiceField
 from dief.timezones import time_zone_choices
 from states.names import collation_key, state_name
 
@@ -147,9 +147,7 @@ class MeetingDatesForm(forms.Form):
 
 
 class DelegationForm(forms.Form):
-    members = SafeModelMultipleChoiceField(
-        label=_("Members of your delegation"), queryset=None, widget=forms.CheckboxSelectMultiple
-    )
+    members = SafeModelMultipleChoiceField(label=_("Members of your delegation"), queryset=None, widget=CheckboxList)
 
     def __init__(self, *args, delegates, **kwargs):
         super().__init__(*args, **kwargs)

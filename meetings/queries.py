@@ -98,17 +98,53 @@ def meetings_for_user(user):
     15) until the meeting's last day ends in its procedural time zone, and nothing after.
     Everybody else sees none, not even that a meeting exists (ToR rules 6, 14).
     """
-    if not is_verified(user) or user.is_superuser or user.role == Role.ADMINISTRATOR:
-        return Meeting.objects.none()
-    if user.role == Role.CSP_PRESIDENT or is_chair_in_office(user):
+    scope = _meeting_scope(user)
+    if scope == "all":
         return Meeting.objects.all()
-    if user.role == Role.EXPERT:
+    if scope == "expert":
         return expert_meetings(user)
-    if user.role in (Role.SECRETARIAT, Role.DELEGATE):
-        if user.role == Role.DELEGATE and not (user.state_id and user.state.is_eligible(procedural_today())):
-            return Meeting.objects.none()
+    if scope == "granted":
         return granted_to_user_groups(Meeting.objects.all(), MeetingGroupObjectPermission, "view_meeting", user)
     return Meeting.objects.none()
+
+
+def _meeting_scope(user) -> str:
+    """Which meetings ``user`` sees (see :func:`meetings_for_user`): "none", "all", "expert"
+    (its own grants, during the meeting) or "granted" (its groups' grants)."""
+    if not is_verified(user) or user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return "none"
+    if user.role == Role.CSP_PRESIDENT or is_chair_in_office(user):
+        return "all"
+    if user.role == Role.EXPERT:
+        return "expert"
+    if user.role in (Role.SECRETARIAT, Role.DELEGATE):
+        if user.role == Role.DELEGATE and not (user.state_id and user.state.is_eligible(procedural_today())):
+            return "none"
+        return "granted"
+    return "none"
+
+
+def sees_forum_offices(user) -> bool:
+    """True if ``user`` may see who holds the Forum's offices (the Chair, ToR rule 4): the
+    Secretariat, the CSP President, the Chair and delegates of a State eligible today. A State
+    that is not eligible, a national authority user, an expert, an administrator and everybody
+    without a verified session get nothing of the Forum (ToR rules 6, 14)."""
+    return _meeting_scope(user) in ("all", "granted")
+
+
+def in_meetings_for_user(queryset, user, field: str = "meeting"):
+    """``queryset`` (rows with a foreign key ``field`` to a meeting) narrowed to the rows whose
+    meeting ``user`` may see: exactly ``queryset.filter(meeting__in=meetings_for_user(user))``,
+    written for Secretariat staff and delegates as one EXISTS on the meeting permission table
+    beside the row's own (not an IN over a nested subquery), ToR rules 6, 14."""
+    scope = _meeting_scope(user)
+    if scope == "all":
+        return queryset
+    if scope == "granted":
+        return granted_to_user_groups(queryset, MeetingGroupObjectPermission, "view_meeting", user, f"{field}_id")
+    if scope == "expert":
+        return queryset.filter(**{f"{field}__in": expert_meetings(user)})
+    return queryset.none()
 
 
 def expert_meetings(user):
@@ -132,25 +168,28 @@ def in_list_order(queryset, prefix: str = ""):
     """``queryset`` (of meetings, or of rows with a foreign key path ``prefix`` to a meeting,
     e.g. ``"meeting__"``) in the one list order: meetings not yet ended first by start date
     ascending, then ended meetings by start date descending; ties by primary key."""
-    from django.db.models import Case, DateField, F, IntegerField, Value, When
+    from django.db.models import Case, DateField, F, IntegerField, Q, Value, When
 
     today = procedural_today()
     start = f"{prefix}start_date"
+    ended = Q(**{f"{prefix}end_date__lt": today})
+    # each condition on the end date itself, not on the _past annotation: the same order,
+    # cheaper to build (an annotation referred to is resolved and copied again)
     return queryset.annotate(
-        _past=Case(
-            When(**{f"{prefix}end_date__lt": today}, then=Value(1)), default=Value(0), output_field=IntegerField()
-        ),
-        _upcoming_start=Case(When(_past=0, then=F(start)), default=Value(None), output_field=DateField()),
-        _past_start=Case(When(_past=1, then=F(start)), default=Value(None), output_field=DateField()),
+        _past=Case(When(ended, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        _upcoming_start=Case(When(~ended, then=F(start)), default=Value(None), output_field=DateField()),
+        _past_start=Case(When(ended, then=F(start)), default=Value(None), output_field=DateField()),
     ).order_by("_past", F("_upcoming_start").asc(nulls_last=True), F("_past_start").desc(nulls_last=True), "pk")
 
 
-def meeting_for_user_or_404(user, pk, *, practical_details=False):
+def meeting_for_user_or_404(user, pk, *, practical_details=False, related=()):
     """The meeting ``pk`` if ``user`` may see it (:func:`meetings_for_user`), else Http404
     (never 403: a meeting's existence is confidential). For the views of every app.
 
     A non-state expert reaches a meeting's practical details (its page, ``practical_details``)
-    and nothing else of it: no agenda, delegations, invitation or calendar page (ToR rules 8, 15)."""
+    and nothing else of it: no agenda, delegations, invitation or calendar page (ToR rules 8, 15).
+    ``related`` names more relations the page shows, read in the same query."""
     if user.is_authenticated and user.role == Role.EXPERT and not practical_details:
         raise Http404
-    return object_for_user_or_404(meetings_for_user(user).select_related("tor_version", "invitation"), pk=pk)
+    queryset = meetings_for_user(user).select_related("tor_version", "invitation", *related)
+    return object_for_user_or_404(queryset, pk=pk)

@@ -35,12 +35,13 @@ from .queries import (
     meeting_for_user_or_404,
     meetings_for_user,
     registration_closed_reason,
+    sees_forum_offices,
 )
 
 
-def _meeting_for(request, pk, *, practical_details=False):
+def _meeting_for(request, pk, *, practical_details=False, related=()):
     """The meeting ``pk`` if the user may see it, else 404 (never 403: existence is confidential)."""
-    return meeting_for_user_or_404(request.user, pk, practical_details=practical_details)
+    return meeting_for_user_or_404(request.user, pk, practical_details=practical_details, related=related)
 
 
 def _require_manager(request):
@@ -53,7 +54,12 @@ def meeting_list(request):
     return render(
         request,
         "meetings/meeting_list.html",
-        {"meetings": page.object_list, "page_obj": page, "can_manage": can_manage_meetings(request.user)},
+        {
+            "meetings": page.object_list,
+            "page_obj": page,
+            "can_manage": can_manage_meetings(request.user),
+            "sees_chair": sees_forum_offices(request.user),
+        },
     )
 
 
@@ -102,7 +108,9 @@ def _calendar_rows(meeting, viewer_tz, *, with_summaries=True):
 
 
 def meeting_detail(request, pk):
-    meeting = _meeting_for(request, pk, practical_details=True)
+    meeting = _meeting_for(
+        request, pk, practical_details=True, related=("agenda", "convened_by", "convening_recorded_by")
+    )
     user = request.user
     if user.role == Role.EXPERT:  # the practical details only: no convening, invitation or calendar (rules 8, 15)
         return render(request, "meetings/meeting_practical.html", {"meeting": meeting})
@@ -165,7 +173,7 @@ def meeting_change_dates(request, pk):
 
 
 def meeting_calendar_view(request, pk):
-    meeting = _meeting_for(request, pk)
+    meeting = _meeting_for(request, pk, related=("agenda",))
     return render(
         request,
         "meetings/meeting_calendar.html",
@@ -280,7 +288,10 @@ def invitation_send(request, pk):
 
 
 def chair_appointments(request):
-    """ToR rule 4: the CSP President appoints the Chair; everybody with a verified session sees who is Chair."""
+    """ToR rule 4: the CSP President appoints the Chair; the Forum's participants see who is Chair
+    (:func:`meetings.queries.sees_forum_offices`), nobody else: a 404 (ToR rule 6)."""
+    if not sees_forum_offices(request.user):
+        raise Http404
     form = ChairAppointmentForm(request.POST or None) if request.user.is_csp_president else None
     if request.method == "POST":
         if form is None:

@@ -35,3 +35,6 @@ class NotificationKind(models.TextChoices):
     CONCERN_RAISED = "concern_raised", _("a disclosure concern was raised with your State")
     CONCERN_ANSWERED = "concern_answered", _("a disclosure concern was answered")
     CONTACT_RETURNED = "contact_returned", _("an enforcement contact entry was returned for correction")
+    USE_REQUESTED = "use_requested", _("a request for operational use of your State's information")
+    USE_ANSWERED = "use_answered", _("a request for operational use was answered")
+    LIFT_PROPOSED = "lift_proposed", _("a provider proposes to lift a classification; participants may object")

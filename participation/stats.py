@@ -1,21 +1,24 @@
 """Participation figures (ToR rule 7), computed in the database. No person is named here.
 
 "Took part" means a registered delegation; "presented" means a registered (not withdrawn)
-presentation at the meeting.
+presentation at a meeting that has been held (its agenda adopted, or its last day past): before
+that a registration is only an intention to present (ToR rule 11), counted apart.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from accounts.enums import ParticipantRole
-from accounts.models import User
+from dief import clock
 from meetings.models import DelegationRegistration
 from presentations.enums import PresentationStatus
 from presentations.models import Presentation
 from states.names import StateRef
 
-OFFICER_ROLES = (ParticipantRole.ENFORCEMENT, ParticipantRole.LICENSING)
+#: ToR rule 7: "representation by enforcement officers in its meetings is strongly encouraged";
+#: the delegations page counts the same (licensing officers are in the per-role figures).
+OFFICER_ROLES = (ParticipantRole.ENFORCEMENT,)
 UNKNOWN_REGION = "—"
 
 
@@ -25,17 +28,19 @@ class MeetingFigures:
 
     meeting: object
     delegations: int = 0
-    with_officer: int = 0  # delegations with an enforcement or licensing officer
+    with_officer: int = 0  # delegations with an enforcement officer
     by_region: dict = field(default_factory=dict)  # region -> delegations
     officer_by_region: dict = field(default_factory=dict)  # region -> delegations with an officer
     delegates_by_role: dict = field(default_factory=dict)  # participant role -> delegates
     delegations_by_role: dict = field(default_factory=dict)  # participant role -> delegations with one
     presenting_by_region: dict = field(default_factory=dict)  # region -> presenting States
     presenting_states: list = field(default_factory=list)  # StateRef of each presenting State (detail only)
+    held: bool = False  # agenda adopted or last day past: registrations are presentations given
+    intending: int = 0  # States with a registered intention at a meeting not yet held (rule 11)
 
     @property
     def officer_share(self) -> float:
-        """Share (0..1) of delegations with an enforcement or licensing officer."""
+        """Share (0..1) of delegations with an enforcement officer."""
         return self.with_officer / self.delegations if self.delegations else 0.0
 
     @property
@@ -48,19 +53,25 @@ def _region(value: str) -> str:
 
 
 def figures(meetings) -> list[MeetingFigures]:
-    """The :class:`MeetingFigures` of each meeting in ``meetings`` (a queryset), by start date.
+    """The :class:`MeetingFigures` of each meeting in ``meetings``: a queryset (taken by start
+    date) or a list of meetings (taken in its order, e.g. one page of them).
 
-    Runs a fixed number of queries whatever the number of meetings.
+    Runs a fixed number of queries whatever the number of meetings, and reads the delegations
+    and presentations of these meetings only.
     """
-    meetings = list(meetings.order_by("start_date", "pk"))
+    meetings = list(meetings.order_by("start_date", "pk") if hasattr(meetings, "order_by") else meetings)
     by_id = {m.pk: MeetingFigures(meeting=m) for m in meetings}
     ids = list(by_id)
-    officer = Exists(User.objects.filter(delegations=OuterRef("pk"), participant_role__in=OFFICER_ROLES))
+    # One pass over the shown meetings' delegations and their members (no subquery over every
+    # delegation): a delegation counts once, and once more if a member is an officer.
     rows = (
         DelegationRegistration.objects.filter(meeting_id__in=ids)
-        .annotate(has_officer=officer)
         .values("meeting_id", "state__region")
-        .annotate(total=Count("pk"), officers=Count("pk", filter=Q(has_officer=True)))
+        .annotate(
+            total=Count("pk", distinct=True),
+            officers=Count("pk", distinct=True, filter=Q(members__participant_role__in=OFFICER_ROLES)),
+        )
+        .order_by()
     )
     for row in rows:
         f = by_id[row["meeting_id"]]
@@ -69,9 +80,13 @@ def figures(meetings) -> list[MeetingFigures]:
         f.with_officer += row["officers"]
         f.by_region[region] = f.by_region.get(region, 0) + row["total"]
         f.officer_by_region[region] = f.officer_by_region.get(region, 0) + row["officers"]
-    members = DelegationRegistration.members.through.objects.filter(delegationregistration__meeting_id__in=ids)
-    role_rows = members.values("delegationregistration__meeting_id", "user__participant_role").annotate(
-        delegates=Count("user_id", distinct=True), delegations=Count("delegationregistration_id", distinct=True)
+    members = DelegationRegistration.members.through.objects
+    role_rows = (
+        members.filter(delegationregistration__meeting_id__in=ids)
+        .values("delegationregistration__meeting_id", "user__participant_role")
+        .annotate(
+            delegates=Count("user_id", distinct=True), delegations=Count("delegationregistration_id", distinct=True)
+        )
     )
     for row in role_rows:
         f = by_id[row["delegationregistration__meeting_id"]]
@@ -91,8 +106,14 @@ def figures(meetings) -> list[MeetingFigures]:
         .distinct()
         .order_by("presenting_state__name")
     )
+    for f in by_id.values():
+        m = f.meeting
+        f.held = m.agenda_adopted_at is not None or m.end_date < clock.today_in(m.procedural_time_zone)
     for row in presenting:
         f = by_id[row["meeting_id"]]
+        if not f.held:
+            f.intending += 1
+            continue
         region = _region(row["presenting_state__region"])
         f.presenting_by_region[region] = f.presenting_by_region.get(region, 0) + 1
         f.presenting_states.append(StateRef(row["presenting_state__iso3"], row["presenting_state__name"]))

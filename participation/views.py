@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import ParticipantRole
 from accounts.security import object_for_user_or_404
+from dief.pagination import paginate
 from states.names import region_name, sorted_by_name
 
 from . import charts, stats
@@ -66,11 +67,20 @@ def meeting_participation(request, pk):
     return render(request, "participation/meeting.html", context)
 
 
+#: Meetings on one page of the overview: six years at two meetings a year (ToR rule 3).
+OVERVIEW_PAGE_SIZE = 12
+
+
 def overview(request):
-    meetings = participation_meetings_for_user(request.user)
-    if not (request.user.is_authenticated and meetings.exists()):
+    """The trend over the latest meetings (``OVERVIEW_PAGE_SIZE`` a page, ``?page=2`` the ones
+    before), oldest first on the page; figures are read for the shown meetings only."""
+    if not request.user.is_authenticated:
         raise Http404
-    figures = stats.figures(meetings)
+    meetings = participation_meetings_for_user(request.user).order_by("-start_date", "-pk")
+    page = paginate(request, meetings, per_page=OVERVIEW_PAGE_SIZE)
+    if not page.paginator.count:
+        raise Http404
+    figures = stats.figures(list(page.object_list)[::-1])
     label = lambda f: f"{f.meeting.title} ({f.meeting.start_date:%Y-%m})"  # noqa: E731 - a short local label
     hidden = _("hidden")
     # The totals as the meeting's page and the CSV publish them: a total that would reveal a
@@ -82,6 +92,7 @@ def overview(request):
 
     context = {
         "figures": figures,
+        "page_obj": page,
         "delegations_chart": charts.bar_chart([(label(f), p.delegations) for f, p in protected], hidden=hidden),
         "share_chart": charts.bar_chart(
             [(label(f), share(f, p)) for f, p in protected], maximum=1, fmt=charts.percent, hidden=hidden
@@ -106,7 +117,7 @@ CSV_COLUMNS = (
     "meeting_start_date",
     "region",
     "delegations",
-    "delegations_with_enforcement_or_licensing_officer",
+    "delegations_with_enforcement_officer",
     "presenting_states",
 )
 

@@ -47,10 +47,13 @@ def delegations(request, pk):
     form = None
     may_register = services.can_register_delegation(user, meeting) if user.is_delegate else None
     if may_register:
-        delegates = User.objects.filter(role=Role.DELEGATE, state_id=user.state_id, is_active=True).order_by(
-            "last_name"
+        delegates = (
+            User.objects.filter(role=Role.DELEGATE, state_id=user.state_id, is_active=True)
+            .only("pk", "username", "first_name", "last_name", "participant_role")
+            .order_by("last_name")
         )
-        form = DelegationForm(delegates=delegates, initial={"members": own.members.all() if own else [user]})
+        members = own.members.values_list("pk", flat=True) if own else [user.pk]
+        form = DelegationForm(delegates=delegates, initial={"members": list(members)})
     return render(
         request,
         "meetings/delegations.html",

@@ -3,8 +3,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from dief.confidentiality import Classification, InformationType, InvestigationStatus
-from dief.forms import SafeModelMultipleChoiceField
-from states.forms import StatePickerField, grouped_state_choices
+from dief.forms import SafeModelMultipleChoiceField, SelectMultipleList
+from states.forms import StatePickerField, lazy_state_choices
 from states.models import State
 
 from .enums import PresentationKind, RightOfReply
@@ -71,14 +71,14 @@ class PresentationInformationForm(forms.Form):
         label=_("Countries concerned"),
         queryset=State.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=SelectMultipleList(attrs={"size": 8}),
         help_text=_("Hold Ctrl (Cmd on a Mac) to choose several."),
     )
     routes = forms.CharField(label=_("Routes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["countries"].choices = grouped_state_choices(State.objects.all())
+        self.fields["countries"].choices = lazy_state_choices(State.objects.all())
 
 
 class InvolvedStatesForm(forms.Form):

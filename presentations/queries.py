@@ -2,7 +2,7 @@
 
 from accounts.access import granted_to_user, granted_to_user_groups
 from accounts.enums import Role
-from meetings.queries import is_chair_in_office, meetings_for_user
+from meetings.queries import in_meetings_for_user, is_chair_in_office
 
 from .models import Presentation, PresentationGroupObjectPermission, PresentationUserObjectPermission
 
@@ -20,19 +20,18 @@ def presentations_for_user(user):
     meeting (ToR rules 8, 15). The CSP President, national authority users and everybody
     else see none.
     """
-    meetings = meetings_for_user(user)
     if user.is_authenticated and user.is_superuser:
         return Presentation.objects.none()
     if user.is_authenticated and (user.role == Role.SECRETARIAT or is_chair_in_office(user)):
-        return Presentation.objects.filter(meeting__in=meetings)
+        return in_meetings_for_user(Presentation.objects.all(), user)
     if user.is_authenticated and user.role == Role.DELEGATE:
         granted = granted_to_user_groups(
             Presentation.objects.all(), PresentationGroupObjectPermission, "view_presentation", user
         )
-        return granted.filter(meeting__in=meetings)
+        return in_meetings_for_user(granted, user)
     if user.is_authenticated and user.role == Role.EXPERT:
         granted = granted_to_user(
             Presentation.objects.all(), PresentationUserObjectPermission, "view_presentation", user
         )
-        return granted.filter(meeting__in=meetings)
+        return in_meetings_for_user(granted, user)
     return Presentation.objects.none()

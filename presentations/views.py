@@ -6,6 +6,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -54,10 +55,23 @@ def _count_of(model):
     return Coalesce(Subquery(counted.values("n")[:1]), 0)
 
 
+LIST_DEFERRED = (
+    "summary",
+    "diversion_details",
+    "discovery_details",
+    "discovery_timeliness",
+    "ways_and_methods",
+    "actors_involved",
+    "routes",
+)
+
+
 def presentation_list(request):
     presentations = (
         presentations_for_user(request.user)
         .select_related("meeting", "presenting_state")
+        # the list shows none of the long texts of the case (ToR rule 18)
+        .defer(*LIST_DEFERRED)
         .annotate(n_involved=_count_of(InvolvedState), n_replies=_count_of(Reply))
     )
     presentations = in_list_order(presentations, prefix="meeting__").order_by(
@@ -151,12 +165,14 @@ def presentation_detail(request, pk):
         "is_presenting": is_presenting,
         "is_involved": is_involved,
         "own_involvement": own,
-        "may_notify": services.can_notify_involved_states(user, presentation, now),
-        "may_reply": services.can_reply(user, presentation, now),
-        "may_consent": services.can_set_consent(user, presentation, now),
-        "may_record_ror": services.can_record_right_of_reply(user, presentation, now),
+        # Each answer is worked out only if the page shows it (to the presenting or an
+        # involved State, the Chair): the others cost no query.
+        "may_notify": SimpleLazyObject(lambda: services.can_notify_involved_states(user, presentation, now)),
+        "may_reply": SimpleLazyObject(lambda: services.can_reply(user, presentation, now)),
+        "may_consent": SimpleLazyObject(lambda: services.can_set_consent(user, presentation, now)),
+        "may_record_ror": SimpleLazyObject(lambda: services.can_record_right_of_reply(user, presentation, now)),
         "is_chair": is_chair_in_office(user),
-        "can_upload": document_services.can_upload_to_presentation(user, presentation),
+        "can_upload": SimpleLazyObject(lambda: document_services.can_upload_to_presentation(user, presentation)),
         "consent_standing": standing,
         "consent_standing_label": ConsentStanding(standing).label,
         "can_be_scheduled": services.can_be_scheduled(presentation),
@@ -164,7 +180,7 @@ def presentation_detail(request, pk):
         "reply_form": ReplyForm(),
         "consent_form": ConsentForm(),
         "ror_form": RightOfReplyForm(),
-        "document_form": DocumentForm(originals=presentation.documents.filter(version_of__isnull=True)),
+        "document_form": DocumentForm(originals=[entry.original for entry in documents]),
         "information_form": PresentationInformationForm(
             initial={
                 "information_types": list(presentation.information_types),

@@ -2,8 +2,13 @@
 and drop-down lists, every one naming the States in the interface language and sorted by its
 collation (Unicode Collation Algorithm, see states.names)."""
 
+from collections.abc import Callable
+from functools import cache
+
 from django import forms
 from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from dief.forms import SafeModelMultipleChoiceField
@@ -17,15 +22,38 @@ class StatePickerWidget(forms.CheckboxSelectMultiple):
     States whose name does not match and says how many are shown."""
 
     template_name = "states/widgets/state_picker.html"
-    option_template_name = "states/widgets/state_picker_option.html"
 
     class Media:
         js = ["js/state-picker.js"]
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["n_states"] = sum(len(options) for _group, options, _index in context["widget"]["optgroups"])
+        groups = context["widget"]["optgroups"]
+        context["widget"]["n_states"] = sum(len(options) for _group, options, _index in groups)
+        # Each option's markup is written here: ~140 options through the template language
+        # were most of the time of a page showing a picker.
+        context["widget"]["regions"] = [(group, _options_html(options)) for group, options, _index in groups]
         return context
+
+
+def _options_html(options) -> str:
+    """``<li>`` items of checkbox ``options`` (Django's option dicts), the markup of Django's
+    checkbox option template."""
+    return format_html_join(
+        "",
+        '<li><label{}><input type="{}" name="{}"{}{}> <span>{}</span></label></li>',
+        (
+            (
+                format_html(' for="{}"', option["attrs"]["id"]) if option["attrs"].get("id") else "",
+                option["type"],
+                option["name"],
+                format_html(' value="{}"', option["value"]) if option["value"] is not None else "",
+                flatatt(option["attrs"]),
+                option["label"],
+            )
+            for option in options
+        ),
+    )
 
 
 def grouped_state_choices(states) -> list[tuple[str, list[tuple[int, str]]]]:
@@ -39,6 +67,17 @@ def grouped_state_choices(states) -> list[tuple[str, list[tuple[int, str]]]]:
     return [(region, groups[region]) for region in sorted_by_name(groups)]
 
 
+def lazy_state_choices(states) -> Callable[[], list]:
+    """:func:`grouped_state_choices` of ``states`` as a callable Django form fields accept as
+    ``choices``: computed when first rendered, then kept for the form's life."""
+
+    @cache
+    def choices():
+        return grouped_state_choices(states)
+
+    return choices
+
+
 class StatePickerField(SafeModelMultipleChoiceField):
     """A multiple choice of States rendered by :class:`StatePickerWidget`."""
 
@@ -49,9 +88,11 @@ class StatePickerField(SafeModelMultipleChoiceField):
         super().__init__(*args, **kwargs)
 
     def set_states(self, states) -> None:
-        """Offer ``states`` (a State queryset), grouped by region, in the active language."""
+        """Offer ``states`` (a State queryset), grouped by region, in the active language.
+        Nothing is read until the picker is rendered (a form a page does not show costs no
+        query and no sorting)."""
         self.queryset = states
-        self.choices = grouped_state_choices(states)
+        self.choices = lazy_state_choices(states)
 
 
 class CollatedChoiceIterator(ModelChoiceIterator):

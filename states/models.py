@@ -109,7 +109,8 @@ class State(models.Model):
         if "treaty_events" in cache:
             return cache["treaty_events"]
         if not hasattr(self, "_events_cache"):
-            self._events_cache = list(self.treaty_events.all())
+            # no ordering: the status needs none, and the model's ordering joins the State to sort
+            self._events_cache = list(self.treaty_events.order_by())
         return self._events_cache
 
 

@@ -11,7 +11,7 @@ so "Côte d'Ivoire" sorts with "Costa Rica" and "Égypte" with "Équateur".
 
 import csv
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -141,9 +141,11 @@ def _collator():
     return pyuca.Collator()
 
 
+@lru_cache(maxsize=4096)
 def collation_key(text: str) -> tuple:
     """A sort key for ``text`` by the Unicode Collation Algorithm (CLDR root order, which
-    English and French use)."""
+    English and French use). Kept per text (a pure function: States' and regions' names
+    are sorted on many pages)."""
     return _collator().sort_key(text)
 
 

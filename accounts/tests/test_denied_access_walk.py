@@ -157,7 +157,9 @@ def world(db):
     fra, mex = users["delegate_fra"], users["delegate_mex"]
     presentation = Presentation.objects.filter(presenting_state=fra.state).first()
     document_services.upload(by=fra, presentation=presentation, uploaded=SimpleUploadedFile("a.pdf", pdf_bytes("x")))
-    expert_services.object_to_proposal(by=mex, proposal=ExpertProposal.objects.first(), reason="Conflict of interest")
+    expert_services.object_to_proposal(
+        by=mex, proposal=ExpertProposal.objects.filter(status="in_silence").first(), reason="Conflict of interest"
+    )
     past = Meeting.objects.order_by("start_date").first()
     briefing_services.record_arrangement(
         by=fra, meeting=past, other_states=[mex.state], what="Joint tracing", contact_route="Customs liaison"

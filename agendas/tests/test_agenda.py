@@ -278,3 +278,45 @@ def test_released_items_are_visible_beyond_eligible_states_and_nothing_else_is(
         page = client.get(reverse("meetings:released")).content.decode()
         assert "Opening" in page and "Released by consensus" in page
         assert "Kept confidential" not in page and drafted.title not in page
+
+
+def test_released_items_come_a_page_at_a_time_with_the_same_queries_for_10_and_1000(
+    client, drafted, national_authority, chair
+):
+    import re
+
+    from django.test.utils import CaptureQueriesContext
+
+    from agendas.models import AgendaItem
+    from dief.pagination import PAGE_SIZE
+
+    agenda = drafted.agenda
+    released = datetime.datetime(2099, 3, 20, 15, 0, tzinfo=ZURICH)
+
+    def release(first, n):
+        AgendaItem.objects.bulk_create(
+            AgendaItem(
+                agenda=agenda,
+                position=first + i,
+                title=f"Released item {first + i}",
+                released_at=released + datetime.timedelta(minutes=first + i),
+                release_decision="By consensus",
+                released_by=chair,
+            )
+            for i in range(n)
+        )
+
+    login_verified(client, national_authority)
+    release(10, 10)
+    client.get(reverse("meetings:released"))
+    with CaptureQueriesContext(connection) as ten:
+        client.get(reverse("meetings:released"))
+    release(20, 990)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(reverse("meetings:released")).content.decode()
+    assert len(ten.captured_queries) == len(many.captured_queries)
+    titles = re.findall(r"<td>Released item (\d+)</td>", body)
+    assert len(titles) == PAGE_SIZE and titles[0] == "1009"  # the latest released first
+    assert "?page=2" in body
+    last = client.get(reverse("meetings:released") + "?page=99").content.decode()
+    assert "<td>Released item 10</td>" in last

@@ -134,7 +134,8 @@ MEETING_PAGES = {
     "meetings:list": Row(get=VERIFIED),
     "meetings:create": Row(get={"secretariat"}, post={"secretariat"}, deny=403),
     # Who is Chair, appointed by the CSP President (rule 4): the President appoints.
-    "meetings:chair": Row(get=VERIFIED, post={"president"}),
+    # The Forum's participants only (rule 6): not national authority users, experts or the administrator.
+    "meetings:chair": Row(get=MEETING, post={"president"}),
     "meetings:chair_confirm": Row(get=None, post={"secretariat", "president"}),
     "meetings:chair_withdraw": Row(get=None, post={"secretariat", "president"}),
     # The practical details reach the meeting's expert too (rules 8, 15).
@@ -199,7 +200,9 @@ PRESENTATION_PAGES = {
     "experts:withdraw": Row(get={"other"}, post={"other"}, sees={"secretariat", "party", "other"}),
     "experts:consultation": Row(get={"secretariat", "party", "other"}, post={"secretariat", "party", "other"}),
     "experts:acknowledge": Row(get={"expert"}, post={"expert"}),
-    "briefings:list": Row(get=BRIEFING),
+    # Open to the Secretariat and every eligible State's delegates (their menu offers it), listing
+    # only what each may see; France took part in nothing here and sees an empty list (rule 22).
+    "briefings:list": Row(get=BRIEFING | DELEGATES),
     "briefings:create": Row(get={"chair"}, post={"chair"}),
     "briefings:detail": Row(get=BRIEFING),
     "briefings:edit": Row(get={"chair"}, post={"chair"}),

@@ -91,6 +91,7 @@ def demo(db):
     from briefings import services as briefing_services
     from exchange import services as exchange_services
     from experts import services as expert_services
+    from experts.enums import ProposalStatus
     from experts.models import ExpertProposal
     from meetings.models import Meeting
 
@@ -100,7 +101,9 @@ def demo(db):
     fra, mex = users["delegate_fra"], users["delegate_mex"]
     # Mexico objects to France's expert (ToR rule 8), records a follow-up arrangement with
     # France after the past meeting (rule 21) and France raises a concern with Mexico (rule 15).
-    expert_services.object_to_proposal(by=mex, proposal=ExpertProposal.objects.get(), reason="A reason.")
+    expert_services.object_to_proposal(
+        by=mex, proposal=ExpertProposal.objects.get(status=ProposalStatus.IN_SILENCE), reason="A reason."
+    )
     past = Meeting.objects.order_by("start_date").first()
     briefing_services.record_arrangement(
         by=mex, meeting=past, other_states=[fra.state], what="Joint tracing.", contact_route="Liaison officers"

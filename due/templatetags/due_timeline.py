@@ -4,16 +4,24 @@
 from babel.dates import format_date
 from django import template
 from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from dief import clock
-from due.services import timeline
+from due.services import silence_deadlines_for_user, timeline
 
 register = template.Library()
 
 
-@register.inclusion_tag("due/_timeline.html")
-def meeting_timeline(meeting, show_title=False):
-    return {"tl": timeline(meeting, clock.now()), "show_title": show_title}
+@register.inclusion_tag("due/_timeline.html", takes_context=True)
+def meeting_timeline(context, meeting, show_title=False):
+    """The timeline of ``meeting`` with the ends of the silence procedures the viewer sees
+    still running (ToR rule 8), as What is due draws it."""
+    user = context.get("user")
+    silences = silence_deadlines_for_user(user, [meeting]).get(meeting.pk, ()) if user is not None else ()
+    return {"tl": timeline(meeting, clock.now(), extra=silences), "show_title": show_title}
 
 
 @register.filter
@@ -24,3 +32,63 @@ def short_date(value, with_year=False):
         return ""
     locale = translation.to_locale(translation.get_language() or "en")
     return format_date(value, "d MMM y" if with_year else "d MMM", locale=locale)
+
+
+@register.simple_tag
+def timeline_axis(tl):
+    """The ticks of a timeline's axis (weeks, and months with their label) as SVG elements.
+
+    Drawn here rather than in the template: a timeline has a tick a week, and the template
+    language spent more on them than on the rest of the page. Numbers are written as the
+    template writes them with localisation off (``str``)."""
+    y, short, month, label_y = tl.axis_y, tl.axis_y + 4, tl.axis_y + 8, tl.axis_y + 24
+    parts = []
+    for tick in tl.ticks:
+        if tick.labelled:
+            parts.append(
+                f'<line x1="{tick.x}" y1="{y}" x2="{tick.x}" y2="{month}" class="tick month"/>'
+                f'<text x="{tick.x}" y="{label_y}" class="tick-label">{escape(short_date(tick.date))}</text>'
+            )
+        else:
+            parts.append(f'<line x1="{tick.x}" y1="{y}" x2="{tick.x}" y2="{short}" class="tick"/>')
+    return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped text only
+
+
+@register.simple_tag
+def timeline_marks(tl):
+    """Each deadline's mark of a timeline as SVG elements: its stem, its shape and its number
+    (see :func:`timeline_axis` for why here)."""
+    return mark_safe(  # noqa: S308 - numbers and fixed class names only
+        "".join(
+            f'<line x1="{m.x}" y1="{m.y}" x2="{m.x}" y2="{tl.axis_y}" class="stem"/>'
+            f'<path d="{m.path}" class="mark {m.shape}"/>'
+            f'<text x="{m.x}" y="{m.y + 4}" class="mark-number {m.shape}">{m.number}</text>'
+            for m in tl.marks
+        )
+    )
+
+
+@register.simple_tag
+def timeline_description(tl):
+    """The text of each mark for the picture's ``<desc>``: number, deadline, day, status."""
+    return mark_safe(  # noqa: S308 - escaped text only
+        "".join(
+            f"{m.number}. {escape(m.label)}: {m.deadline.due_date.isoformat()}, {escape(m.status_label)}. "
+            for m in tl.marks
+        )
+    )
+
+
+@register.simple_tag
+def timeline_legend(tl):
+    """The text legend of a timeline, one ``<li>`` a mark: deadline, ToR rule, day, status."""
+    rule = gettext("ToR rule %(rule)s")
+    return mark_safe(  # noqa: S308 - escaped text only
+        "".join(
+            f"<li>{escape(m.label)} — {rule % {'rule': escape(m.deadline.rule)}}, "
+            f'<time datetime="{m.deadline.due_date.isoformat()}">'
+            f"{escape(date_format(m.deadline.due_date, 'DATE_FORMAT'))}</time>"
+            f' — <strong class="status-{m.status}">{escape(m.status_label)}</strong></li>'
+            for m in tl.marks
+        )
+    )

@@ -246,3 +246,100 @@ def test_every_users_calendar_is_valid_rfc_5545_with_unique_uids(client, meeting
     login_verified(client, request.getfixturevalue(who))
     events = _valid_calendar(client.get(reverse("due:ics")).content)
     assert events
+
+
+def _involve(meeting, presenting, involved_state, n):
+    """``n`` presentations by ``presenting``'s State at ``meeting``, each involving ``involved_state``
+    (not yet replied to): ``n`` open actions for that State's delegates (ToR rule 12)."""
+    from presentations.models import InvolvedState, Presentation
+
+    presentations = Presentation.objects.bulk_create(
+        Presentation(
+            meeting=meeting,
+            presenting_state=presenting.state,
+            registered_by=presenting,
+            registered_at=NOW,
+            kind="case",
+            title=f"Case {i}",
+            summary="s",
+        )
+        for i in range(n)
+    )
+    InvolvedState.objects.bulk_create(
+        InvolvedState(presentation=p, state=involved_state, notified_at=NOW) for p in presentations
+    )
+
+
+def test_what_is_due_comes_a_page_at_a_time_with_the_same_queries_for_10_and_1000_items(
+    client, meeting, delegate_party, other_party, delegate_other_party
+):
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from due.services import DUE_PAGE_SIZE
+
+    delegate_other_party.language = "en"
+    delegate_other_party.save()
+    login_verified(client, delegate_other_party)
+    _involve(meeting, delegate_party, other_party, 10)
+    client.get(reverse("due:list"))
+    with CaptureQueriesContext(connection) as ten:
+        first = client.get(reverse("due:list"))
+    assert len(first.context["items"]) == 10 and first.context["page_obj"].paginator.num_pages == 1
+    _involve(meeting, delegate_party, other_party, 990)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("due:list"))
+    assert len(ten.captured_queries) == len(many.captured_queries)
+    page = response.context["page_obj"]
+    assert (page.paginator.count, len(response.context["items"])) == (1000, DUE_PAGE_SIZE)
+    body = response.content.decode()
+    assert len(re.findall(r'<a href="/presentations/\d+/">Respond', body)) == DUE_PAGE_SIZE
+    assert 'href="?page=2" rel="next"' in body and "Page 1 of 40 (1000 in all)" in body
+    last = client.get(reverse("due:list") + "?page=40")
+    assert len(last.context["items"]) == DUE_PAGE_SIZE and 'rel="prev"' in last.content.decode()
+    shown = [i.url for p in (1, 2) for i in client.get(reverse("due:list") + f"?page={p}").context["items"]]
+    assert len(set(shown)) == 2 * DUE_PAGE_SIZE  # the pages follow each other without repeating an item
+
+
+def test_what_is_due_draws_the_soonest_timelines_and_points_to_the_others(client, secretariat, president):
+    from due.services import DUE_TIMELINES
+
+    meetings = [
+        meeting_factory(
+            start_date=datetime.date(2099 + i // 2, 3 + 6 * (i % 2), 20),
+            created_by=secretariat,
+            convened_by=president,
+            title=f"Meeting {i}",
+        )
+        for i in range(DUE_TIMELINES + 2)
+    ]
+    login_verified(client, secretariat)
+    response = client.get(reverse("due:list"))
+    assert [m.pk for m, _tl in response.context["timelines"]] == [m.pk for m in meetings[:DUE_TIMELINES]]
+    assert "2 more meetings are coming up: each one's page shows its timeline." in response.content.decode()
+
+
+def test_the_ics_holds_every_open_deadline_with_the_same_queries_for_10_and_1000(
+    client, meeting, delegate_party, other_party, delegate_other_party
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login_verified(client, delegate_other_party)
+    _involve(meeting, delegate_party, other_party, 10)
+    client.get(reverse("due:ics"))
+    with CaptureQueriesContext(connection) as ten:
+        client.get(reverse("due:ics"))
+    _involve(meeting, delegate_party, other_party, 990)
+    with CaptureQueriesContext(connection) as many:
+        first = _valid_calendar(client.get(reverse("due:ics")).content)
+    assert len(ten.captured_queries) == len(many.captured_queries)
+    replies = [e for e in first if "involved_state_response-presentation" in str(e["UID"])]
+    assert len(replies) == 1000
+    with time_machine.travel(NOW + datetime.timedelta(minutes=5), tick=False):
+        second = _valid_calendar(client.get(reverse("due:ics")).content)
+    # The same events again, each stamped with the time of its download (RFC 5545 DTSTAMP).
+    assert {str(e["UID"]) for e in first} == {str(e["UID"]) for e in second}
+    assert {e.decoded("DTSTAMP") for e in second} == {NOW + datetime.timedelta(minutes=5)}

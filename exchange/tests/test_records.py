@@ -611,7 +611,10 @@ def test_withdrawing_a_record_asks_first_and_then_deletes_it(client, delegate_pa
 
 def test_only_the_provider_is_asked_to_withdraw_a_record(client, delegate_other_party, record_to_france):
     login_verified(client, delegate_other_party)  # France reads the record but did not provide it
-    assert client.get(reverse("exchange:delete", args=[record_to_france.pk])).status_code == 404
+    response = client.get(reverse("exchange:delete", args=[record_to_france.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("exchange:detail", args=[record_to_france.pk])
+    assert "(règle 13 des ToR)" in response.content.decode()  # the French delegate is told why
+    assert "confirm" not in response.templates[0].name
 
 
 def test_a_french_readers_pdf_is_stamped_once_in_french_with_labelled_fields(

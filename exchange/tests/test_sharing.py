@@ -167,6 +167,70 @@ def test_a_recipient_sees_its_own_objection_but_not_which_other_states_objected(
     assert "Mexico" in client.get(url).content.decode()
 
 
+# --- A document's reach follows its record's classification (ToR rules 15, 16) ------------------
+
+
+def test_tightening_a_record_to_delegates_suspends_every_share_of_it_and_of_its_documents(
+    client, record_to_france, documents, delegate_party, delegate_other_party, authority_other
+):
+    from documents.queries import documents_for_user
+    from exchange.queries import records_for_user
+
+    delegate_other_party.language = "en"
+    delegate_other_party.save(update_fields=["language"])
+    alone = services.share_with_authority(
+        by=delegate_other_party, recipient=authority_other, document=documents["second"]
+    )
+    share = services.share_with_authority(
+        by=delegate_other_party, recipient=authority_other, record=record_to_france, documents=[documents["first"]]
+    )
+    assert set(documents_for_user(authority_other)) == {documents["first"], documents["second"]}
+    services.tighten_classification(
+        by=delegate_party, target=record_to_france, classification=Classification.DELEGATES_ONLY, version=1
+    )
+    # The one way in: page, download, list, search and tasks all ask these.
+    assert not records_for_user(authority_other).exists()
+    assert not documents_for_user(authority_other).exists()
+    assert not services.sees(authority_other, documents["second"])
+    login_verified(client, authority_other)
+    for doc in (documents["first"], documents["second"]):
+        assert client.get(reverse("documents:download", args=[doc.token])).status_code == 404
+    listing = client.get(reverse("exchange:shares")).content.decode()
+    assert "second.pdf" not in listing and "first.pdf" not in listing and "Nothing is shared with you." in listing
+    assert client.get(reverse("exchange:list") + "?q=rifles").content.decode().count(record_to_france.title) == 0
+
+    login_verified(client, delegate_other_party)
+    listing = client.get(reverse("exchange:shares")).content.decode()
+    assert listing.count("suspended</span>") == 3  # the record's, its document's and the document's own
+    assert "restricted the record to delegates (ToR rules 15, 16)" in listing
+    assert "restricted the document&#x27;s record to delegates (ToR rules 15, 16)" in listing
+    assert "Revoke for good" in listing
+    page = client.get(reverse("exchange:detail", args=[record_to_france.pk])).content.decode()
+    assert "suspended</span>" in page and "Revoke for good" in page
+    # The shares stay: they are suspended, not revoked.
+    assert Share.objects.filter(pk__in=[alone.pk, share.pk], revoked_at__isnull=True).count() == 2
+
+
+def test_a_share_to_a_recipient_who_left_is_shown_suspended(
+    client, record_to_france, delegate_other_party, authority_other
+):
+    services.share_with_authority(by=delegate_other_party, recipient=authority_other, record=record_to_france)
+    authority_other.is_active = False
+    authority_other.save(update_fields=["is_active"])
+    delegate_other_party.language = "en"
+    delegate_other_party.save(update_fields=["language"])
+    login_verified(client, delegate_other_party)
+    listing = client.get(reverse("exchange:shares")).content.decode()
+    assert "no longer an active national authority user of your State (ToR rule 16)" in listing
+
+
+def test_a_working_share_is_not_suspended(client, record_to_france, delegate_other_party, authority_other):
+    services.share_with_authority(by=delegate_other_party, recipient=authority_other, record=record_to_france)
+    login_verified(client, delegate_other_party)
+    listing = client.get(reverse("exchange:shares")).content.decode()
+    assert "suspended</span>" not in listing and "Revoke for good" not in listing
+
+
 def test_a_task_that_started_before_a_tightening_rechecks_access_for_its_recipient(
     record_to_france, delegate_party, delegate_other_party, authority_other, monkeypatch
 ):

@@ -255,3 +255,25 @@ def test_only_the_invited_expert_acknowledges(approved, delegate_party):
             by=approved.expert_user, proposal=approved, text_version=services.CONFIDENTIALITY_TEXT_VERSION
         )
     assert not ConfidentialityAcknowledgement.objects.exists()
+
+
+def test_the_proposal_page_links_to_the_presentation_only_for_who_can_open_it(
+    client, proposal, delegate_party, delegate_other_party, delegate_signatory
+):
+    """Never a link to what the viewer cannot open (ToR rule 14)."""
+    from django.urls import reverse
+
+    from dief.testing import login_verified
+
+    url = reverse("presentations:detail", args=[proposal.presentation_id])
+    seen = []
+    for user in (delegate_party, delegate_other_party, delegate_signatory):
+        login_verified(client, user)
+        response = client.get(reverse("experts:detail", args=[proposal.pk]))
+        if response.status_code != 200:
+            continue
+        page = response.content.decode()
+        sees = client.get(url).status_code == 200
+        assert (url in page) == sees
+        seen.append(sees)
+    assert True in seen and False in seen

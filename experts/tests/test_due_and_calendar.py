@@ -73,3 +73,20 @@ def test_reminders_before_t20_go_to_the_states_still_consulting(
         )
     )
     assert reminded == {"delegate_party", "delegate_fra"}
+
+
+def test_the_proposing_state_and_every_other_viewer_get_the_silence_end_in_the_ics_and_on_the_meeting_page(
+    client, delegate_party, delegate_other_party, proposal, meeting
+):
+    """The proposer has nothing to do before the silence end, yet its .ics and the meeting page's
+    timeline carry the date, as What is due's timeline does (ToR rule 8); once, for a viewer
+    who also has an action before it."""
+    with at(DURING):
+        for user in (delegate_party, delegate_other_party):
+            login_verified(client, user)
+            cal = Calendar.from_ical(client.get(reverse("due:ics")).content)
+            silence = [e for e in cal.walk("VEVENT") if "silence_procedure" in str(e["uid"])]
+            assert len(silence) == 1, user
+            assert silence[0].decoded("dtstart") == datetime.date(2099, 1, 10)
+            page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+            assert "2099-01-10" in page, user  # the silence end on the meeting page's timeline

@@ -67,7 +67,16 @@ OWN_PERIOD_KINDS = {NotificationKind.BRIEFING_DECISION_PERIOD}
 #: Bilateral steps on the platform, with no meeting and no ToR deadline (a disclosure concern
 #: asks for an answer, by no date; a returned enforcement contact asks for a correction):
 #: exchange/tests/test_concerns.py and test_contacts.py check their emails.
-PLATFORM_KINDS = {NotificationKind.CONCERN_RAISED, NotificationKind.CONCERN_ANSWERED, NotificationKind.CONTACT_RETURNED}
+#: Operational-use requests and answers (rule 16) and lift proposals (rule 15, whose objection
+#: period the page shows): due/tests/test_bilateral.py checks their recipients and emails.
+PLATFORM_KINDS = {
+    NotificationKind.CONCERN_RAISED,
+    NotificationKind.CONCERN_ANSWERED,
+    NotificationKind.USE_REQUESTED,
+    NotificationKind.USE_ANSWERED,
+    NotificationKind.LIFT_PROPOSED,
+    NotificationKind.CONTACT_RETURNED,
+}
 
 
 def test_every_kind_of_email_is_classified_as_setting_a_duty_or_not():

@@ -3,10 +3,11 @@
 Meeting A (2026-03-20), delegations:
   France (Europe): enforcement officer + policy officer          -> officer
   Switzerland (Europe): policy officer                             -> no officer
-  Bangladesh (Asia): licensing officer                             -> officer
-  Mexico (Americas): other                                         -> no officer
-  => 4 delegations, 2 with an officer (50 %); Europe 2 (1), Asia 1 (1), Americas 1 (0)
-  => delegates by role: enforcement 1, licensing 1, policy 2, other 1
+  Bangladesh (Asia): enforcement officer                          -> officer
+  Mexico (Americas): other + licensing officer                     -> no officer (ToR rule 7
+                                                                      names enforcement officers)
+  => 4 delegations, 2 with an enforcement officer (50 %); Europe 2 (1), Asia 1 (1), Americas 1 (0)
+  => delegates by role: enforcement 2, licensing 1, policy 2, other 1
   Presentations: France twice (one State), Mexico once, Switzerland withdrawn
   => presenting States: Europe 1, Americas 1
 Meeting B (2026-09-20): France (enforcement) only -> 1 delegation, 1 with an officer; nobody presented.
@@ -63,8 +64,9 @@ def counted(secretariat, president, party, other_party, signatory_state):
     )
     fra_pol = UserFactory(username="fra_pol", state=other_party, participant_role=ParticipantRole.POLICY)
     che_pol = UserFactory(username="che_pol", state=party, participant_role=ParticipantRole.POLICY)
-    bgd_lic = UserFactory(username="bgd_lic", state=signatory_state, participant_role=ParticipantRole.LICENSING)
+    bgd_enf = UserFactory(username="bgd_enf", state=signatory_state, participant_role=ParticipantRole.ENFORCEMENT)
     mex_oth = UserFactory(username="mex_oth", state=mexico, participant_role=ParticipantRole.OTHER)
+    mex_lic = UserFactory(username="mex_lic", state=mexico, participant_role=ParticipantRole.LICENSING)
     a = meeting_factory(
         start_date=datetime.date(2026, 3, 20), created_by=secretariat, convened_by=president, title="Meeting A"
     )
@@ -73,8 +75,8 @@ def counted(secretariat, president, party, other_party, signatory_state):
     )
     register(a, other_party, fra_enf, fra_pol)
     register(a, party, che_pol)
-    register(a, signatory_state, bgd_lic)
-    register(a, mexico, mex_oth)
+    register(a, signatory_state, bgd_enf)
+    register(a, mexico, mex_oth, mex_lic)
     register(b, other_party, fra_enf)
     present(a, fra_enf)
     present(a, fra_pol)
@@ -91,8 +93,8 @@ def test_figures_match_the_hand_count(counted, django_assert_max_num_queries):
     assert (fa.delegations, fa.with_officer, fa.officer_share) == (4, 2, 0.5)
     assert fa.by_region == {"Europe": 2, "Asia": 1, "Americas": 1}
     assert fa.officer_by_region == {"Europe": 1, "Asia": 1, "Americas": 0}
-    assert fa.delegates_by_role == {"enforcement": 1, "licensing": 1, "policy": 2, "other": 1}
-    assert fa.delegations_by_role == {"enforcement": 1, "licensing": 1, "policy": 2, "other": 1}
+    assert fa.delegates_by_role == {"enforcement": 2, "licensing": 1, "policy": 2, "other": 1}
+    assert fa.delegations_by_role == {"enforcement": 2, "licensing": 1, "policy": 2, "other": 1}
     assert fa.presenting_by_region == {"Europe": 1, "Americas": 1}
     assert fa.presenting == 2
     assert (fb.delegations, fb.with_officer, fb.presenting) == (1, 1, 0)
@@ -126,7 +128,7 @@ def test_csv_has_the_figures_and_no_names(client, counted, secretariat):
     text = response.content.decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     total_a = [r for r in rows if r["meeting_start_date"] == "2026-03-20" and r["region"] == "all regions"][0]
-    assert total_a["delegations"] == "4" and total_a["delegations_with_enforcement_or_licensing_officer"] == "2"
+    assert total_a["delegations"] == "4" and total_a["delegations_with_enforcement_officer"] == "2"
     assert total_a["delegates_policy"] == "2" and total_a["presenting_states"] == "2"
     europe_a = [r for r in rows if r["meeting_start_date"] == "2026-03-20" and r["region"] == "Europe"][0]
     assert europe_a["delegations"] == "hidden"  # 2: small, hidden as on the page
@@ -186,6 +188,69 @@ def test_a_meeting_of_one_small_region_hides_its_total_on_the_page_and_in_the_cs
     assert "no State can be recognised" in body
     rows = list(csv.DictReader(io.StringIO(client.get(reverse("participation:csv")).content.decode())))
     total_b = [r for r in rows if r["meeting_start_date"] == "2026-09-20" and r["region"] == "all regions"][0]
-    assert (
-        total_b["delegations"] == "hidden" and total_b["delegations_with_enforcement_or_licensing_officer"] == "hidden"
+    assert total_b["delegations"] == "hidden" and total_b["delegations_with_enforcement_officer"] == "hidden"
+
+
+def test_a_meeting_not_yet_held_counts_intentions_not_presentations(client, counted, secretariat, president):
+    """ToR rule 11: before the meeting is held a registration is an intention to present; no
+    State has presented yet."""
+    soon = meeting_factory(
+        start_date=clock.today_in("Europe/Zurich") + datetime.timedelta(days=60),
+        created_by=secretariat,
+        convened_by=president,
+        title="Soon",
     )
+    present(soon, counted["che_pol"])
+    (f,) = stats.figures(type(soon).objects.filter(pk=soon.pk))
+    assert (f.held, f.presenting, f.intending) == (False, 0, 1)
+    login_verified(client, secretariat)
+    body = client.get(reverse("participation:meeting", args=[soon.pk])).content.decode()
+    assert '<dd id="presented">none yet: the meeting has not been held</dd>' in body
+    assert '<dd id="intending">1</dd>' in body
+    (held,) = stats.figures(type(soon).objects.filter(pk=counted["a"].pk))
+    assert held.held and held.intending == 0
+
+
+def test_overview_shows_the_latest_meetings_a_page_at_a_time_with_the_same_queries_for_10_and_1000(
+    client, counted, president
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dief.testing import tor_version
+    from meetings.models import Meeting
+    from participation.views import OVERVIEW_PAGE_SIZE
+
+    def more(first, n):
+        Meeting.objects.bulk_create(
+            Meeting(
+                title=f"Older {first + i}",
+                start_date=datetime.date(2000, 1, 1) + datetime.timedelta(days=first + i),
+                end_date=datetime.date(2000, 1, 1) + datetime.timedelta(days=first + i),
+                venue="Geneva",
+                host_session="csp",
+                host_session_name="CSP",
+                tor_version=tor_version(),
+                convened_by=president,
+                convened_on=datetime.date(1999, 1, 1),
+                created_by=president,
+            )
+            for i in range(n)
+        )
+
+    login_verified(client, president)
+    more(0, 8)  # with Meetings A and B: 10 meetings
+    client.get(reverse("participation:overview"))
+    with CaptureQueriesContext(connection) as ten:
+        client.get(reverse("participation:overview"))
+    more(8, 990)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("participation:overview"))
+    assert len(ten.captured_queries) == len(many.captured_queries)
+    body = response.content.decode()
+    assert body.count('<tr><th scope="row">') == OVERVIEW_PAGE_SIZE
+    # The latest meetings first (A and B), oldest first on the page; the earlier ones a page further.
+    assert body.index("Older 997") < body.index("Meeting A (2026-03)") < body.index("Meeting B (2026-09)")
+    assert "Older 987" not in body and "Earlier meetings" in body and "Later meetings" not in body
+    older = client.get(reverse("participation:overview") + "?page=2").content.decode()
+    assert "Older 987" in older and "Meeting A" not in older and "Later meetings" in older

@@ -14,7 +14,10 @@ from briefings import services as briefing_services
 from demo.personas import PERSONAS, backup_codes_for, password_for, totp_key_hex
 from dief import clock
 from experts import services as expert_services
+from experts.enums import ApprovedHow, ProposalStatus
+from experts.models import ExpertProposal
 from meetings import services as meeting_services
+from meetings.deadlines import silence_procedure_ends_at
 from meetings.enums import HostSession, InvitationStatus
 from meetings.models import ChairAppointment, DelegationRegistration, Invitation, Meeting, ToRVersion
 from presentations import services as presentation_services
@@ -137,7 +140,35 @@ class Command(BaseCommand):
             expertise=["investigating", "identifying"],
             purpose="Explain how the serial numbers of the diverted rifles were traced.",
         )
+        self._approved_expert(users, presentation)
         self._past_meeting(users)
+
+    def _approved_expert(self, users, presentation):
+        """A second expert on France's case, proposed eight days ago and approved when its silence
+        procedure ended without objection (ToR rule 8), recorded as history like the past meeting.
+        Its account (``expert_fra``) is enrolled; it has yet to acknowledge the confidentiality
+        obligation, and sees nothing of the meeting until it does (ToR rule 15)."""
+        meeting = presentation.meeting
+        distributed = clock.now() - datetime.timedelta(days=8)
+        silence_ends = silence_procedure_ends_at(distributed, meeting.procedural_time_zone, meeting.tor_version)
+        expert = users["expert_fra"]
+        ExpertProposal.objects.create(
+            meeting=meeting,
+            presentation=presentation,
+            proposing_state=presentation.presenting_state,
+            proposed_by=users["delegate_fra"],
+            expert_name=expert.get_full_name(),
+            expert_affiliation="Centre for the tracing of small arms (fictitious)",
+            expert_email=expert.email,
+            expertise=["identifying"],
+            purpose="Present the forensic tracing of the rifles' markings.",
+            status=ProposalStatus.APPROVED,
+            distributed_at=distributed,
+            silence_ends_at=silence_ends,
+            decided_at=silence_ends,
+            approved_how=ApprovedHow.SILENCE,
+            expert_user=expert,
+        )
 
     def _past_meeting(self, users):
         """A meeting held two months ago, with delegations, a case and the Chair's draft briefing

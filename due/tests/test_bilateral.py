@@ -1,0 +1,167 @@
+"""What is due: bilateral matters waiting for a State's answer appear for exactly the users who
+must act, and their notices leave without content (ToR rules 15, 16, 17, 22)."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from accounts.models import User
+from dief import clock
+from dief.confidentiality import Classification
+from dief.testing import UserFactory, login_verified, make_state
+from due.services import bilateral_items_for_user
+from exchange import services
+from exchange.enums import Audience
+from exchange.models import DisclosureConcern
+from notifications.enums import NotificationKind
+from notifications.models import Notification
+from notifications.registry import may_receive
+
+NOW = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _now(monkeypatch):
+    monkeypatch.setattr(User, "is_verified", lambda self: True, raising=False)
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def delegate_mex(db):
+    return UserFactory(username="delegate_mex", state=make_state("MEX", name="Mexico", status="state_party"))
+
+
+@pytest.fixture
+def record(delegate_party):
+    return services.share_record(
+        by=delegate_party,
+        title="Broker network",
+        audience=Audience.ALL_ELIGIBLE,
+        information_types=["c"],
+        diversion_details="A broker network.",
+        investigation_status="closed",
+    )
+
+
+def _actions(user):
+    return [str(i.action) for i in bilateral_items_for_user(user)[0]]
+
+
+def test_an_operational_use_request_is_due_from_the_provider_only_and_notified_both_ways(
+    record, delegate_party, delegate_other_party, delegate_mex, chair, secretariat
+):
+    request = services.request_operational_use(by=delegate_other_party, record=record, purpose="export_assessment")
+    for user in (delegate_party, chair):  # the provider's delegates (the Chair is one of them)
+        assert any("operational use" in a for a in _actions(user))
+    for user in (delegate_other_party, delegate_mex, secretariat):
+        assert not _actions(user)
+    notices = Notification.objects.filter(kind=NotificationKind.USE_REQUESTED)
+    assert {n.recipient for n in notices} == {delegate_party, chair}
+    assert all(may_receive(n) for n in notices)
+    assert all("Broker" not in str(n.context) for n in notices)
+    services.answer_operational_use(by=delegate_party, request=request, answer="agreed")
+    assert not _actions(delegate_party)
+    answered = Notification.objects.filter(kind=NotificationKind.USE_ANSWERED)
+    assert {n.recipient for n in answered} == {delegate_other_party}
+    assert all(may_receive(n) for n in answered)
+    from notifications.services import render
+
+    for kind in (NotificationKind.USE_REQUESTED, NotificationKind.USE_ANSWERED):
+        email = render(Notification.objects.select_related("recipient").filter(kind=kind).first())
+        assert ("ToR rule 16" in email.body or "règle 16" in email.body) and "Broker" not in email.body
+        assert f"/exchange/{record.pk}/#use" in email.body
+    # Entitlement is asked again at sending: a requester's State that no longer sees the record.
+    delegate_other_party.role = "national_authority"
+    delegate_other_party.save(update_fields=["role"])
+    assert not any(may_receive(n) for n in Notification.objects.filter(kind=NotificationKind.USE_ANSWERED))
+
+
+def test_a_disclosure_concern_is_due_from_the_participant_it_was_raised_with_only(
+    delegate_party, delegate_other_party, delegate_mex, secretariat
+):
+    concern = services.raise_concern(by=delegate_party, concerned_state=delegate_other_party.state, description="x")
+    assert any("disclosure concern" in a for a in _actions(delegate_other_party))
+    for user in (delegate_party, delegate_mex, secretariat):
+        assert not _actions(user)
+    services.answer_concern(by=delegate_other_party, concern=concern, explanation="y", remedial_measures="z")
+    assert not _actions(delegate_other_party)
+
+
+def test_a_lift_proposal_is_due_if_they_wish_from_the_other_participants_until_their_state_objects(
+    client, record, delegate_party, delegate_other_party, delegate_mex, secretariat
+):
+    proposal = services.propose_lift(
+        by=delegate_party, target=record, classification=Classification.LIFTED, version=record.classification_version
+    )
+    for user in (delegate_other_party, delegate_mex):
+        items = bilateral_items_for_user(user)[0]
+        assert [i.obligation for i in items] == [False] and items[0].ends_at == proposal.objections_close_at
+    assert not _actions(delegate_party) and not _actions(secretariat)
+    notices = Notification.objects.filter(kind=NotificationKind.LIFT_PROPOSED)
+    assert {n.recipient for n in notices} == {delegate_other_party, delegate_mex}
+    assert all(may_receive(n) for n in notices)
+    login_verified(client, delegate_mex)
+    page = client.get(reverse("due:list")).content.decode()
+    assert "to lifting a classification" in page and "procedural time (Europe/Zurich)" in page
+    services.object_to_lift(by=delegate_mex, proposal=proposal)
+    assert not _actions(delegate_mex)
+    assert not _actions(delegate_other_party)  # one objection blocks: nothing left to decide
+    assert not any(may_receive(n) for n in Notification.objects.filter(kind=NotificationKind.LIFT_PROPOSED))
+
+
+def test_a_briefing_outline_is_due_from_the_participating_states_until_they_decide(
+    secretariat, president, chair, delegate_party, delegate_other_party, delegate_mex
+):
+    from briefings import services as briefing_services
+    from dief.testing import meeting_factory
+    from meetings.models import DelegationRegistration
+
+    with time_machine.travel(datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC), tick=False):
+        past = meeting_factory(
+            start_date=datetime.date(2026, 3, 20), created_by=secretariat, convened_by=president, title="Spring"
+        )
+    for user in (delegate_party, delegate_other_party):
+        reg = DelegationRegistration.objects.create(
+            meeting=past, state=user.state, registered_at=clock.now(), registered_by=user
+        )
+        reg.members.set([user])
+    briefing = briefing_services.draft_briefing(by=chair, meeting=past, text="Trend: small consignments.")
+    for user in (delegate_party, delegate_other_party):
+        assert any("briefing outline" in a for a in _actions(user))
+    assert not _actions(delegate_mex) and not _actions(secretariat)
+    briefing_services.decide(by=delegate_other_party, briefing=briefing, decision="agree", version=1)
+    assert not _actions(delegate_other_party)
+    assert _actions(delegate_party)
+
+
+def _concerns(n, delegate_party, delegate_other_party):
+    DisclosureConcern.objects.bulk_create(
+        DisclosureConcern(
+            raised_by=delegate_party,
+            raised_as="participant",
+            raising_state=delegate_party.state,
+            concerned_state=delegate_other_party.state,
+            description="x",
+            raised_at=clock.now(),
+        )
+        for _ in range(n)
+    )
+
+
+def test_what_is_due_reads_the_same_number_of_queries_for_10_and_1000_bilateral_matters(
+    client, delegate_party, delegate_other_party, django_assert_max_num_queries
+):
+    login_verified(client, delegate_other_party)
+    _concerns(10, delegate_party, delegate_other_party)
+    client.get(reverse("due:list"))  # warm the per-process caches
+    with django_assert_max_num_queries(60) as ten:
+        page = client.get(reverse("due:list"))
+    assert len(page.context["bilateral"]) == 10 and page.context["bilateral_more"] == 0
+    _concerns(990, delegate_party, delegate_other_party)
+    with django_assert_max_num_queries(len(ten.captured_queries)) as thousand:
+        page = client.get(reverse("due:list"))
+    assert len(page.context["bilateral"]) == 25 and page.context["bilateral_more"] == 975
+    assert len(thousand.captured_queries) == len(ten.captured_queries)
