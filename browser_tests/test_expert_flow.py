@@ -157,10 +157,13 @@ def test_proposal_objection_consultation_withdrawal_and_approval_by_silence(live
             # B withdraws its objection: none is left, the first proposal is approved.
             b2 = person(people["b"])
             b2.goto(f"{url}/experts/{first.pk}/")
+            b2.get_by_role("link", name="Withdraw the objection").click()
+            # A page says what will happen (the proposal may be approved at once) and asks to confirm.
+            expect(b2.get_by_role("heading", level=1)).to_have_text("Withdraw your State's objection?")
             b2.get_by_role("button", name="Withdraw the objection").click()
             expect(b2.get_by_role("status")).to_contain_text("the proposal is approved (ToR rule 8)")
             expect(b2.locator("#proposal-status")).to_have_text("approved")
-            expect(b2.get_by_role("button", name="Withdraw the objection")).to_have_count(0)
+            expect(b2.get_by_role("link", name="Withdraw the objection")).to_have_count(0)
             b2.screenshot(path=str(ARTIFACTS / "expert_proposal.png"), full_page=True)
         assert ExpertProposal.objects.get(pk=first.pk).status == ProposalStatus.APPROVED
         assert ExpertProposal.objects.get(pk=first.pk).approved_how == ApprovedHow.OBJECTIONS_WITHDRAWN
