@@ -642,10 +642,16 @@ def raise_concern(
 
 
 @transaction.atomic
+def is_concerned_participant(user, concern: DisclosureConcern) -> bool:
+    """ToR rule 15: True if ``user`` is an active delegate of the eligible State the concern was
+    raised with (who alone answers it). Pages and :func:`answer_concern` ask this."""
+    return acts_as_delegate(user) and user.state_id == concern.concerned_state_id
+
+
 def answer_concern(*, by, concern: DisclosureConcern, explanation: str, remedial_measures: str) -> DisclosureConcern:
     """ToR rule 15: the participant concerned explains and states its remedial measures, once."""
     concern = DisclosureConcern.objects.select_for_update().get(pk=concern.pk)
-    if not (acts_as_delegate(by) and by.state_id == concern.concerned_state_id):
+    if not is_concerned_participant(by, concern):
         raise RuleViolation(_("Only the participant the concern was raised with answers it (ToR rule 15)."), "15")
     if concern.answered_at is not None:
         raise RuleViolation(_("This concern is answered already (ToR rule 15)."), "15")

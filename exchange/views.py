@@ -610,8 +610,8 @@ def concern_detail(request, pk):
         concerns_for_user(request.user).select_related("raising_state", "concerned_state", "raised_by"), pk=pk
     )
     can_answer = (
-        is_delegate_of_eligible_state(request.user)
-        and request.user.state_id == concern.concerned_state_id
+        is_verified(request.user)
+        and services.is_concerned_participant(request.user, concern)
         and concern.answered_at is None
     )
     return render(
