@@ -102,7 +102,10 @@ def test_a_newer_link_replaces_the_older_one(client, newcomer, secretariat):
 def test_altered_link_is_refused(client, newcomer, secretariat):
     send_enrolment_link(newcomer, by=secretariat)
     path = emailed_link(newcomer)
-    response = client.get(path[:-3] + "00/")
+    last = path[-2]
+    altered = path[:-2] + ("1" if last == "0" else "0") + "/"
+    assert altered != path
+    response = client.get(altered)
     assert response.status_code == 410 and "not valid" in response.content.decode()
 
 
