@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -475,13 +475,16 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
     an eligible State, through each app's ``*_for_user()`` query; nobody else has any.
 
     Returns ``(items, total)``: at most ``limit`` :class:`BilateralItem` of each kind, and the
-    number of all of them. Eight queries whatever the number of matters.
+    number of all of them. One query asks which kinds have anything waiting for the State at
+    all; each kind that has is then read through its ``*_for_user()`` query, its first
+    ``limit`` rows and its total in one query: one to five queries whatever the number of
+    matters.
     """
     from briefings.enums import BriefingStatus
-    from briefings.models import BriefingDecision
+    from briefings.models import Briefing, BriefingDecision
     from briefings.queries import briefings_for_user
     from exchange.enums import LiftStatus
-    from exchange.models import LiftObjection
+    from exchange.models import DisclosureConcern, LiftObjection, LiftProposal, OperationalUseRequest
     from exchange.queries import (
         concerns_for_user,
         is_delegate_of_eligible_state,
@@ -489,66 +492,98 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
         use_requests_for_user,
     )
     from meetings.models import DelegationRegistration
+    from states.models import State
 
     now = now or clock.now()
     if not is_delegate_of_eligible_state(user):
         return [], 0
     state_id = user.state_id
     zone = settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE
-    uses = use_requests_for_user(user).filter(record__provider_state_id=state_id, answered_at__isnull=True)
-    concerns = concerns_for_user(user).filter(concerned_state_id=state_id, answered_at__isnull=True)
-    lifts = (
-        lift_proposals_for_user(user)
-        .filter(status=LiftStatus.OPEN, objections_close_at__gte=now)
-        .exclude(provider_state_id=state_id)
-        .exclude(Exists(LiftObjection.objects.filter(proposal=OuterRef("pk"), state_id=state_id)))
+    # What waits for the State, before asking what of it the user sees: each kind's conditions
+    # without the access filter (a superset of what the user sees), so a kind with nothing
+    # waiting costs no access query. The anchor row is the user's own State.
+    use_open = {"record__provider_state_id": state_id, "answered_at__isnull": True}
+    concern_open = {"concerned_state_id": state_id, "answered_at__isnull": True}
+    lift_open = {"status": LiftStatus.OPEN, "objections_close_at__gte": now}
+    not_objected = ~Exists(LiftObjection.objects.filter(proposal=OuterRef("pk"), state_id=state_id))
+    took_part = DelegationRegistration.objects.filter(state_id=state_id).values("meeting_id")
+    briefing_open = {"status": BriefingStatus.DRAFT, "meeting_id__in": took_part}
+    not_decided = ~Exists(
+        BriefingDecision.objects.filter(briefing=OuterRef("pk"), state_id=state_id, version=OuterRef("version"))
     )
-    briefings = (
-        briefings_for_user(user)
-        .filter(
-            status=BriefingStatus.DRAFT,
-            meeting_id__in=DelegationRegistration.objects.filter(state_id=state_id).values("meeting_id"),
+    waiting = (
+        State.objects.filter(pk=state_id)
+        .annotate(
+            uses=Exists(OperationalUseRequest.objects.filter(**use_open)),
+            concerns=Exists(DisclosureConcern.objects.filter(**concern_open)),
+            lifts=Exists(LiftProposal.objects.filter(not_objected, **lift_open).exclude(provider_state_id=state_id)),
+            briefings=Exists(Briefing.objects.filter(not_decided, **briefing_open)),
         )
-        .exclude(
-            Exists(
-                BriefingDecision.objects.filter(briefing=OuterRef("pk"), state_id=state_id, version=OuterRef("version"))
-            )
+        .values("uses", "concerns", "lifts", "briefings")
+        .first()
+    ) or {}
+
+    def first_rows(queryset, order, *fields):
+        """The first ``limit`` rows of ``queryset`` in ``order`` and the number of all its rows,
+        in one query."""
+        rows = list(queryset.annotate(_total=Window(Count("pk"))).order_by(*order).values("_total", *fields)[:limit])
+        return rows, rows[0]["_total"] if rows else 0
+
+    items, total = [], 0
+    if waiting.get("uses"):
+        rows, n = first_rows(
+            use_requests_for_user(user).filter(**use_open), ("requested_at", "pk"), "record_id", "requested_at"
         )
-    )
-    total = uses.count() + concerns.count() + lifts.count() + briefings.count()
-    items = [
-        BilateralItem(
-            USE_ANSWER_ACTION, "16", u["requested_at"], None, True, ("exchange:detail", (u["record_id"],), "#use")
-        )
-        for u in uses.order_by("requested_at", "pk").values("record_id", "requested_at")[:limit]
-    ]
-    items += [
-        BilateralItem(CONCERN_ANSWER_ACTION, "15", c["raised_at"], None, True, ("exchange:concern", (c["pk"],), ""))
-        for c in concerns.order_by("raised_at", "pk").values("pk", "raised_at")[:limit]
-    ]
-    for p in lifts.order_by("objections_close_at", "pk").values(
-        "proposed_at", "objections_close_at", "record_id", "presentation_id", "document_id"
-    )[:limit]:
-        kind = "record" if p["record_id"] else "presentation" if p["presentation_id"] else "document"
-        link = ("exchange:classification", (kind, p[f"{kind}_id"]), "")
-        items.append(
-            BilateralItem(LIFT_OBJECTION_WINDOW, "15", p["proposed_at"], p["objections_close_at"], False, link, zone)
-        )
-    for b in briefings.order_by("edited_at", "pk").values(
-        "pk",
-        "edited_at",
-        "version",
-        "decision_period_version",
-        "decision_period_ends_at",
-        "meeting__procedural_time_zone",
-    )[:limit]:
-        ends = b["decision_period_ends_at"] if b["decision_period_version"] == b["version"] else None
-        link = ("briefings:detail", (b["pk"],), "")
-        items.append(
+        total += n
+        items += [
             BilateralItem(
-                BRIEFING_DECISION_ACTION, "22", b["edited_at"], ends, True, link, b["meeting__procedural_time_zone"]
+                USE_ANSWER_ACTION, "16", u["requested_at"], None, True, ("exchange:detail", (u["record_id"],), "#use")
             )
+            for u in rows
+        ]
+    if waiting.get("concerns"):
+        rows, n = first_rows(concerns_for_user(user).filter(**concern_open), ("raised_at", "pk"), "pk", "raised_at")
+        total += n
+        items += [
+            BilateralItem(CONCERN_ANSWER_ACTION, "15", c["raised_at"], None, True, ("exchange:concern", (c["pk"],), ""))
+            for c in rows
+        ]
+    if waiting.get("lifts"):
+        rows, n = first_rows(
+            lift_proposals_for_user(user).filter(not_objected, **lift_open).exclude(provider_state_id=state_id),
+            ("objections_close_at", "pk"),
+            "proposed_at",
+            "objections_close_at",
+            "record_id",
+            "presentation_id",
+            "document_id",
         )
+        total += n
+        for p in rows:
+            kind = "record" if p["record_id"] else "presentation" if p["presentation_id"] else "document"
+            link = ("exchange:classification", (kind, p[f"{kind}_id"]), "")
+            ends = p["objections_close_at"]
+            items.append(BilateralItem(LIFT_OBJECTION_WINDOW, "15", p["proposed_at"], ends, False, link, zone))
+    if waiting.get("briefings"):
+        rows, n = first_rows(
+            briefings_for_user(user).filter(not_decided, **briefing_open),
+            ("edited_at", "pk"),
+            "pk",
+            "edited_at",
+            "version",
+            "decision_period_version",
+            "decision_period_ends_at",
+            "meeting__procedural_time_zone",
+        )
+        total += n
+        for b in rows:
+            ends = b["decision_period_ends_at"] if b["decision_period_version"] == b["version"] else None
+            link = ("briefings:detail", (b["pk"],), "")
+            items.append(
+                BilateralItem(
+                    BRIEFING_DECISION_ACTION, "22", b["edited_at"], ends, True, link, b["meeting__procedural_time_zone"]
+                )
+            )
     return sorted(
         items, key=lambda i: (i.ends_at or datetime.datetime.max.replace(tzinfo=datetime.UTC), i.since)
     ), total

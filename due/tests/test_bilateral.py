@@ -11,7 +11,7 @@ from accounts.models import User
 from dief import clock
 from dief.confidentiality import Classification
 from dief.testing import UserFactory, login_verified, make_state
-from due.services import bilateral_items_for_user
+from due.services import LIFT_OBJECTION_WINDOW, bilateral_items_for_user
 from exchange import services
 from exchange.enums import Audience
 from exchange.models import DisclosureConcern
@@ -165,3 +165,62 @@ def test_what_is_due_reads_the_same_number_of_queries_for_10_and_1000_bilateral_
         page = client.get(reverse("due:list"))
     assert len(page.context["bilateral"]) == 25 and page.context["bilateral_more"] == 975
     assert len(thousand.captured_queries) == len(ten.captured_queries)
+
+
+def test_a_lift_proposal_on_a_record_shared_with_chosen_states_is_due_from_those_states_only(
+    delegate_party, delegate_other_party, delegate_mex
+):
+    chosen = services.share_record(
+        by=delegate_party,
+        title="Chosen only",
+        audience=Audience.CHOSEN,
+        states=[delegate_other_party.state],
+        information_types=["c"],
+        diversion_details="A route.",
+        investigation_status="closed",
+    )
+    services.propose_lift(
+        by=delegate_party, target=chosen, classification=Classification.LIFTED, version=chosen.classification_version
+    )
+    # Mexico's State has a lift proposal open to objection in the platform, but not one it
+    # sees: what waits for a State is only ever shown through what its delegate may see.
+    assert [i.action for i in bilateral_items_for_user(delegate_other_party)[0]] == [LIFT_OBJECTION_WINDOW]
+    assert bilateral_items_for_user(delegate_mex) == ([], 0)
+
+
+def test_bilateral_matters_cost_one_query_when_nothing_waits_and_one_more_per_kind_that_does(
+    record, delegate_party, delegate_other_party, chair, secretariat, president, django_assert_num_queries
+):
+    from briefings import services as briefing_services
+    from dief.testing import meeting_factory
+    from meetings.models import DelegationRegistration
+
+    bilateral_items_for_user(delegate_party)  # the State's treaty events, read once a request
+    with django_assert_num_queries(1):
+        assert bilateral_items_for_user(delegate_party) == ([], 0)
+    services.request_operational_use(by=delegate_other_party, record=record, purpose="export_assessment")
+    services.raise_concern(by=delegate_other_party, concerned_state=delegate_party.state, description="x")
+    other = services.share_record(
+        by=delegate_other_party,
+        title="Theirs",
+        audience=Audience.ALL_ELIGIBLE,
+        information_types=["c"],
+        diversion_details="x",
+        investigation_status="closed",
+    )
+    version = other.classification_version
+    services.propose_lift(by=delegate_other_party, target=other, classification=Classification.LIFTED, version=version)
+    with time_machine.travel(datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC), tick=False):
+        past = meeting_factory(
+            start_date=datetime.date(2026, 3, 20), created_by=secretariat, convened_by=president, title="Spring"
+        )
+    reg = DelegationRegistration.objects.create(
+        meeting=past, state=delegate_party.state, registered_at=clock.now(), registered_by=delegate_party
+    )
+    reg.members.set([delegate_party])
+    briefing_services.draft_briefing(by=chair, meeting=past, text="Trend.")
+    delegate_party = User.objects.get(pk=delegate_party.pk)
+    bilateral_items_for_user(delegate_party)
+    with django_assert_num_queries(5):
+        items, total = bilateral_items_for_user(delegate_party)
+    assert total == 4 and sorted(i.rule for i in items) == ["15", "15", "16", "22"]
