@@ -90,9 +90,10 @@ def calendar_ics(request):
     """The user's meetings and open deadlines as iCalendar (authenticated: meeting dates are
     confidential, ToR rule 14; there is no open feed).
 
-    Every meeting ``meetings_for_user`` gives (read once) and every open deadline of the
-    upcoming ones: a calendar needs them all. Each event is serialised once per process for
-    the same content (:func:`_vevent`); DTSTAMP is the time of the download."""
+    Every meeting ``meetings_for_user`` gives and every open deadline of the upcoming ones: a
+    calendar needs them all. The meetings and the open expert proposals are each read once.
+    Each event is serialised once per process for the same content (:func:`_vevent`); DTSTAMP
+    is the time of the download."""
     user = request.user
     now = clock.now()
     today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
@@ -100,6 +101,7 @@ def calendar_ics(request):
         meetings_for_user(user).select_related("tor_version", "invitation", "agenda").order_by("start_date", "pk")
     )
     upcoming = [m for m in meetings if m.end_date >= today]
+    proposals = open_proposals_for_user(user, upcoming)
     stamp = b"DTSTAMP:" + vDDDTypes(now).to_ical() + b"\r\n"
     parts = [_calendar_head(str(_("DIEF meetings and deadlines")))]
 
@@ -122,7 +124,7 @@ def calendar_ics(request):
     yours = _("Your time: %(when)s (%(tz)s). ToR rule %(rule)s.")
     zone = user.time_zone
     shown = set()
-    for item in due_items_for_user(user, now, meetings=upcoming):
+    for item in due_items_for_user(user, now, meetings=upcoming, proposals=proposals):
         d = item.deadline
         description = (
             ends % {"when": d.due_at_procedural.strftime("%Y-%m-%d %H:%M"), "tz": d.time_zone}
@@ -135,7 +137,7 @@ def calendar_ics(request):
     # The end of every silence procedure the user sees still running (ToR rule 8), whether or not
     # it has something to do before it (the proposing State has nothing, yet wants the date).
     by_id = {m.pk: m for m in upcoming}
-    for meeting_id, deadlines in silence_deadlines_for_user(user, upcoming).items():
+    for meeting_id, deadlines in silence_deadlines_for_user(user, upcoming, proposals).items():
         meeting = by_id[meeting_id]
         for d in deadlines:
             if (meeting_id, d.key, d.due_at) in shown:

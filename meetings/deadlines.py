@@ -9,6 +9,7 @@ date arithmetic is done on calendar dates, never by subtracting hours from a UTC
 
 import datetime
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
@@ -93,13 +94,16 @@ class Deadline:
         }
 
 
+@lru_cache(maxsize=4096)
 def start_of_day(day: datetime.date, time_zone: str) -> datetime.datetime:
     """The first instant of calendar ``day`` in ``time_zone``, as aware UTC.
 
     Usually local midnight; where the clocks jump forward over midnight (America/Santiago,
     Asia/Beirut...) the day begins at the jump, the first instant whose local date is ``day``;
     where midnight happens twice, at the first one. Raises ``zoneinfo.ZoneInfoNotFoundError``
-    for an unknown zone name.
+    for an unknown zone name. A pure function of its arguments (the IANA data does not change
+    while the process runs), so its answers are kept per process: a page of meetings asks the
+    same few days many times.
     """
     zone = ZoneInfo(time_zone)
     midnight = datetime.datetime.combine(day, datetime.time(0), tzinfo=zone)
