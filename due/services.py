@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Window
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from dief import clock
+from dief.links import path_to
 from meetings.deadlines import Deadline, deadline_status, meeting_calendar, meeting_deadline
 from meetings.enums import DeadlineKey, DeadlineStatus
 from meetings.queries import is_chair_in_office, meetings_for_user
@@ -59,7 +59,7 @@ class DueItem:
         if not self.link:
             return ""
         name, args, suffix = self.link
-        return reverse(name, args=args) + suffix
+        return path_to(name, *args) + suffix
 
 
 def upcoming_meetings_for_user(user) -> list:
@@ -464,7 +464,7 @@ class BilateralItem:
     @cached_property
     def url(self) -> str:
         name, args, suffix = self.link
-        return reverse(name, args=args) + suffix
+        return path_to(name, *args) + suffix
 
 
 def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limit: int = DUE_PAGE_SIZE):

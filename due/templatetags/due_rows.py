@@ -5,15 +5,29 @@ time zones, and the template language spent more on them than on the rest of the
 markup is what the template wrote.
 """
 
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
 from django import template
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.timezone import get_current_timezone_name
+from django.utils.translation import get_language, gettext
+
+from dief.links import path_to
 
 register = template.Library()
+
+
+@lru_cache(maxsize=4096)
+def when_text(instant, time_zone: str, language: str) -> str:
+    """``instant`` (aware) in ``time_zone`` as the active language's DATETIME_FORMAT, escaped.
+
+    A pure function of its arguments (``language`` is the active one, passed so that it is in
+    the key), so its answers are kept per process: the rows of a page, and the pages of many
+    users, share a few deadlines."""
+    return escape(date_format(instant.astimezone(ZoneInfo(time_zone)), "DATETIME_FORMAT"))
 
 
 @register.simple_tag(takes_context=True)
@@ -26,20 +40,21 @@ def due_rows(context, items):
     overdue = f' <span class="badge missed">{overdue}</span>'
     if_you_wish = f' <span class="badge upcoming">{if_you_wish}</span>'
     user_zone = escape(context["user"].time_zone)
+    active_zone, language = get_current_timezone_name(), get_language()
     rows = []
     for item in items:
         d = item.deadline
         action = escape(item.action)
         head = f'<a href="{escape(item.url)}">{action}</a>' if item.url else action
         badge = overdue if item.overdue else ("" if item.obligation else if_you_wish)
-        meeting_url = reverse("meetings:detail", args=[item.meeting.pk])
+        meeting_url = path_to("meetings:detail", item.meeting.pk)
         rows.append(
             f'<tr class="{"status-missed" if item.overdue else ""}">'
             f'<th scope="row">{head}{badge}</th>'
             f'<td><a href="{meeting_url}">{escape(item.meeting.title)}</a></td>'
             f"<td>{rule % {'rule': escape(d.rule)}}</td>"
-            f"<td>{escape(date_format(d.due_at_procedural, 'DATETIME_FORMAT'))} ({escape(d.time_zone)})</td>"
-            f"<td>{escape(date_format(localtime(d.due_at), 'DATETIME_FORMAT'))} ({user_zone})</td>"
+            f"<td>{when_text(d.due_at, d.time_zone, language)} ({escape(d.time_zone)})</td>"
+            f"<td>{when_text(d.due_at, active_zone, language)} ({user_zone})</td>"
             "</tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - escaped text, fixed markup and reversed URLs only

@@ -1,6 +1,8 @@
 """``{% meeting_timeline meeting %}``: the timeline of a meeting's ToR deadlines, for any page
 (the meeting page shows the same picture as What is due)."""
 
+from functools import lru_cache
+
 from babel.dates import format_date
 from django import template
 from django.utils import translation
@@ -30,8 +32,21 @@ def short_date(value, with_year=False):
     "1 dic", "1 Dec"; with the year when ``with_year``."""
     if not value:
         return ""
-    locale = translation.to_locale(translation.get_language() or "en")
+    return _short_date(value, bool(with_year), translation.to_locale(translation.get_language() or "en"))
+
+
+@lru_cache(maxsize=4096)
+def _short_date(value, with_year: bool, locale: str) -> str:
+    """:func:`short_date` in ``locale``: a pure function of its arguments, kept per process (a
+    timeline labels a tick a month, the same days on every page)."""
     return format_date(value, "d MMM y" if with_year else "d MMM", locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _date_text(value, language: str) -> str:
+    """``value`` (a date) as the DATE_FORMAT of the active ``language``, escaped; kept per
+    process like :func:`_short_date`."""
+    return escape(date_format(value, "DATE_FORMAT"))
 
 
 @register.simple_tag
@@ -83,11 +98,12 @@ def timeline_description(tl):
 def timeline_legend(tl):
     """The text legend of a timeline, one ``<li>`` a mark: deadline, ToR rule, day, status."""
     rule = gettext("ToR rule %(rule)s")
+    language = translation.get_language()
     return mark_safe(  # noqa: S308 - escaped text only
         "".join(
             f"<li>{escape(m.label)} — {rule % {'rule': escape(m.deadline.rule)}}, "
             f'<time datetime="{m.deadline.due_date.isoformat()}">'
-            f"{escape(date_format(m.deadline.due_date, 'DATE_FORMAT'))}</time>"
+            f"{_date_text(m.deadline.due_date, language)}</time>"
             f' — <strong class="status-{m.status}">{escape(m.status_label)}</strong></li>'
             for m in tl.marks
         )
