@@ -65,26 +65,76 @@ class DueItem:
 def upcoming_meetings_for_user(user) -> list:
     """The meetings of :func:`meetings_for_user` that have not ended (their last day is today or
     later in the default procedural time zone), soonest first, with their ToR version,
-    invitation and agenda: one query, evaluated once per request and handed to the functions
-    below. Returns a list of :class:`meetings.models.Meeting`."""
+    invitation and agenda and the flags of :func:`with_due_flags`: one query, evaluated once
+    per request and handed to the functions below. Returns a list of
+    :class:`meetings.models.Meeting`."""
     today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
     return list(
-        meetings_for_user(user)
-        .filter(end_date__gte=today)
+        with_due_flags(meetings_for_user(user).filter(end_date__gte=today), user)
         .select_related("tor_version", "invitation", "agenda")
         .order_by("start_date", "pk")
     )
 
 
+def with_due_flags(meetings, user):
+    """``meetings`` (a queryset) annotated with what the open actions need to know of each
+    meeting before reading further, so that nothing is read for meetings that have none:
+    ``due_open_proposals`` (an expert proposal in its silence procedure or in consultation,
+    whoever may see it: :func:`open_proposals_for_user` then reads those ``user`` sees);
+    for a delegate of a State, ``due_state_presents`` (its State presents a registered
+    presentation) and ``due_state_involved`` (a registered presentation involves its State);
+    for the Chair in office, ``due_draft_agenda_items`` (its draft agenda has items). Each an
+    EXISTS on the meeting's row."""
+    from agendas.models import AgendaItem
+    from experts.enums import ProposalStatus
+    from experts.models import ExpertProposal
+    from presentations.models import InvolvedState, Presentation
+
+    here = OuterRef("pk")
+    flags = {
+        "due_open_proposals": Exists(
+            ExpertProposal.objects.filter(
+                meeting_id=here, status__in=(ProposalStatus.IN_SILENCE, ProposalStatus.IN_CONSULTATION)
+            )
+        )
+    }
+    if user.role == Role.DELEGATE and user.state_id:
+        flags["due_state_presents"] = Exists(
+            Presentation.objects.filter(meeting_id=here, presenting_state_id=user.state_id, status="registered")
+        )
+        flags["due_state_involved"] = Exists(
+            InvolvedState.objects.filter(
+                presentation__meeting_id=here, presentation__status="registered", state_id=user.state_id
+            )
+        )
+    if is_chair_in_office(user):
+        flags["due_draft_agenda_items"] = Exists(
+            AgendaItem.objects.filter(agenda__meeting_id=here, agenda__status="draft")
+        )
+    return meetings.annotate(**flags)
+
+
+def _flagged(meetings, flag: str) -> list | None:
+    """The ids of ``meetings`` whose :func:`with_due_flags` ``flag`` is set, or None if they
+    were read without it (the caller then asks the database)."""
+    if not all(hasattr(m, flag) for m in meetings):
+        return None
+    return [m.pk for m in meetings if getattr(m, flag)]
+
+
 def open_proposals_for_user(user, meetings) -> list:
     """The expert proposals (ToR rule 8) of ``meetings`` that ``user`` sees and that are in their
     silence procedure or in consultation, with their objections; one query (two with the
-    objections), shared by the open actions and the timelines. Returns a list of
+    objections), none if ``meetings`` carry :func:`with_due_flags` and none has such a
+    proposal; shared by the open actions and the timelines. Returns a list of
     :class:`experts.models.ExpertProposal` whose ``meeting`` is the one given."""
     from experts.enums import ProposalStatus
     from experts.queries import proposals_for_user
 
     by_id = {m.pk: m for m in meetings}
+    flagged = _flagged(meetings, "due_open_proposals")
+    if flagged is not None:
+        by_id = {pk: by_id[pk] for pk in flagged}
     if not by_id:
         return []
     proposals = list(
@@ -116,7 +166,8 @@ def due_items_for_user(user, now: datetime.datetime | None = None, *, meetings=N
     :func:`upcoming_meetings_for_user`) and ``proposals`` (from :func:`open_proposals_for_user`)
     when the caller has them already, else they are read here. Returns :class:`DueItem` objects
     (their URLs are reversed when read). Only meetings from :func:`meetings_for_user` are
-    considered. The number of queries does not depend on the number of meetings or items.
+    considered. The number of queries does not depend on the number of meetings or items;
+    meetings with :func:`with_due_flags` spare the queries their flags answer.
     """
     from agendas.models import AgendaItem
     from presentations.models import InvolvedState, Presentation, Reply
@@ -129,17 +180,25 @@ def due_items_for_user(user, now: datetime.datetime | None = None, *, meetings=N
     is_chair = is_chair_in_office(user)
     waiting_for_chair = set()
     if is_chair:
-        waiting_for_chair = set(
-            AgendaItem.objects.filter(agenda__meeting_id__in=ids, agenda__status="draft")
-            .values_list("agenda__meeting_id", flat=True)
-            .distinct()
+        flagged = _flagged(meetings, "due_draft_agenda_items")
+        waiting_for_chair = (
+            set(flagged)
+            if flagged is not None
+            else set(
+                AgendaItem.objects.filter(agenda__meeting_id__in=ids, agenda__status="draft")
+                .values_list("agenda__meeting_id", flat=True)
+                .distinct()
+            )
         )
     to_reply, presenting, to_consent = {}, set(), {}
     if user.role == Role.DELEGATE and user.state_id:
         replied = Reply.objects.filter(state_id=user.state_id, presentation_id=OuterRef("presentation_id"))
+        involved_in = _flagged(meetings, "due_state_involved")
         for involved in (
             InvolvedState.objects.filter(
-                state_id=user.state_id, presentation__meeting_id__in=ids, presentation__status="registered"
+                state_id=user.state_id,
+                presentation__meeting_id__in=ids if involved_in is None else involved_in,
+                presentation__status="registered",
             )
             .annotate(replied=Exists(replied))
             .values("presentation_id", "presentation__meeting_id", "consent", "replied")
@@ -150,10 +209,13 @@ def due_items_for_user(user, now: datetime.datetime | None = None, *, meetings=N
                 to_reply.setdefault(meeting_id, []).append(presentation_id)
             if involved["consent"] == "pending":
                 to_consent.setdefault(meeting_id, []).append(presentation_id)
+        presenting = _flagged(meetings, "due_state_presents")
         presenting = set(
             Presentation.objects.filter(
                 presenting_state_id=user.state_id, meeting_id__in=ids, status="registered"
             ).values_list("meeting_id", flat=True)
+            if presenting is None
+            else presenting
         )
     items = []
     for meeting in meetings:

@@ -23,6 +23,7 @@ from .services import (
     silence_deadlines_for_user,
     timeline,
     upcoming_meetings_for_user,
+    with_due_flags,
 )
 
 
@@ -98,7 +99,9 @@ def calendar_ics(request):
     now = clock.now()
     today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
     meetings = list(
-        meetings_for_user(user).select_related("tor_version", "invitation", "agenda").order_by("start_date", "pk")
+        with_due_flags(meetings_for_user(user), user)
+        .select_related("tor_version", "invitation", "agenda")
+        .order_by("start_date", "pk")
     )
     upcoming = [m for m in meetings if m.end_date >= today]
     proposals = open_proposals_for_user(user, upcoming)
