@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Window
+from django.db.models import Count, Exists, OuterRef, Subquery, Value, Window
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
@@ -82,9 +83,10 @@ def with_due_flags(meetings, user):
     ``due_open_proposals`` (an expert proposal in its silence procedure or in consultation,
     whoever may see it: :func:`open_proposals_for_user` then reads those ``user`` sees);
     for a delegate of a State, ``due_state_presents`` (its State presents a registered
-    presentation) and ``due_state_involved`` (a registered presentation involves its State);
-    for the Chair in office, ``due_draft_agenda_items`` (its draft agenda has items). Each an
-    EXISTS on the meeting's row."""
+    presentation), ``due_to_reply`` and ``due_to_consent`` (how many registered presentations
+    involving its State have no reply from it, and wait for its consent); for the Chair in
+    office, ``due_draft_agenda_items`` (its draft agenda has items). Each an EXISTS or a COUNT
+    on the meeting's row."""
     from agendas.models import AgendaItem
     from experts.enums import ProposalStatus
     from experts.models import ExpertProposal
@@ -102,16 +104,29 @@ def with_due_flags(meetings, user):
         flags["due_state_presents"] = Exists(
             Presentation.objects.filter(meeting_id=here, presenting_state_id=user.state_id, status="registered")
         )
-        flags["due_state_involved"] = Exists(
-            InvolvedState.objects.filter(
-                presentation__meeting_id=here, presentation__status="registered", state_id=user.state_id
-            )
+        involved = InvolvedState.objects.filter(
+            presentation__meeting_id=here, presentation__status="registered", state_id=user.state_id
         )
+        flags["due_to_reply"] = _count(involved.filter(~Exists(_replied(user))))
+        flags["due_to_consent"] = _count(involved.filter(consent="pending"))
     if is_chair_in_office(user):
         flags["due_draft_agenda_items"] = Exists(
             AgendaItem.objects.filter(agenda__meeting_id=here, agenda__status="draft")
         )
     return meetings.annotate(**flags)
+
+
+def _replied(user):
+    """The replies of ``user``'s State to the presentation of the row outside (its
+    ``presentation_id``), for an EXISTS."""
+    from presentations.models import Reply
+
+    return Reply.objects.filter(state_id=user.state_id, presentation_id=OuterRef("presentation_id"))
+
+
+def _count(rows):
+    """The number of ``rows`` (a queryset on one State's rows), as a subquery giving 0 for none."""
+    return Coalesce(Subquery(rows.order_by().values("state_id").annotate(n=Count("pk")).values("n")), 0)
 
 
 def _flagged(meetings, flag: str) -> list | None:
@@ -169,8 +184,102 @@ def due_items_for_user(user, now: datetime.datetime | None = None, *, meetings=N
     considered. The number of queries does not depend on the number of meetings or items;
     meetings with :func:`with_due_flags` spare the queries their flags answer.
     """
+    return [item for run in _due_runs(user, now, meetings, proposals, read_all=True) for item in run.items]
+
+
+def due_page_items(user, now: datetime.datetime | None = None, *, meetings=None, proposals=None) -> "DueItems":
+    """The open actions of :func:`due_items_for_user`, in the same order, as a sequence to cut
+    into pages (:class:`DueItems`): with ``meetings`` from :func:`upcoming_meetings_for_user`,
+    the presentations involving the user's State are counted on the meetings' rows and only
+    those a page shows are read, in one query."""
+    return DueItems(_due_runs(user, now, meetings, proposals, read_all=False), user)
+
+
+@dataclass
+class _Run:
+    """Open actions that share one place in the order (one deadline of one meeting): ``count``
+    of them, either ``items`` or, for ``kind`` "reply" or "consent", the presentations involving
+    the user's State, read when shown (:class:`DueItems`)."""
+
+    meeting: object
+    deadline: Deadline
+    count: int
+    items: list
+    kind: str = ""
+    passed: bool = False
+
+    def item(self, presentation_id: int) -> DueItem:
+        if self.kind == "consent":
+            link = ("presentations:detail", (presentation_id,), "#consent")
+            return DueItem(self.meeting, self.deadline, CONSENT_ACTION, False, False, link)
+        link = ("presentations:detail", (presentation_id,), "")
+        subject = f"presentation-{presentation_id}"
+        return DueItem(self.meeting, self.deadline, REPLY_ACTION, self.passed, True, link, subject)
+
+
+class DueItems:
+    """Open actions in order, cut into pages by :class:`django.core.paginator.Paginator`: its
+    length is known without reading the presentations involving the user's State; a slice
+    reads those it shows and no others, in one query (none if it shows none)."""
+
+    def __init__(self, runs: list, user):
+        self.runs, self.user = runs, user
+        self.total = sum(run.count for run in runs)
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            position = range(self.total)[index]  # an IndexError as a list's
+            return self[position : position + 1][0]
+        start, stop, step = index.indices(self.total)
+        if step != 1:
+            raise ValueError("DueItems are cut into runs of items, without a step")
+        shown, to_read, first = [], [], 0
+        for run in self.runs:
+            last = first + run.count
+            if last > start and first < stop:
+                a, b = max(start, first) - first, min(stop, last) - first
+                if run.kind:
+                    shown.append((run, len(to_read)))
+                    to_read.append((run, a, b))
+                else:
+                    shown.append((run, run.items[a:b]))
+            first = last
+            if first >= stop:
+                break
+        read = _read_involved(self.user, to_read) if to_read else []
+        out = []
+        for run, part in shown:
+            out.extend(part if isinstance(part, list) else [run.item(p) for p in read[part]])
+        return out
+
+
+def _read_involved(user, wanted) -> list[list[int]]:
+    """The presentation ids of each ``(run, a, b)`` of ``wanted``: the ``a``-th to ``b``-th
+    (excluded) of the presentations of its meeting that involve ``user``'s State and wait for
+    its reply or consent (its kind), in the order :func:`due_items_for_user` gives; one query."""
+    from presentations.models import InvolvedState
+
+    rows = InvolvedState.objects.filter(state_id=user.state_id, presentation__status="registered")
+    parts = []
+    for n, (run, a, b) in enumerate(wanted):
+        kind = rows.filter(~Exists(_replied(user))) if run.kind == "reply" else rows.filter(consent="pending")
+        part = kind.filter(presentation__meeting_id=run.meeting.pk).annotate(run=Value(n)).order_by("pk")
+        parts.append(part.values_list("run", "pk", "presentation_id")[a:b])
+    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    found = [[] for _ in wanted]
+    for n, pk, presentation_id in query:
+        found[n].append((pk, presentation_id))
+    return [[presentation_id for _pk, presentation_id in sorted(run)] for run in found]
+
+
+def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
+    """The open actions of :func:`due_items_for_user` as :class:`_Run` objects in order; with
+    ``read_all`` (or meetings without :func:`with_due_flags`), each run's items are read."""
     from agendas.models import AgendaItem
-    from presentations.models import InvolvedState, Presentation, Reply
+    from presentations.models import InvolvedState, Presentation
 
     now = now or clock.now()
     meetings = upcoming_meetings_for_user(user) if meetings is None else meetings
@@ -190,25 +299,29 @@ def due_items_for_user(user, now: datetime.datetime | None = None, *, meetings=N
                 .distinct()
             )
         )
-    to_reply, presenting, to_consent = {}, set(), {}
+    to_reply, presenting, to_consent, counted = {}, set(), {}, False
     if user.role == Role.DELEGATE and user.state_id:
-        replied = Reply.objects.filter(state_id=user.state_id, presentation_id=OuterRef("presentation_id"))
-        involved_in = _flagged(meetings, "due_state_involved")
-        for involved in (
-            InvolvedState.objects.filter(
-                state_id=user.state_id,
-                presentation__meeting_id__in=ids if involved_in is None else involved_in,
-                presentation__status="registered",
-            )
-            .annotate(replied=Exists(replied))
-            .values("presentation_id", "presentation__meeting_id", "consent", "replied")
-            .order_by("pk")
-        ):
-            meeting_id, presentation_id = involved["presentation__meeting_id"], involved["presentation_id"]
-            if not involved["replied"]:
-                to_reply.setdefault(meeting_id, []).append(presentation_id)
-            if involved["consent"] == "pending":
-                to_consent.setdefault(meeting_id, []).append(presentation_id)
+        counted = all(hasattr(m, "due_to_reply") for m in meetings)
+        if counted:
+            to_reply = {m.pk: m.due_to_reply for m in meetings if m.due_to_reply}
+            to_consent = {m.pk: m.due_to_consent for m in meetings if m.due_to_consent}
+        if read_all or not counted:
+            involved_in = sorted({*to_reply, *to_consent}) if counted else ids
+            to_reply, to_consent = {}, {}
+            for involved in (
+                InvolvedState.objects.filter(
+                    state_id=user.state_id, presentation__meeting_id__in=involved_in, presentation__status="registered"
+                )
+                .annotate(replied=Exists(_replied(user)))
+                .values("presentation_id", "presentation__meeting_id", "consent", "replied")
+                .order_by("pk")
+            ):
+                meeting_id, presentation_id = involved["presentation__meeting_id"], involved["presentation_id"]
+                if not involved["replied"]:
+                    to_reply.setdefault(meeting_id, []).append(presentation_id)
+                if involved["consent"] == "pending":
+                    to_consent.setdefault(meeting_id, []).append(presentation_id)
+            counted = False
         presenting = _flagged(meetings, "due_state_presents")
         presenting = set(
             Presentation.objects.filter(
@@ -217,7 +330,11 @@ def due_items_for_user(user, now: datetime.datetime | None = None, *, meetings=N
             if presenting is None
             else presenting
         )
-    items = []
+    runs = []
+
+    def add(meeting, deadline, *item):
+        runs.append(_Run(meeting, deadline, 1, [DueItem(meeting, deadline, *item)]))
+
     for meeting in meetings:
         agenda = _agenda(meeting)
         for deadline in meeting_calendar(meeting):
@@ -230,34 +347,38 @@ def due_items_for_user(user, now: datetime.datetime | None = None, *, meetings=N
                 )
                 if not done:
                     page = "meetings:invitation" if key == DeadlineKey.INVITATION else "meetings:agenda"
-                    link = (page, (meeting.pk,), "")
-                    items.append(DueItem(meeting, deadline, SECRETARIAT_ACTIONS[key], passed, True, link))
+                    add(meeting, deadline, SECRETARIAT_ACTIONS[key], passed, True, (page, (meeting.pk,), ""))
             if is_chair and key == DeadlineKey.DRAFT_AGENDA and meeting.pk in waiting_for_chair:
                 link = ("meetings:agenda", (meeting.pk,), "")
-                items.append(DueItem(meeting, deadline, CHAIR_APPROVAL, passed, True, link, "chair-approval"))
+                add(meeting, deadline, CHAIR_APPROVAL, passed, True, link, "chair-approval")
             if key == DeadlineKey.INVITATION and not meeting.invitation.is_sent:
                 if user.role == Role.CSP_PRESIDENT and not meeting.is_convened:
-                    link = ("meetings:detail", (meeting.pk,), "")
-                    items.append(DueItem(meeting, deadline, CONVENING_ACTION, passed, True, link))
+                    add(meeting, deadline, CONVENING_ACTION, passed, True, ("meetings:detail", (meeting.pk,), ""))
                 if is_chair and meeting.invitation.chair_consulted_at is None:
                     link = ("meetings:invitation", (meeting.pk,), "")
-                    items.append(DueItem(meeting, deadline, CONSULTATION_ACTION, passed, True, link))
+                    add(meeting, deadline, CONSULTATION_ACTION, passed, True, link)
             if key == DeadlineKey.INVOLVED_STATE_RESPONSE:
-                for presentation_id in to_consent.get(meeting.pk, []):
-                    link = ("presentations:detail", (presentation_id,), "#consent")
-                    items.append(DueItem(meeting, deadline, CONSENT_ACTION, False, False, link))
-                for presentation_id in to_reply.get(meeting.pk, []):
-                    link = ("presentations:detail", (presentation_id,), "")
-                    subject = f"presentation-{presentation_id}"
-                    items.append(DueItem(meeting, deadline, REPLY_ACTION, passed, True, link, subject))
+                for kind, waiting in (("consent", to_consent), ("reply", to_reply)):
+                    found = waiting.get(meeting.pk)
+                    if not found:
+                        continue
+                    run = _Run(meeting, deadline, 0, [], kind, passed)
+                    if counted:
+                        run.count = found
+                    else:
+                        run.items = [run.item(presentation_id) for presentation_id in found]
+                        run.count, run.kind = len(run.items), ""
+                    runs.append(run)
             if key == DeadlineKey.INVOLVED_STATE_NOTICE and meeting.pk in presenting and not passed:
-                link = ("presentations:list", (), f"?meeting={meeting.pk}")
-                items.append(DueItem(meeting, deadline, NOTICE_WINDOW, False, False, link))
+                add(
+                    meeting, deadline, NOTICE_WINDOW, False, False, ("presentations:list", (), f"?meeting={meeting.pk}")
+                )
     if user.role == Role.DELEGATE and user.state_id:
         if proposals is None:
             proposals = open_proposals_for_user(user, meetings)
-        items.extend(_expert_items(user, meetings, proposals, presenting, is_chair, now))
-    return sorted(items, key=lambda i: (i.deadline.due_at, i.meeting.pk))
+        for item in _expert_items(user, meetings, proposals, presenting, is_chair, now):
+            runs.append(_Run(item.meeting, item.deadline, 1, [item]))
+    return sorted(runs, key=lambda r: (r.deadline.due_at, r.meeting.pk))
 
 
 def _expert_items(user, meetings, proposals, presenting, is_chair, now) -> list[DueItem]:

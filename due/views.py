@@ -19,6 +19,7 @@ from .services import (
     DUE_TIMELINES,
     bilateral_items_for_user,
     due_items_for_user,
+    due_page_items,
     open_proposals_for_user,
     silence_deadlines_for_user,
     timeline,
@@ -34,7 +35,7 @@ def due_list(request):
     now = clock.now()
     meetings = upcoming_meetings_for_user(request.user)
     proposals = open_proposals_for_user(request.user, meetings)
-    items = due_items_for_user(request.user, now, meetings=meetings, proposals=proposals)
+    items = due_page_items(request.user, now, meetings=meetings, proposals=proposals)
     page = paginate(request, items, per_page=DUE_PAGE_SIZE)
     shown = meetings[:DUE_TIMELINES]
     silences = silence_deadlines_for_user(request.user, shown, proposals)

@@ -51,3 +51,81 @@ def test_what_is_due_reads_no_expert_proposal_nor_presentation_where_the_meeting
         assert client.get(reverse("due:list")).context["items"] == []
     own = [q["sql"] for q in queries.captured_queries if not q["sql"].lstrip().startswith('SELECT "meetings_meeting"')]
     assert not [sql for sql in own if "experts_expertproposal" in sql or "presentations_" in sql]
+
+
+def test_every_page_of_what_is_due_shows_the_same_actions_in_the_same_order_as_the_whole_list(
+    meeting, secretariat, president, delegate_party, other_party, delegate_other_party
+):
+    """Pages read only the presentations they show; cut anywhere, they give the whole list."""
+    from dief.testing import meeting_factory
+    from due.services import due_items_for_user, due_page_items, upcoming_meetings_for_user
+    from presentations.models import InvolvedState, Presentation, Reply
+
+    later = meeting_factory(start_date=datetime.date(2099, 9, 1), created_by=secretariat, convened_by=president)
+    for m, n in ((meeting, 7), (later, 4)):
+        presentations = Presentation.objects.bulk_create(
+            Presentation(
+                meeting=m,
+                presenting_state=delegate_party.state,
+                registered_by=delegate_party,
+                registered_at=NOW,
+                kind="case",
+                title=f"Case {i}",
+                summary="s",
+            )
+            for i in range(n)
+        )
+        InvolvedState.objects.bulk_create(
+            InvolvedState(presentation=p, state=other_party, notified_at=NOW, consent="pending" if i % 3 else "")
+            for i, p in enumerate(presentations)
+        )
+        Reply.objects.create(
+            presentation=presentations[1],
+            state=other_party,
+            text="r",
+            submitted_by=delegate_other_party,
+            submitted_at=NOW,
+        )
+    delegate_other_party.is_verified = lambda: True
+    whole = [(i.url, i.action, i.deadline.key) for i in due_items_for_user(delegate_other_party, NOW)]
+    assert len(whole) > 12
+    pages = due_page_items(delegate_other_party, NOW, meetings=upcoming_meetings_for_user(delegate_other_party))
+    assert len(pages) == len(whole)
+    for start in range(len(whole)):
+        for stop in range(start, len(whole) + 2):
+            assert [(i.url, i.action, i.deadline.key) for i in pages[start:stop]] == whole[start:stop]
+    assert (pages[-1].url, pages[-1].action, pages[-1].deadline.key) == whole[-1]
+
+
+def test_a_page_of_what_is_due_reads_at_most_the_presentations_it_shows(
+    client, meeting, delegate_party, other_party, delegate_other_party
+):
+    from due.services import DUE_PAGE_SIZE
+    from presentations.models import InvolvedState, Presentation
+
+    presentations = Presentation.objects.bulk_create(
+        Presentation(
+            meeting=meeting,
+            presenting_state=delegate_party.state,
+            registered_by=delegate_party,
+            registered_at=NOW,
+            kind="case",
+            title=f"Case {i}",
+            summary="s",
+        )
+        for i in range(3 * DUE_PAGE_SIZE)
+    )
+    InvolvedState.objects.bulk_create(
+        InvolvedState(presentation=p, state=other_party, notified_at=NOW) for p in presentations
+    )
+    login_verified(client, delegate_other_party)
+    client.get(reverse("due:list"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("due:list") + "?page=2")
+    assert response.context["page_obj"].paginator.count == 3 * DUE_PAGE_SIZE
+    involved = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "presentations_involvedstate"' in q["sql"] and not q["sql"].startswith('SELECT "meetings_meeting"')
+    ]
+    assert len(involved) == 1 and f"LIMIT {DUE_PAGE_SIZE} OFFSET" in involved[0]
