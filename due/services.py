@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Subquery, Value, Window
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, Value, Window
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
@@ -83,10 +82,9 @@ def with_due_flags(meetings, user):
     ``due_open_proposals`` (an expert proposal in its silence procedure or in consultation,
     whoever may see it: :func:`open_proposals_for_user` then reads those ``user`` sees);
     for a delegate of a State, ``due_state_presents`` (its State presents a registered
-    presentation), ``due_to_reply`` and ``due_to_consent`` (how many registered presentations
-    involving its State have no reply from it, and wait for its consent); for the Chair in
-    office, ``due_draft_agenda_items`` (its draft agenda has items). Each an EXISTS or a COUNT
-    on the meeting's row."""
+    presentation) and ``due_state_involved`` (a registered presentation involves its State);
+    for the Chair in office, ``due_draft_agenda_items`` (its draft agenda has items). Each an
+    EXISTS on the meeting's row."""
     from agendas.models import AgendaItem
     from experts.enums import ProposalStatus
     from experts.models import ExpertProposal
@@ -104,11 +102,11 @@ def with_due_flags(meetings, user):
         flags["due_state_presents"] = Exists(
             Presentation.objects.filter(meeting_id=here, presenting_state_id=user.state_id, status="registered")
         )
-        involved = InvolvedState.objects.filter(
-            presentation__meeting_id=here, presentation__status="registered", state_id=user.state_id
+        flags["due_state_involved"] = Exists(
+            InvolvedState.objects.filter(
+                presentation__meeting_id=here, presentation__status="registered", state_id=user.state_id
+            )
         )
-        flags["due_to_reply"] = _count(involved.filter(~Exists(_replied(user))))
-        flags["due_to_consent"] = _count(involved.filter(consent="pending"))
     if is_chair_in_office(user):
         flags["due_draft_agenda_items"] = Exists(
             AgendaItem.objects.filter(agenda__meeting_id=here, agenda__status="draft")
@@ -122,11 +120,6 @@ def _replied(user):
     from presentations.models import Reply
 
     return Reply.objects.filter(state_id=user.state_id, presentation_id=OuterRef("presentation_id"))
-
-
-def _count(rows):
-    """The number of ``rows`` (a queryset on one State's rows), as a subquery giving 0 for none."""
-    return Coalesce(Subquery(rows.order_by().values("state_id").annotate(n=Count("pk")).values("n")), 0)
 
 
 def _flagged(meetings, flag: str) -> list | None:
@@ -190,8 +183,8 @@ def due_items_for_user(user, now: datetime.datetime | None = None, *, meetings=N
 def due_page_items(user, now: datetime.datetime | None = None, *, meetings=None, proposals=None) -> "DueItems":
     """The open actions of :func:`due_items_for_user`, in the same order, as a sequence to cut
     into pages (:class:`DueItems`): with ``meetings`` from :func:`upcoming_meetings_for_user`,
-    the presentations involving the user's State are counted on the meetings' rows and only
-    those a page shows are read, in one query."""
+    the presentations involving the user's State are counted (one query, grouped by meeting)
+    and only those a page shows are read (one query)."""
     return DueItems(_due_runs(user, now, meetings, proposals, read_all=False), user)
 
 
@@ -301,27 +294,38 @@ def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
         )
     to_reply, presenting, to_consent, counted = {}, set(), {}, False
     if user.role == Role.DELEGATE and user.state_id:
-        counted = all(hasattr(m, "due_to_reply") for m in meetings)
-        if counted:
-            to_reply = {m.pk: m.due_to_reply for m in meetings if m.due_to_reply}
-            to_consent = {m.pk: m.due_to_consent for m in meetings if m.due_to_consent}
-        if read_all or not counted:
-            involved_in = sorted({*to_reply, *to_consent}) if counted else ids
-            to_reply, to_consent = {}, {}
-            for involved in (
-                InvolvedState.objects.filter(
-                    state_id=user.state_id, presentation__meeting_id__in=involved_in, presentation__status="registered"
+        involved_in = _flagged(meetings, "due_state_involved")
+        involved = InvolvedState.objects.filter(
+            state_id=user.state_id,
+            presentation__meeting_id__in=ids if involved_in is None else involved_in,
+            presentation__status="registered",
+        )
+        if not read_all and involved_in is not None:
+            # How many wait in each meeting, not which: a page reads those it shows.
+            counted = True
+            for meeting in (
+                involved.values("presentation__meeting_id")
+                .annotate(
+                    reply=Count("pk", filter=~Q(Exists(_replied(user)))),
+                    consent=Count("pk", filter=Q(consent="pending")),
                 )
-                .annotate(replied=Exists(_replied(user)))
+                .order_by()
+                if involved_in
+                else ()
+            ):
+                to_reply[meeting["presentation__meeting_id"]] = meeting["reply"]
+                to_consent[meeting["presentation__meeting_id"]] = meeting["consent"]
+        else:
+            for row in (
+                involved.annotate(replied=Exists(_replied(user)))
                 .values("presentation_id", "presentation__meeting_id", "consent", "replied")
                 .order_by("pk")
             ):
-                meeting_id, presentation_id = involved["presentation__meeting_id"], involved["presentation_id"]
-                if not involved["replied"]:
+                meeting_id, presentation_id = row["presentation__meeting_id"], row["presentation_id"]
+                if not row["replied"]:
                     to_reply.setdefault(meeting_id, []).append(presentation_id)
-                if involved["consent"] == "pending":
+                if row["consent"] == "pending":
                     to_consent.setdefault(meeting_id, []).append(presentation_id)
-            counted = False
         presenting = _flagged(meetings, "due_state_presents")
         presenting = set(
             Presentation.objects.filter(
