@@ -12,18 +12,77 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from dief import clock
+from dief.links import path_to
 from due.services import silence_deadlines_for_user, timeline
 
 register = template.Library()
 
 
-@register.inclusion_tag("due/_timeline.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def meeting_timeline(context, meeting, show_title=False):
     """The timeline of ``meeting`` with the ends of the silence procedures the viewer sees
     still running (ToR rule 8), as What is due draws it."""
     user = context.get("user")
     silences = silence_deadlines_for_user(user, [meeting]).get(meeting.pk, ()) if user is not None else ()
-    return {"tl": timeline(meeting, clock.now(), extra=silences), "show_title": show_title}
+    return timeline_figure(timeline(meeting, clock.now(), extra=silences), show_title)
+
+
+@register.simple_tag
+def timeline_figure(tl, show_title=False):
+    """The ``<figure>`` of a :class:`due.services.Timeline`: the picture (SVG, with its title
+    and description for assistive technology), its key and its text legend; with
+    ``show_title``, the caption links to the meeting.
+
+    Written here rather than in a template: What is due draws three, and the template
+    language spent more on them than on computing them. Numbers are written as the template
+    wrote them with localisation off (``str``); translations are written as they are, the
+    values put in them escaped, as ``{% translate %}`` and ``{% blocktranslate %}`` do."""
+    pk, title = tl.meeting.pk, escape(tl.meeting.title)
+    language = translation.get_language()
+    # Each text through its own gettext() call (makemessages does not read inside f-strings).
+    picture_title = gettext("ToR deadlines of %(title)s") % {"title": title}
+    meeting_label = gettext("meeting %(start)s") % {"start": escape(short_date(tl.meeting.start_date))}
+    key = gettext("Key:")
+    today_key = gettext("today: %(today)s") % {"today": _date_text(tl.today, language)}
+    if tl.today_x is not None:
+        today = gettext("today")
+        today_mark = (
+            f'<line x1="{tl.today_x}" y1="20" x2="{tl.today_x}" y2="{tl.axis_y + 6}" class="today"/>'
+            f'<text x="{tl.today_x}" y="14" class="today-label">{today}</text>\n    '
+        )
+    elif tl.today_before_axis:
+        earlier = gettext("◀ today (%(today)s), earlier than shown") % {"today": escape(short_date(tl.today, True))}
+        today_mark = f'<text x="{tl.axis_from}" y="14" class="today-label before">{earlier}</text>'
+    else:
+        today_mark = ""
+    if show_title:
+        caption = f'<a href="{path_to("meetings:detail", pk)}">{title}</a>'
+    else:
+        caption = gettext("Timeline of the ToR deadlines, to scale")
+    shapes = " · ".join(f'<span class="key {shape}">{escape(label)}</span>' for shape, label in tl.shapes)
+    described = gettext("Today: %(today)s. The meeting starts on %(start)s.") % {
+        "today": tl.today.isoformat(),
+        "start": tl.meeting.start_date.isoformat(),
+    }
+    return mark_safe(  # noqa: S308 - escaped text, numbers and fixed markup only
+        '<figure class="timeline">\n'
+        f'  <svg viewBox="0 0 {tl.width} {tl.height}" width="100%" role="img" '
+        f'aria-labelledby="tl-title-{pk} tl-desc-{pk}">\n'
+        f'    <title id="tl-title-{pk}">{picture_title}</title>\n'
+        f'    <desc id="tl-desc-{pk}">{timeline_description(tl)}{described}</desc>\n'
+        f'    <line x1="{tl.axis_from}" y1="{tl.axis_y}" x2="{tl.axis_to}" y2="{tl.axis_y}" class="axis"/>\n'
+        f"    {timeline_axis(tl)}\n"
+        f"    {today_mark}\n"
+        f'    <path d="M{tl.start_x} {tl.axis_y}v-70h14l-4 6l4 6h-14" class="meeting"/>\n'
+        f'    <text x="{tl.start_x}" y="{tl.height - 4}" class="meeting-label">{meeting_label}</text>\n'
+        f"    {timeline_marks(tl)}\n"
+        "  </svg>\n"
+        f"  <figcaption>{caption}\n"
+        f'    <p class="timeline-key">{key} {shapes} · {today_key}</p>\n'
+        f'    <ol class="legend">{timeline_legend(tl)}</ol>\n'
+        "  </figcaption>\n"
+        "</figure>\n"
+    )
 
 
 @register.filter
