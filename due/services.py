@@ -553,6 +553,21 @@ def deadline_statuses(meeting, deadlines, now: datetime.datetime) -> dict[str, s
     return {d.key: deadline_status(d, done.get(d.key), now) for d in deadlines}
 
 
+def _tick_days(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The days from ``first`` to ``last`` (both included) that get a tick: every Monday and
+    every first of a month, in order, each once; stepping a week and a month at a time."""
+    mondays = first + datetime.timedelta(days=-first.weekday() % 7)
+    month = first if first.day == 1 else (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    days = set()
+    while mondays <= last:
+        days.add(mondays)
+        mondays += datetime.timedelta(days=7)
+    while month <= last:
+        days.add(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return sorted(days)
+
+
 def timeline(meeting, now: datetime.datetime | None = None, extra=()) -> Timeline:
     """The picture of ``meeting``'s ToR deadlines (rules 8, 9, 10, 12) at the aware instant ``now``.
 
@@ -602,11 +617,7 @@ def timeline(meeting, now: datetime.datetime | None = None, extra=()) -> Timelin
             )
         )
     marks.sort(key=lambda m: m.number)
-    ticks, day = [], first
-    while day <= last:
-        if day.day == 1 or day.weekday() == 0:
-            ticks.append(TimelineTick(x(day), day, day.day == 1))
-        day += datetime.timedelta(days=1)
+    ticks = [TimelineTick(x(day), day, day.day == 1) for day in _tick_days(first, last)]
     used = {m.shape for m in marks}
     return Timeline(
         meeting=meeting,

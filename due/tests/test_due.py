@@ -343,3 +343,15 @@ def test_the_ics_holds_every_open_deadline_with_the_same_queries_for_10_and_1000
     # The same events again, each stamped with the time of its download (RFC 5545 DTSTAMP).
     assert {str(e["UID"]) for e in first} == {str(e["UID"]) for e in second}
     assert {e.decoded("DTSTAMP") for e in second} == {NOW + datetime.timedelta(minutes=5)}
+
+
+def test_timeline_ticks_fall_on_every_monday_and_first_of_month_once_each(meeting):
+    tl = timeline(meeting, NOW)
+    days = [tick.date for tick in tl.ticks]
+    expected, day = [], tl.first_day
+    while day <= tl.last_day:
+        if day.day == 1 or day.weekday() == 0:
+            expected.append(day)
+        day += datetime.timedelta(days=1)
+    assert days == expected and len(days) > 4
+    assert [tick.labelled for tick in tl.ticks] == [d.day == 1 for d in days]
