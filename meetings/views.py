@@ -11,7 +11,7 @@ from accounts.enums import Role
 from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
-from dief.pagination import paginate
+from dief.pagination import paginate_open
 
 from . import services
 from .deadlines import deadline_status, meeting_calendar
@@ -50,7 +50,13 @@ def _require_manager(request):
 
 
 def meeting_list(request):
-    page = paginate(request, in_list_order(meetings_for_user(request.user).select_related("invitation")))
+    # the columns the rows show; no COUNT of every meeting the user sees (a page and a flag)
+    meetings = (
+        meetings_for_user(request.user)
+        .select_related("invitation")
+        .only("title", "start_date", "end_date", "venue", "invitation__status", "invitation__sent_late")
+    )
+    page = paginate_open(request, in_list_order(meetings))
     return render(
         request,
         "meetings/meeting_list.html",
@@ -321,9 +327,7 @@ def chair_appointments(request):
                 return redirect("meetings:chair")
     appointments = ChairAppointment.objects.select_related(
         "chair__state", "appointed_by", "confirmed_by", "ended_early_by"
-    ).order_by(
-        "-appointed_on"
-    )
+    ).order_by("-appointed_on")
     return render(
         request,
         "meetings/chair_appointments.html",
