@@ -291,3 +291,17 @@ def test_the_delegations_page_shows_counts_large_enough_to_publish(client, count
     assert "<tr><td>Europe</td><td>5</td><td>hidden</td></tr>" in body
     assert "<tr><td>Asia</td><td>hidden</td><td>hidden</td></tr>" in body
     assert "<tr><td>Americas</td><td>hidden</td><td>0</td></tr>" in body
+
+
+def test_overview_counts_no_meetings_and_reads_no_delegate_roles(client, counted, president):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login_verified(client, president)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("participation:overview")).content.decode()
+    sql = [q["sql"].upper() for q in queries.captured_queries]
+    assert not [q for q in sql if "SELECT COUNT(*)" in q]
+    assert not [q for q in sql if '"USER__PARTICIPANT_ROLE"' in q]  # the delegates by role: not on this page
+    assert "Meeting A (2026-03): 4." in body and 'class="pagination"' not in body
+    assert client.get(reverse("participation:overview") + "?page=7").status_code == 200  # the last page
