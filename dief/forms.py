@@ -120,6 +120,28 @@ class SelectMultipleList(forms.SelectMultiple):
         return context
 
 
+class SelectList(forms.Select):
+    """Django's select with each option's markup written in Python, as :class:`SelectMultipleList`
+    (the same HTML): a meeting's presentations on the agenda page."""
+
+    template_name = "widgets/select_list.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["groups"] = [
+            (
+                group,
+                format_html_join(
+                    "",
+                    '\n  <option value="{}"{}>{}</option>',
+                    ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
+                ),
+            )
+            for group, options, _index in context["widget"]["optgroups"]
+        ]
+        return context
+
+
 # HTML date and time inputs take and give ISO 8601 values whatever the page's language
 # (https://html.spec.whatwg.org/#valid-date-string); the browser shows them in the user's
 # locale. A localised value ("20/03/2099") would leave the field empty.

@@ -69,3 +69,33 @@ def state_items(states):
     return mark_safe(  # noqa: S308 - escaped names and fixed text
         "".join(f"<li>{escape(str(state))}{officers if with_officers else ''}</li>" for state, with_officers in states)
     )
+
+
+@register.simple_tag
+def calendar_rows(rows):
+    """One ``<tr>`` per row of a meeting's ToR calendar (``meetings.views._calendar_rows``): the
+    deadline, who acts, what is still open, its ToR rule, the days before the meeting, its day,
+    its end in the procedural time zone and in the viewer's (each as it is, with its offset
+    from UTC), and its status."""
+    rule = gettext("ToR rule %(rule)s")
+    out = []
+    for row in rows:
+        d = row["deadline"]
+        summary = f'<br><small class="duty-summary">{escape(row["summary"])}</small>' if row["summary"] else ""
+        status = escape(row["status"])
+        procedural, viewer = row["procedural"], row["viewer"]
+        out.append(
+            f'  <tr class="status-{status}" data-key="{escape(d.key)}">\n'
+            f'    <th scope="row">{escape(d.label)}<br><small>{escape(d.who_acts)}</small>{summary}</th>\n'
+            f"    <td>{escape(rule % {'rule': d.rule})}</td>\n"
+            f"    <td>{d.days_before}</td>\n"
+            f'    <td><time datetime="{d.due_date.isoformat()}">{escape(day(d.due_date, "l"))} '
+            f"{escape(day(d.due_date))}</time></td>\n"
+            f"    <td>{escape(date_format(procedural, 'DATETIME_FORMAT'))} "
+            f"<small>(UTC{date_format(procedural, 'O')})</small></td>\n"
+            f"    <td>{escape(date_format(viewer, 'DATETIME_FORMAT'))} "
+            f"<small>(UTC{date_format(viewer, 'O')})</small></td>\n"
+            f'    <td><span class="badge {status}">{escape(row["status_label"])}</span></td>\n'
+            "  </tr>"
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 - escaped text, numbers and fixed markup
