@@ -305,3 +305,22 @@ def test_overview_counts_no_meetings_and_reads_no_delegate_roles(client, counted
     assert not [q for q in sql if '"USER__PARTICIPANT_ROLE"' in q]  # the delegates by role: not on this page
     assert "Meeting A (2026-03): 4." in body and 'class="pagination"' not in body
     assert client.get(reverse("participation:overview") + "?page=7").status_code == 200  # the last page
+
+
+def test_the_delegations_page_reads_the_same_queries_for_four_and_for_forty_delegations(client, counted, secretariat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    meeting = counted["a"]
+    url = reverse("meetings:delegations", args=[meeting.pk])
+    login_verified(client, secretariat)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(36):
+        state = make_state(f"X{i:02d}", name=f"State {i:02d}")
+        register(meeting, state, UserFactory(state=state, participant_role=ParticipantRole.ENFORCEMENT))
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(url).content.decode()
+    assert len(few.captured_queries) == len(many.captured_queries)
+    assert "<summary>40 States registered</summary>" in body
