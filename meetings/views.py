@@ -327,7 +327,9 @@ def chair_appointments(request):
                 return redirect("meetings:chair")
     appointments = ChairAppointment.objects.select_related(
         "chair__state", "appointed_by", "confirmed_by", "ended_early_by"
-    ).order_by("-appointed_on")
+    ).order_by(
+        "-appointed_on"
+    )
     return render(
         request,
         "meetings/chair_appointments.html",
