@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dief.forms import IsoDateField
+from dief.forms import IsoDateField, SelectList
 
 
 class AgendaItemForm(forms.Form):
@@ -11,7 +11,9 @@ class AgendaItemForm(forms.Form):
         required=False,
         help_text=_("Leave empty to name it by the kind of presentation: its title stays confidential."),
     )
-    presentation = forms.ModelChoiceField(label=_("Registered presentation"), queryset=None, required=False)
+    presentation = forms.ModelChoiceField(
+        label=_("Registered presentation"), queryset=None, required=False, widget=SelectList
+    )
     changes = forms.CharField(label=_("What changed (for a distributed agenda)"), required=False, max_length=500)
 
     def __init__(self, *args, presentations, **kwargs):

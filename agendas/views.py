@@ -48,10 +48,16 @@ def agenda_detail(request, pk):
     privileged = _privileged(request.user)
     if not (agenda and agenda.is_distributed) and not privileged:
         raise Http404
-    visible_presentations = presentations_for_user(request.user).filter(meeting=meeting)
     versions = list(agenda.versions.order_by("-number")) if agenda else []
     refusals = agenda_services.refusals(request.user, meeting, agenda)
     items = list(agenda.items.select_related("presentation")) if agenda else []
+    # which items' presentations the user may open: asked only when an item has one
+    linked = [item.presentation_id for item in items if item.presentation_id]
+    visible_presentation_ids = (
+        set(presentations_for_user(request.user).filter(meeting=meeting, pk__in=linked).values_list("pk", flat=True))
+        if linked
+        else set()
+    )
     return render(
         request,
         "agendas/agenda_detail.html",
@@ -65,7 +71,7 @@ def agenda_detail(request, pk):
             "steps": _steps(agenda, versions),
             "documents": document_services.for_reader(agenda.documents.all(), request.LANGUAGE_CODE) if agenda else [],
             "consultations": agenda.consultations.select_related("chair__chair", "recorded_by") if agenda else [],
-            "visible_presentation_ids": set(visible_presentations.values_list("pk", flat=True)),
+            "visible_presentation_ids": visible_presentation_ids,
             "privileged": privileged,
             "can_manage": can_manage_meetings(request.user),
             "is_chair": is_chair_in_office(request.user),

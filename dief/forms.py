@@ -2,7 +2,8 @@
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 MAX_ID = 2**63 - 1
@@ -41,11 +42,39 @@ class CheckboxList(forms.CheckboxSelectMultiple):
     template_name = "widgets/checkbox_list.html"
 
     def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["widget"]["groups"] = [
-            (group, checkbox_options_html(options)) for group, options, _index in context["widget"]["optgroups"]
-        ]
+        choices = [choice for choice in self.choices]  # not list(): it would ask len(), a COUNT
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):  # grouped: Django's options
+            context = super().get_context(name, value, attrs)
+            context["widget"]["groups"] = [
+                (group, checkbox_options_html(options)) for group, options, _index in context["widget"]["optgroups"]
+            ]
+            return context
+        # Ungrouped (a State's delegates): the same markup from the choices straight away, without
+        # Django's dictionary of attributes per option.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        widget = context["widget"]
+        widget["groups"] = [(None, self._flat_options_html(name, set(widget["value"]), widget["attrs"], choices))]
         return context
+
+    def _flat_options_html(self, name, selected, attrs, choices) -> str:
+        id_ = attrs.get("id")
+        others = {k: v for k, v in attrs.items() if k not in ("id", "checked")}
+        kind, name = escape(self.input_type), escape(name)
+        rest = flatatt(others)
+        parts = []
+        for index, (value, label) in enumerate(choices):
+            value = "" if value is None else value
+            option_id = escape(self.id_for_label(id_, index)) if id_ else ""
+            parts.append(
+                "<div>\n    "
+                + (f'<label for="{option_id}">' if id_ else "<label>")
+                + f'<input type="{kind}" name="{name}" value="{escape(value)}"'
+                + (f' id="{option_id}"' if id_ else "")
+                + rest
+                + (" checked" if str(value) in selected else "")
+                + f"> {conditional_escape(label)}</label></div>"
+            )
+        return mark_safe("".join(parts))  # noqa: S308 - escaped values and labels, fixed markup
 
 
 def checkbox_options_html(options, item: str = "<div>\n    {}</div>") -> str:
@@ -72,6 +101,28 @@ class SelectMultipleList(forms.SelectMultiple):
     """Django's multiple select with each option's markup written in Python
     (``templates/widgets/select_list.html`` has the rest): the same HTML, for a list of every
     State, where one template include per option was most of the page's time."""
+
+    template_name = "widgets/select_list.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["groups"] = [
+            (
+                group,
+                format_html_join(
+                    "",
+                    '\n  <option value="{}"{}>{}</option>',
+                    ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
+                ),
+            )
+            for group, options, _index in context["widget"]["optgroups"]
+        ]
+        return context
+
+
+class SelectList(forms.Select):
+    """Django's select with each option's markup written in Python, as :class:`SelectMultipleList`
+    (the same HTML): a meeting's presentations on the agenda page."""
 
     template_name = "widgets/select_list.html"
 

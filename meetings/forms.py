@@ -1,7 +1,8 @@
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import Role
+from accounts.enums import ParticipantRole, Role
 from accounts.models import User
 from dief.forms import CheckboxList, IsoDateField, SafeModelMultipleChoiceField
 from dief.timezones import time_zone_choices
@@ -146,15 +147,29 @@ class MeetingDatesForm(forms.Form):
         return data
 
 
+class _DelegateChoices(BaseChoiceIterator):
+    """The checkboxes' choices of a :class:`DelegationForm`: ``(id, "name (participant role)")``
+    read as plain rows when the form is drawn, not as one model instance per delegate (a
+    State may have a hundred delegates or more)."""
+
+    def __init__(self, delegates):
+        self.delegates = delegates
+
+    def __iter__(self):
+        roles = {value: str(label) for value, label in ParticipantRole.choices}  # once, not per delegate
+        for pk, first, last, username, role in self.delegates.values_list(
+            "pk", "first_name", "last_name", "username", "participant_role"
+        ):
+            yield pk, f"{f'{first} {last}'.strip() or username} ({roles.get(role, role)})"
+
+
 class DelegationForm(forms.Form):
     members = SafeModelMultipleChoiceField(label=_("Members of your delegation"), queryset=None, widget=CheckboxList)
 
     def __init__(self, *args, delegates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = delegates
-        self.fields["members"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.username} ({u.get_participant_role_display()})"
-        )
+        self.fields["members"].queryset = delegates  # what a submitted form is checked against
+        self.fields["members"].widget.choices = _DelegateChoices(delegates)
 
 
 class ChairAppointmentForm(forms.Form):

@@ -11,7 +11,7 @@ from accounts.enums import Role
 from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
-from dief.pagination import paginate
+from dief.pagination import paginate_open
 
 from . import services
 from .deadlines import deadline_status, meeting_calendar
@@ -50,7 +50,13 @@ def _require_manager(request):
 
 
 def meeting_list(request):
-    page = paginate(request, in_list_order(meetings_for_user(request.user).select_related("invitation")))
+    # the columns the rows show; no COUNT of every meeting the user sees (a page and a flag)
+    meetings = (
+        meetings_for_user(request.user)
+        .select_related("invitation")
+        .only("title", "start_date", "end_date", "venue", "invitation__status", "invitation__sent_late")
+    )
+    page = paginate_open(request, in_list_order(meetings))
     return render(
         request,
         "meetings/meeting_list.html",
@@ -115,25 +121,28 @@ def meeting_detail(request, pk):
     if user.role == Role.EXPERT:  # the practical details only: no convening, invitation or calendar (rules 8, 15)
         return render(request, "meetings/meeting_practical.html", {"meeting": meeting})
     chair_in_office = ChairAppointment.objects.in_office_on(meeting.start_date).exists()
+    can_manage = can_manage_meetings(user)
+    may_convene = services.can_record_convening_decision(user, meeting)
     return render(
         request,
         "meetings/meeting_detail.html",
         {
             "meeting": meeting,
             "invitation": meeting.invitation,
-            "calendar": _calendar_rows(
-                meeting, request.user.time_zone, with_summaries=request.user.role != Role.EXPERT
-            ),
-            "can_manage": can_manage_meetings(request.user),
-            "sees_draft": can_manage_meetings(request.user)
-            or is_chair_in_office(request.user)
-            or request.user.is_csp_president,
+            "calendar": _calendar_rows(meeting, user.time_zone, with_summaries=user.role != Role.EXPERT),
+            "can_manage": can_manage,
+            "sees_draft": can_manage or is_chair_in_office(user) or user.is_csp_president,
             "no_chair_flag": not chair_in_office,
-            "dates_form": MeetingDatesForm(initial={"start_date": meeting.start_date, "end_date": meeting.end_date}),
+            # the forms only for who is offered them (a form built and not shown costs its fields)
+            "dates_form": (
+                MeetingDatesForm(initial={"start_date": meeting.start_date, "end_date": meeting.end_date})
+                if can_manage
+                else None
+            ),
             "flags": meeting.deadline_flags.filter(cleared_at__isnull=True),
             "registration": registration_closed_reason(meeting) if user.is_delegate else None,
-            "may_convene": services.can_record_convening_decision(user, meeting),
-            "convening_form": ConveningDecisionForm(),
+            "may_convene": may_convene,
+            "convening_form": ConveningDecisionForm() if may_convene else None,
         },
     )
 

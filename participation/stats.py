@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from accounts.enums import ParticipantRole
 from dief import clock
 from meetings.models import DelegationRegistration
+from meetings.small_counts import protect_column
 from presentations.enums import PresentationStatus
 from presentations.models import Presentation
 from states.names import StateRef
@@ -52,9 +53,11 @@ def _region(value: str) -> str:
     return value or UNKNOWN_REGION
 
 
-def figures(meetings) -> list[MeetingFigures]:
+def figures(meetings, *, roles: bool = True) -> list[MeetingFigures]:
     """The :class:`MeetingFigures` of each meeting in ``meetings``: a queryset (taken by start
-    date) or a list of meetings (taken in its order, e.g. one page of them).
+    date) or a list of meetings (taken in its order, e.g. one page of them). Without ``roles``
+    the delegates by participant role are left empty (one query fewer, for pages that do not
+    show them).
 
     Runs a fixed number of queries whatever the number of meetings, and reads the delegations
     and presentations of these meetings only.
@@ -87,6 +90,8 @@ def figures(meetings) -> list[MeetingFigures]:
         .annotate(
             delegates=Count("user_id", distinct=True), delegations=Count("delegationregistration_id", distinct=True)
         )
+        if roles
+        else ()
     )
     for row in role_rows:
         f = by_id[row["delegationregistration__meeting_id"]]
@@ -124,14 +129,8 @@ def role_labels() -> list[tuple[str, str]]:
     return list(ParticipantRole.choices)
 
 
-# --- Small-cell suppression (ToR rules 7, 14) ----------------------------------------------
-#
-# A count of one or two delegations (or presenting States) in a region can point at a State.
-# Such a cell is hidden on the page, in the charts and in the CSV alike. When a column has
-# exactly one hidden cell, the total would give it away: the smallest other non-zero cell of
-# that column is hidden too, or, with no other region to hide, the column's total.
-
-SMALL_COUNTS = range(1, 3)  # counts of 1 and 2 are hidden
+# --- Small-cell suppression (ToR rules 7, 14): meetings.small_counts, shared with the
+# delegations page. ``protect`` applies it to the three regional columns of one meeting.
 
 
 @dataclass
@@ -146,26 +145,13 @@ class ProtectedFigures:
     presenting: int | None
 
 
-def _protect_column(counts: dict, regions: list, total: int) -> tuple[dict, int | None]:
-    hidden = {r for r in regions if counts.get(r, 0) in SMALL_COUNTS}
-    shown_total = total
-    if len(hidden) == 1:
-        others = sorted((counts.get(r, 0), r) for r in regions if r not in hidden)
-        candidates = [o for o in others if o[0] > 0] or others
-        if candidates:
-            hidden.add(candidates[0][1])
-        else:
-            shown_total = None
-    return {r: None if r in hidden else counts.get(r, 0) for r in regions}, shown_total
-
-
 def protect(f: MeetingFigures) -> ProtectedFigures:
     """``f``'s regional figures with small cells hidden (see above); the same for every
     reader and in every form (page, chart, CSV)."""
     regions = sorted(set(f.by_region) | set(f.presenting_by_region))
-    delegations, delegations_total = _protect_column(f.by_region, regions, f.delegations)
-    officers, officers_total = _protect_column(f.officer_by_region, regions, f.with_officer)
-    presenting, presenting_total = _protect_column(f.presenting_by_region, regions, f.presenting)
+    delegations, delegations_total = protect_column(f.by_region, regions, f.delegations)
+    officers, officers_total = protect_column(f.officer_by_region, regions, f.with_officer)
+    presenting, presenting_total = protect_column(f.presenting_by_region, regions, f.presenting)
     return ProtectedFigures(
         rows=[(r, delegations[r], officers[r], presenting[r]) for r in regions],
         delegations=delegations_total,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import ParticipantRole
 from accounts.security import object_for_user_or_404
-from dief.pagination import paginate
+from dief.pagination import paginate_open
 from states.names import region_name, sorted_by_name
 
 from . import charts, stats
@@ -73,14 +73,15 @@ OVERVIEW_PAGE_SIZE = 12
 
 def overview(request):
     """The trend over the latest meetings (``OVERVIEW_PAGE_SIZE`` a page, ``?page=2`` the ones
-    before), oldest first on the page; figures are read for the shown meetings only."""
+    before), oldest first on the page; figures are read for the shown meetings only, and the
+    meetings are not counted (a page and one meeting more tell whether earlier ones exist)."""
     if not request.user.is_authenticated:
         raise Http404
     meetings = participation_meetings_for_user(request.user).order_by("-start_date", "-pk")
-    page = paginate(request, meetings, per_page=OVERVIEW_PAGE_SIZE)
-    if not page.paginator.count:
+    page = paginate_open(request, meetings, per_page=OVERVIEW_PAGE_SIZE)
+    if not page.object_list:
         raise Http404
-    figures = stats.figures(list(page.object_list)[::-1])
+    figures = stats.figures(page.object_list[::-1], roles=False)
     label = lambda f: f"{f.meeting.title} ({f.meeting.start_date:%Y-%m})"  # noqa: E731 - a short local label
     hidden = _("hidden")
     # The totals as the meeting's page and the CSV publish them: a total that would reveal a
@@ -93,6 +94,7 @@ def overview(request):
     context = {
         "figures": figures,
         "page_obj": page,
+        "per_page": OVERVIEW_PAGE_SIZE,
         "delegations_chart": charts.bar_chart([(label(f), p.delegations) for f, p in protected], hidden=hidden),
         "share_chart": charts.bar_chart(
             [(label(f), share(f, p)) for f, p in protected], maximum=1, fmt=charts.percent, hidden=hidden

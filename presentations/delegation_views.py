@@ -5,7 +5,7 @@ mounts :data:`meeting_urlpatterns` under /meetings/ with meetings.urls.
 """
 
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -17,6 +17,8 @@ from dief.errors import RuleViolation
 from meetings.forms import DelegationForm
 from meetings.models import DelegationRegistration
 from meetings.queries import can_manage_meetings, is_chair_in_office, meeting_for_user_or_404
+from meetings.small_counts import protect_column
+from states.names import StateRef, region_name, sorted_by_name
 
 from . import services
 
@@ -25,46 +27,85 @@ def _privileged(user) -> bool:
     return can_manage_meetings(user) or is_chair_in_office(user)
 
 
+def _by_region(registrations) -> list[tuple]:
+    """Delegations and delegations with an enforcement officer per region, as the page may
+    publish them: ``(region name, delegations, with officers)`` sorted by the region's name in
+    the interface language, a count of one or two (and one that a total would reveal) hidden
+    as the participation figures hide it (:mod:`meetings.small_counts`, ToR rules 7, 14)."""
+    totals: dict[str, int] = {}
+    officers: dict[str, int] = {}
+    for region, _iso3, _name, with_officer in registrations:
+        region = region or ""
+        totals[region] = totals.get(region, 0) + 1
+        officers[region] = officers.get(region, 0) + (1 if with_officer else 0)
+    regions = sorted(totals)
+    shown_totals, _total = protect_column(totals, regions, len(registrations))
+    shown_officers, _officers = protect_column(officers, regions, sum(officers.values()))
+    hidden = _("hidden")
+    rows = [
+        (
+            region_name(r),
+            hidden if shown_totals[r] is None else shown_totals[r],
+            hidden if shown_officers[r] is None else shown_officers[r],
+        )
+        for r in regions
+    ]
+    return sorted_by_name(rows, lambda row: row[0])
+
+
 def delegations(request, pk):
     """Delegations registered to a meeting (ToR rule 7), with enforcement officers by region."""
     meeting = meeting_for_user_or_404(request.user, pk)
     user = request.user
-    regs = (
+    # One row per registered State: its region, its name (for the Secretariat and the Chair)
+    # and how many of its members are enforcement officers (one join, no subquery per row).
+    registrations = list(
         DelegationRegistration.objects.filter(meeting=meeting)
-        .select_related("state")
-        .annotate(
-            has_enforcement=Exists(
-                User.objects.filter(delegations=OuterRef("pk"), participant_role=ParticipantRole.ENFORCEMENT)
-            )
-        )
+        .order_by()
+        .annotate(officers=Count("members", filter=Q(members__participant_role=ParticipantRole.ENFORCEMENT)))
+        .values_list("state__region", "state__iso3", "state__name", "officers")
     )
-    by_region = (
-        regs.values("state__region")
-        .annotate(total=Count("pk"), with_enforcement=Count("pk", filter=Q(has_enforcement=True)))
-        .order_by("state__region")
-    )
-    own = regs.filter(state_id=user.state_id).first() if user.is_delegate else None
+    own = None
     form = None
     may_register = services.can_register_delegation(user, meeting) if user.is_delegate else None
+    if user.is_delegate:
+        own = (
+            DelegationRegistration.objects.filter(meeting=meeting, state_id=user.state_id).order_by().only("pk").first()
+        )
     if may_register:
         delegates = (
             User.objects.filter(role=Role.DELEGATE, state_id=user.state_id, is_active=True)
             .only("pk", "username", "first_name", "last_name", "participant_role")
             .order_by("last_name")
         )
-        members = own.members.values_list("pk", flat=True) if own else [user.pk]
+        members = (
+            DelegationRegistration.members.through.objects.filter(delegationregistration_id=own.pk).values_list(
+                "user_id", flat=True
+            )
+            if own
+            else [user.pk]
+        )
         form = DelegationForm(delegates=delegates, initial={"members": list(members)})
+    show_states = _privileged(user)
     return render(
         request,
         "meetings/delegations.html",
         {
             "meeting": meeting,
-            "registrations": regs,
-            "by_region": by_region,
+            "by_region": _by_region(registrations),
+            "registered": len(registrations),
+            "states": (
+                sorted_by_name(
+                    [(StateRef(iso3, name), bool(officers)) for _r, iso3, name, officers in registrations],
+                    lambda row: str(row[0]),
+                )
+                if show_states
+                else None
+            ),
             "own": own,
             "form": form,
             "may_register": may_register,
-            "show_states": _privileged(user),
+            "show_states": show_states,
         },
     )
 

@@ -469,3 +469,24 @@ def test_the_agenda_page_reads_in_a_bounded_number_of_queries(client, distribute
     with CaptureQueriesContext(connection) as many:
         page(client, distributed)
     assert len(many) == len(few)
+
+
+def test_an_item_links_its_presentation_for_who_may_open_it_and_an_agenda_without_one_asks_nothing(
+    client, meeting, secretariat, chair, delegate_party
+):
+    with at(EARLY):
+        agenda_services.add_item(by=secretariat, meeting=meeting, title="Opening")
+        login_verified(client, secretariat)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("meetings:agenda", args=[meeting.pk]))
+        assert not [
+            q
+            for q in queries.captured_queries
+            if "presentations_presentation" in q["sql"].split("WHERE")[0] and "EXISTS" in q["sql"]
+        ]
+        given = presentation_services.register_presentation(
+            by=delegate_party, meeting=meeting, kind=PresentationKind.INFORMATION, title="Given", summary="s"
+        )
+        agenda_services.add_item(by=secretariat, meeting=meeting, title="", presentation=given)
+        html = client.get(reverse("meetings:agenda", args=[meeting.pk])).content.decode()
+    assert f'href="{reverse("presentations:detail", args=[given.pk])}"' in html

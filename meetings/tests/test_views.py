@@ -233,3 +233,77 @@ def test_the_meetings_list_shows_one_page_of_meetings_at_a_time(client, secretar
     assert first.count("Listed ") + first.count("Test meeting") == PAGE_SIZE
     assert second.count("Listed ") + second.count("Test meeting") == 6
     assert "?page=2" in first and "?page=1" in second
+
+
+def _many_meetings(meeting, secretariat, president, n):
+    Meeting.objects.bulk_create(
+        Meeting(
+            title=f"Listed {i}",
+            start_date=meeting.start_date,
+            end_date=meeting.end_date,
+            venue="Geneva",
+            host_session=meeting.host_session,
+            host_session_name="S",
+            tor_version=meeting.tor_version,
+            convened_by=president,
+            convened_on=meeting.convened_on,
+            created_by=secretariat,
+        )
+        for i in range(n)
+    )
+
+
+def test_the_meetings_list_reads_its_page_without_counting_every_meeting(client, secretariat, president, meeting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dief.pagination import PAGE_SIZE
+
+    _many_meetings(meeting, secretariat, president, 2 * PAGE_SIZE + 5)
+    login_verified(client, president)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(reverse("meetings:list")).content.decode()
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert [q["sql"] for q in queries.captured_queries if "LIMIT 26" in q["sql"]]  # a page and one row more
+    assert "Page 1" in first and "?page=2" in first and 'rel="prev"' not in first
+    middle = client.get(reverse("meetings:list") + "?page=2").content.decode()
+    assert "?page=1" in middle and "?page=3" in middle
+    last = client.get(reverse("meetings:list") + "?page=3").content.decode()
+    assert last.count("Listed ") + last.count("Test meeting") == 6 and 'rel="next"' not in last
+
+
+def test_a_meetings_page_past_the_end_shows_the_last_page_and_a_malformed_one_the_first(
+    client, secretariat, president, meeting
+):
+    from dief.pagination import PAGE_SIZE
+
+    _many_meetings(meeting, secretariat, president, PAGE_SIZE + 5)
+    login_verified(client, president)
+    past = client.get(reverse("meetings:list") + "?page=99")
+    assert past.status_code == 200 and past.context["page_obj"].number == 2
+    assert past.content.decode().count("Listed ") + past.content.decode().count("Test meeting") == 6
+    for malformed in ("x", "-3", "0", ""):
+        page = client.get(reverse("meetings:list") + f"?page={malformed}")
+        assert page.status_code == 200 and page.context["page_obj"].number == 1
+
+
+def test_a_list_of_no_meetings_has_no_page_links(client, delegate_party):
+    login_verified(client, delegate_party)
+    body = client.get(reverse("meetings:list")).content.decode()
+    assert "There are no meetings to show." in body and 'class="pagination"' not in body
+
+
+def test_the_meetings_list_shows_dates_and_the_invitation_as_the_list_wrote_them(client, secretariat, meeting, chair):
+    from django.utils.formats import date_format
+
+    from meetings import services
+
+    services.record_chair_consultation(by=secretariat, meeting=meeting)
+    services.send_invitation(by=secretariat, meeting=meeting)
+    login_verified(client, secretariat)
+    body = client.get(reverse("meetings:list")).content.decode()
+    assert f'<a href="/meetings/{meeting.pk}/">{meeting.title}</a>' in body
+    assert date_format(meeting.start_date, "DATE_FORMAT") in body
+    assert "<td>sent</td>" in body or "<td>sent (late)</td>" in body
+    fr = client.get(reverse("meetings:list"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert fr.status_code == 200

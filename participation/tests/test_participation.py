@@ -254,3 +254,73 @@ def test_overview_shows_the_latest_meetings_a_page_at_a_time_with_the_same_queri
     assert "Older 987" not in body and "Earlier meetings" in body and "Later meetings" not in body
     older = client.get(reverse("participation:overview") + "?page=2").content.decode()
     assert "Older 987" in older and "Meeting A" not in older and "Later meetings" in older
+
+
+def test_the_delegations_page_hides_small_counts_by_region_as_the_participation_figures_do(
+    client, counted, secretariat, chair, delegate_party
+):
+    """Meeting A: Europe 2 (1 with an officer), Asia 1 (1), Americas 1 (0): every delegation
+    count is one or two, hidden; of the officers only Americas' 0 may be shown (ToR rules 7, 14)."""
+    url = reverse("meetings:delegations", args=[counted["a"].pk])
+    login_verified(client, secretariat)
+    body = client.get(url).content.decode()
+    assert "<tr><td>Europe</td><td>hidden</td><td>hidden</td></tr>" in body
+    assert "<tr><td>Asia</td><td>hidden</td><td>hidden</td></tr>" in body
+    assert "<tr><td>Americas</td><td>hidden</td><td>0</td></tr>" in body
+    assert "no State can be recognised" in body
+    # the Secretariat still reads which States registered, in a list that opens on demand
+    assert "<summary>4 States registered</summary>" in body
+    assert "<li>France · with enforcement officers</li>" in body and "<li>Mexico</li>" in body
+    login_verified(client, delegate_party)
+    body = client.get(url).content.decode()
+    assert "<tr><td>Europe</td><td>hidden</td><td>hidden</td></tr>" in body
+    assert "Registered States" not in body and "France" not in body
+
+
+def test_the_delegations_page_shows_counts_large_enough_to_publish(client, counted, secretariat):
+    meeting = counted["a"]
+    for iso3 in ("DEU", "ITA", "ESP"):
+        state = make_state(iso3, name=iso3)
+        state.region = "Europe"
+        state.save()
+        register(meeting, state, UserFactory(state=state, participant_role=ParticipantRole.ENFORCEMENT))
+    login_verified(client, secretariat)
+    body = client.get(reverse("meetings:delegations", args=[meeting.pk])).content.decode()
+    # Europe: 5 delegations, shown. Officers: Europe 4, Asia 1, Americas 0: Asia's 1 alone would
+    # be the total less Europe's 4, so Europe's 4 is hidden with it.
+    assert "<tr><td>Europe</td><td>5</td><td>hidden</td></tr>" in body
+    assert "<tr><td>Asia</td><td>hidden</td><td>hidden</td></tr>" in body
+    assert "<tr><td>Americas</td><td>hidden</td><td>0</td></tr>" in body
+
+
+def test_overview_counts_no_meetings_and_reads_no_delegate_roles(client, counted, president):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login_verified(client, president)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("participation:overview")).content.decode()
+    sql = [q["sql"].upper() for q in queries.captured_queries]
+    assert not [q for q in sql if "SELECT COUNT(*)" in q]
+    assert not [q for q in sql if '"USER__PARTICIPANT_ROLE"' in q]  # the delegates by role: not on this page
+    assert "Meeting A (2026-03): 4." in body and 'class="pagination"' not in body
+    assert client.get(reverse("participation:overview") + "?page=7").status_code == 200  # the last page
+
+
+def test_the_delegations_page_reads_the_same_queries_for_four_and_for_forty_delegations(client, counted, secretariat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    meeting = counted["a"]
+    url = reverse("meetings:delegations", args=[meeting.pk])
+    login_verified(client, secretariat)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(36):
+        state = make_state(f"X{i:02d}", name=f"State {i:02d}")
+        register(meeting, state, UserFactory(state=state, participant_role=ParticipantRole.ENFORCEMENT))
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(url).content.decode()
+    assert len(few.captured_queries) == len(many.captured_queries)
+    assert "<summary>40 States registered</summary>" in body
