@@ -108,11 +108,12 @@ def _treaty_events_and_appointment(user, today) -> tuple[list, bool]:
 
 def state_eligible_today(user) -> bool:
     """ToR rule 6: True if ``user``'s State is eligible today (procedural time zone). For a
-    delegate it reads the Chair appointment in the same query (:func:`is_chair_in_office`),
-    which every Forum page of theirs asks next."""
+    delegate whose State's treaty events are not read yet, it reads the Chair appointment in
+    the same query (:func:`is_chair_in_office`), which most pages of theirs ask next; never
+    a query of its own for it."""
     if not user.state_id:
         return False
-    if user.role == Role.DELEGATE:
+    if user.role == Role.DELEGATE and not _events_loaded(user.state):
         is_chair_in_office(user)
     return user.state.is_eligible(procedural_today())
 

@@ -77,6 +77,13 @@ def test_a_future_consent_counts_from_its_date_only(django_assert_num_queries):
         assert state_eligible_today(user) and not is_chair_in_office(user)
 
 
+def test_eligibility_asked_after_the_events_were_read_asks_nothing_more(delegate_party, django_assert_num_queries):
+    user = _fresh(delegate_party)
+    user.state.is_eligible(procedural_today())  # as a page may do first, through the ORM
+    with django_assert_num_queries(0):
+        assert state_eligible_today(user)
+
+
 def test_a_national_authority_user_asks_the_events_only(national_authority, django_assert_num_queries):
     user = _fresh(national_authority)
     with django_assert_num_queries(1):
