@@ -60,16 +60,12 @@ def _is_chair_in_office(user, today) -> bool:
     ):
         return False
     state = user.state
-    if not _events_loaded(state):
+    if not state.events_read():
         # a delegate's page asks both: the State's treaty events and the appointment, at once
         events, holds_appointment = _treaty_events_and_appointment(user, today)
-        state._events_cache = events
+        state.use_events(events)
         return state.is_eligible(today) and holds_appointment
     return state.is_eligible(today) and ChairAppointment.objects.in_office_on(today).filter(chair=user).exists()
-
-
-def _events_loaded(state) -> bool:
-    return hasattr(state, "_events_cache") or "treaty_events" in getattr(state, "_prefetched_objects_cache", {})
 
 
 def _treaty_events_and_appointment(user, today) -> tuple[list, bool]:
@@ -113,7 +109,7 @@ def state_eligible_today(user) -> bool:
     a query of its own for it."""
     if not user.state_id:
         return False
-    if user.role == Role.DELEGATE and not _events_loaded(user.state):
+    if user.role == Role.DELEGATE and not user.state.events_read():
         is_chair_in_office(user)
     return user.state.is_eligible(procedural_today())
 
