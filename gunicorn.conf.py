@@ -39,18 +39,13 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 def when_ready(server):
     """In the master, once the application is preloaded and before any worker is forked: build
-    what each worker would otherwise build on its first request (every URL pattern and the view
-    modules they import, the translation catalogues), so a new worker, or one replaced after
-    ``max_requests``, starts warm. No database connection is opened."""
+    what each worker would otherwise build on its first requests (URL patterns, translation
+    catalogues, State names, every template: ``dief.warm``), so a new worker, or one replaced
+    after ``max_requests``, starts warm. No database connection is opened."""
     from django.apps import apps
 
     if not apps.ready:
         return
-    from django.conf import settings
-    from django.urls import get_resolver
-    from django.utils import translation
+    from dief.warm import warm
 
-    get_resolver().reverse_dict  # noqa: B018 - the attribute access populates the resolver
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            translation.gettext("Meetings")
+    warm()

@@ -11,4 +11,5 @@ def released_items_for_user(user):
     included). Nothing else of the meeting comes with them. Returns an AgendaItem queryset."""
     if not is_verified(user):
         return AgendaItem.objects.none()
-    return AgendaItem.objects.filter(released_at__isnull=False).select_related("agenda__meeting", "presentation")
+    # the presentation for its kind (display_title); the page shows nothing of the meeting
+    return AgendaItem.objects.filter(released_at__isnull=False).select_related("presentation")

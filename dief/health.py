@@ -4,6 +4,11 @@
 generic failure. It covers the database, the Celery broker, the document storage (a round
 trip through the encrypting storage) and the sweep (it finished within the last three
 intervals, so a dead beat is seen).
+
+A failed check answers 503 Service Unavailable (not django-health-check's 500, which reads as
+a crash): the service is up but not ready, e.g. before the first sweep has run. The body
+names the failed check and why, in HTML, plain text (``?format=text``) or JSON
+(``?format=json``).
 """
 
 import dataclasses
@@ -61,7 +66,10 @@ class Sweep(HealthCheck):
             connection.close()
         allowed = datetime.timedelta(seconds=3 * settings.DIEF_SWEEP_INTERVAL_SECONDS)
         if finished is None:
-            raise ServiceUnavailable("the sweep has never run")
+            raise ServiceUnavailable(
+                "the deadline sweep has not run yet (Celery beat starts it every "
+                f"{settings.DIEF_SWEEP_INTERVAL_SECONDS} s; is beat running?)"
+            )
         if clock.now() - finished > allowed:
             raise ServiceUnavailable("the sweep has not run within three intervals")
 
@@ -74,4 +82,14 @@ CHECKS = (
 )
 
 
-health = HealthCheckView.as_view(checks=CHECKS)
+class Health(HealthCheckView):
+    """django-health-check's view, answering 503 instead of 500 when a check fails."""
+
+    async def get(self, request, *args, **kwargs):
+        response = await super().get(request, *args, **kwargs)
+        if response.status_code == 500:
+            response.status_code = 503
+        return response
+
+
+health = Health.as_view(checks=CHECKS)

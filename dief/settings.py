@@ -118,7 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "meetings.context_processors.roles",
             ],
-            "builtins": ["dief.typography"],
+            "builtins": ["dief.typography", "dief.date_filter"],
             "libraries": {"links": "dief.links"},
         },
     },

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .queries import is_chair_in_office, procedural_today
+from .queries import is_chair_in_office, state_eligible_today
 
 
 def roles(request):
@@ -14,7 +14,5 @@ def roles(request):
         "user_is_chair": SimpleLazyObject(lambda: is_chair_in_office(user)),
         # ToR rule 6: a delegate or national authority user of a State not eligible today reaches
         # none of the Forum's pages; the menu (cached per role, language and this) offers none.
-        "user_state_eligible": SimpleLazyObject(
-            lambda: bool(user.state_id and user.state.is_eligible(procedural_today()))
-        ),
+        "user_state_eligible": SimpleLazyObject(lambda: state_eligible_today(user)),
     }

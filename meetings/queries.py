@@ -3,6 +3,7 @@
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connections
 from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from accounts.enums import Role
 from accounts.security import object_for_user_or_404
 from dief import clock
 from dief.permits import ALLOWED, Verdict, refuse
+from states.models import TreatyEvent
 
 from .models import ChairAppointment, Meeting, MeetingGroupObjectPermission, MeetingUserObjectPermission
 
@@ -49,15 +51,67 @@ def is_chair_in_office(user) -> bool:
 
 
 def _is_chair_in_office(user, today) -> bool:
-    return bool(
+    if not (
         user.is_authenticated
         and user.is_active
         and not user.is_superuser
         and user.role == Role.DELEGATE
         and user.state_id
-        and user.state.is_eligible(today)
-        and ChairAppointment.objects.in_office_on(today).filter(chair=user).exists()
+    ):
+        return False
+    state = user.state
+    if not state.events_read():
+        # a delegate's page asks both: the State's treaty events and the appointment, at once
+        events, holds_appointment = _treaty_events_and_appointment(user, today)
+        state.use_events(events)
+        return state.is_eligible(today) and holds_appointment
+    return state.is_eligible(today) and ChairAppointment.objects.in_office_on(today).filter(chair=user).exists()
+
+
+def _treaty_events_and_appointment(user, today) -> tuple[list, bool]:
+    """ToR rules 4, 6: the treaty events of ``user``'s State and whether ``user`` holds a
+    confirmed Chair appointment whose term covers ``today`` (``in_office_on``), in one query.
+
+    Written out, because the two ORM queries cost several times more to build than to run, on
+    every page of a delegate (meetings/tests/test_standing.py pins it to the ORM's answers)."""
+    event_fields = ("id", "kind", "date", "consent_type")
+    chair = ChairAppointment._meta
+    sql = (
+        "SELECT {events}, EXISTS (SELECT 1 FROM {chair} WHERE {chair_id} = %s AND {appointed} <= %s"
+        " AND {ends} >= %s AND {confirmed} IS NOT NULL)"
+        " FROM (SELECT 1 AS one) AS one LEFT JOIN {event} e ON e.{state_id} = %s"
+    ).format(
+        events=", ".join(f"e.{TreatyEvent._meta.get_field(f).column}" for f in event_fields),
+        chair=chair.db_table,
+        chair_id=chair.get_field("chair").column,
+        appointed=chair.get_field("appointed_on").column,
+        ends=chair.get_field("term_ends_on").column,
+        confirmed=chair.get_field("confirmed_at").column,
+        event=TreatyEvent._meta.db_table,
+        state_id=TreatyEvent._meta.get_field("state").column,
     )
+    with connections[TreatyEvent.objects.db].cursor() as cursor:
+        cursor.execute(sql, [user.pk, today, today, user.state_id])
+        rows = cursor.fetchall()
+    names = [f.attname for f in TreatyEvent._meta.concrete_fields]  # from_db takes them in this order
+    events = []
+    for row in rows:
+        if row[0] is not None:  # the one row of a State without events has none
+            values = {**dict(zip(event_fields, row[:4], strict=True)), "state_id": user.state_id}
+            events.append(TreatyEvent.from_db(TreatyEvent.objects.db, names, [values[n] for n in names]))
+    return events, bool(rows[0][4])
+
+
+def state_eligible_today(user) -> bool:
+    """ToR rule 6: True if ``user``'s State is eligible today (procedural time zone). For a
+    delegate whose State's treaty events are not read yet, it reads the Chair appointment in
+    the same query (:func:`is_chair_in_office`), which most pages of theirs ask next; never
+    a query of its own for it."""
+    if not user.state_id:
+        return False
+    if user.role == Role.DELEGATE and not user.state.events_read():
+        is_chair_in_office(user)
+    return user.state.is_eligible(procedural_today())
 
 
 def meeting_has_ended(meeting: Meeting) -> bool:

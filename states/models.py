@@ -104,6 +104,15 @@ class State(models.Model):
         """True if the State is a State Party on ``on_date`` (rule 8: only they may object)."""
         return self.status_on(on_date) == TreatyStatus.STATE_PARTY
 
+    def events_read(self) -> bool:
+        """True once this State's treaty events are in memory (read, prefetched or given)."""
+        return hasattr(self, "_events_cache") or "treaty_events" in getattr(self, "_prefetched_objects_cache", {})
+
+    def use_events(self, events) -> None:
+        """Take ``events`` as this State's treaty events (read by a caller's own query, e.g. with
+        the Chair appointment of a delegate): its status then asks no query of its own."""
+        self._events_cache = list(events)
+
     def _events(self):
         cache = getattr(self, "_prefetched_objects_cache", {})
         if "treaty_events" in cache:

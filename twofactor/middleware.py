@@ -48,6 +48,9 @@ class RequireVerifiedSessionMiddleware:
             return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
         if not user.is_verified():
             return redirect(f"{reverse('twofactor:verify')}?{urlencode({'next': request.get_full_path()})}")
+        # The user is loaded by now: the view and templates read it directly, not through the
+        # lazy wrapper (each attribute read through it costs a failed lookup and two calls).
+        request.user = getattr(user, "_wrapped", user)
         response = self.get_response(request)
         # Confidential pages never stay in a shared or browser cache.
         patch_cache_control(response, private=True, no_store=True)

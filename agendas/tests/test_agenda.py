@@ -280,7 +280,7 @@ def test_released_items_are_visible_beyond_eligible_states_and_nothing_else_is(
         assert "Kept confidential" not in page and drafted.title not in page
 
 
-def test_released_items_come_a_page_at_a_time_with_the_same_queries_for_10_and_1000(
+def test_released_items_come_a_page_at_a_time_with_queries_that_do_not_grow_with_the_rows(
     client, drafted, national_authority, chair
 ):
     import re
@@ -314,7 +314,8 @@ def test_released_items_come_a_page_at_a_time_with_the_same_queries_for_10_and_1
     release(20, 990)
     with CaptureQueriesContext(connection) as many:
         body = client.get(reverse("meetings:released")).content.decode()
-    assert len(ten.captured_queries) == len(many.captured_queries)
+    # a full page asks for the total (one COUNT); a single page that is not full needs none
+    assert len(many.captured_queries) == len(ten.captured_queries) + 1
     titles = re.findall(r"<td>Released item (\d+)</td>", body)
     assert len(titles) == PAGE_SIZE and titles[0] == "1009"  # the latest released first
     assert "?page=2" in body

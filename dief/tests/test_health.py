@@ -34,13 +34,15 @@ def test_a_sweep_that_stopped_makes_the_check_fail(client, db, now, settings):
     with time_machine.travel(NOW - datetime.timedelta(seconds=181), tick=False):
         record_sweep_run(0, 0)
     response = client.get("/health/?format=json")
-    assert response.status_code == 500
+    assert response.status_code == 503
     assert "three intervals" in "".join(response.json().values())
 
 
-def test_a_sweep_that_never_ran_makes_the_check_fail(client, db, now):
-    response = client.get("/health/?format=json")
-    assert response.status_code == 500
+def test_before_the_first_sweep_the_check_answers_503_saying_so(client, db, now):
+    for url in ("/health/", "/health/?format=text", "/health/?format=json"):
+        response = client.get(url)
+        assert response.status_code == 503, url
+        assert "the deadline sweep has not run yet" in response.content.decode(), url
 
 
 def test_the_health_check_reveals_no_meeting_or_state(client, meeting, now):
@@ -53,5 +55,5 @@ def test_an_unreachable_broker_makes_the_check_fail(client, now, settings):
     record_sweep_run(0, 0)
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get("/health/?format=json")
-    assert response.status_code == 500
+    assert response.status_code == 503
     assert response.json()["Broker()"].endswith("broker unreachable")
