@@ -1,6 +1,7 @@
 """One way to cut a long list into pages: the same size everywhere, the page read from ``?page=``."""
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 
 #: Rows on one page of a list (presentations, meetings).
 PAGE_SIZE = 25
@@ -16,6 +17,8 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
     rows follow) or a number past the end asks the ``COUNT`` (the latter then reads the last
     page)."""
     paginator = Paginator(queryset, per_page)
+    if not isinstance(queryset, QuerySet):
+        return paginator.get_page(request.GET.get("page"))  # a sequence that knows its length
     try:
         number = int(request.GET.get("page") or 1)
     except (TypeError, ValueError):

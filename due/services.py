@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Value, Window
 from django.utils.translation import gettext_lazy as _
 
@@ -252,7 +253,8 @@ class DueItems:
 def _read_involved(user, wanted) -> list[list[int]]:
     """The presentation ids of each ``(run, a, b)`` of ``wanted``: the ``a``-th to ``b``-th
     (excluded) of the presentations of its meeting that involve ``user``'s State and wait for
-    its reply or consent (its kind), in the order :func:`due_items_for_user` gives; one query."""
+    its reply or consent (its kind), in the order :func:`due_items_for_user` gives; one query
+    (on SQLite, one per run)."""
     from presentations.models import InvolvedState
 
     rows = InvolvedState.objects.filter(state_id=user.state_id, presentation__status="registered")
@@ -261,10 +263,16 @@ def _read_involved(user, wanted) -> list[list[int]]:
         kind = rows.filter(~Exists(_replied(user))) if run.kind == "reply" else rows.filter(consent="pending")
         part = kind.filter(presentation__meeting_id=run.meeting.pk).annotate(run=Value(n)).order_by("pk")
         parts.append(part.values_list("run", "pk", "presentation_id")[a:b])
-    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    if len(parts) == 1:
+        queries = parts
+    elif connection.features.supports_slicing_ordering_in_compound:
+        queries = [parts[0].union(*parts[1:], all=True)]
+    else:
+        queries = parts  # SQLite cannot slice the parts of a UNION: one query per run there
     found = [[] for _ in wanted]
-    for n, pk, presentation_id in query:
-        found[n].append((pk, presentation_id))
+    for query in queries:
+        for n, pk, presentation_id in query:
+            found[n].append((pk, presentation_id))
     return [[presentation_id for _pk, presentation_id in sorted(run)] for run in found]
 
 
