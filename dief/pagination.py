@@ -12,7 +12,7 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
     malformed number, the last for one past the end (never an error). Returns a Django ``Page``
     whose rows are a list.
 
-    The rows are read first, one more than a page (one ``LIMIT``): a page that is not full is
+    The rows of a queryset are read first, one more than a page (one ``LIMIT``): a page that is not full is
     the last, so the total follows from it and no ``COUNT`` is asked. Only a full page (more
     rows follow) or a number past the end asks the ``COUNT`` (the latter then reads the last
     page)."""
