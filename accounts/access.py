@@ -4,9 +4,62 @@ permission table (django-guardian's ``GroupObjectPermissionBase``), joined to th
 ``meetings_for_user``, ``presentations_for_user`` and the other ``*_for_user()`` queries use it
 instead of ``guardian.shortcuts.get_objects_for_user``, which resolves content types and nests
 subqueries on every call. Global permissions and superuser status never count here.
+
+The EXISTS is one small expression (:class:`Granted`) whose only column from the outer query
+is the object's id, resolved and relabelled by Django like any other column (so the queryset
+may itself be a subquery); its SQL is written once, not built from querysets on every call.
 """
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import BooleanField, Expression, F, QuerySet
+
+
+class Granted(Expression):
+    """``EXISTS`` a row of the direct foreign-key permission table ``permission_model`` giving
+    permission ``codename`` on the object whose id is ``ref`` (an outer column), to ``user_id``
+    itself (``by="user"``) or to one of its groups (``by="group"``). A boolean condition."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, ref, permission_model, codename: str, user_id: int, by: str):
+        super().__init__(output_field=BooleanField())
+        self.ref = ref if hasattr(ref, "resolve_expression") else F(ref)
+        self.permission_model, self.codename, self.user_id, self.by = permission_model, codename, user_id, by
+
+    def __repr__(self):
+        return f"Granted({self.ref!r}, {self.permission_model.__name__}, {self.codename!r}, {self.by})"
+
+    def get_source_expressions(self):
+        return [self.ref]
+
+    def set_source_expressions(self, exprs):
+        (self.ref,) = exprs
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        clone = self.copy()
+        clone.ref = self.ref.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        ref_sql, ref_params = compiler.compile(self.ref)
+        q = connection.ops.quote_name
+        table = q(self.permission_model._meta.db_table)
+        perms = q(Permission._meta.db_table)
+        if self.by == "user":
+            whom = f'"dief_g".{q("user_id")} = %s'
+        else:
+            through = self.permission_model._meta.get_field("group").related_model.user_set.through._meta
+            whom = (
+                f'"dief_g".{q("group_id")} IN (SELECT "dief_ug".{q("group_id")} FROM {q(through.db_table)} "dief_ug"'
+                f' WHERE "dief_ug".{q("user_id")} = %s)'
+            )
+        sql = (
+            f'EXISTS (SELECT 1 FROM {table} "dief_g" INNER JOIN {perms} "dief_p"'
+            f' ON "dief_g".{q("permission_id")} = "dief_p".{q("id")}'
+            f' WHERE "dief_g".{q("content_object_id")} = ({ref_sql}) AND {whom} AND "dief_p".{q("codename")} = %s)'
+        )
+        return sql, (*ref_params, self.user_id, self.codename)
 
 
 def granted_to_user_groups(
@@ -17,11 +70,7 @@ def granted_to_user_groups(
     ``content_object`` points at the queryset's model, or, with ``ref``, at the object that
     the queryset's field ``ref`` holds the id of, e.g. ``"meeting_id"``). One indexed EXISTS;
     no extra query."""
-    groups = user.groups.through.objects.filter(user_id=user.pk).values("group_id")
-    grants = group_permission_model.objects.filter(
-        content_object=OuterRef(ref), permission__codename=codename, group_id__in=groups
-    )
-    return queryset.filter(Exists(grants))
+    return queryset.filter(Granted(ref, group_permission_model, codename, user.pk, "group"))
 
 
 def granted_to_user(queryset: QuerySet, user_permission_model, codename: str, user) -> QuerySet:
@@ -30,7 +79,4 @@ def granted_to_user(queryset: QuerySet, user_permission_model, codename: str, us
     ``UserObjectPermissionBase``): how individual non-state experts are given access
     (ToR rules 8, 15). One indexed EXISTS; groups, global permissions and superuser status
     never count."""
-    grants = user_permission_model.objects.filter(
-        content_object=OuterRef("pk"), permission__codename=codename, user_id=user.pk
-    )
-    return queryset.filter(Exists(grants))
+    return queryset.filter(Granted("pk", user_permission_model, codename, user.pk, "user"))
