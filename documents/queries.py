@@ -1,6 +1,6 @@
 """The one way to reach documents: the same queries as the presentations and meetings they belong to."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.enums import Role
 from meetings.queries import is_chair_in_office, meetings_for_user
@@ -20,13 +20,15 @@ def documents_for_user(user):
     information record's documents, a document shared with a national authority user) come
     from the scopes registered in :mod:`documents.registry`.
     """
+    # Each way in is an EXISTS correlated with the document's own row, so a look-up by token
+    # checks that one document, never building the whole set of what the user sees.
+    presentation_docs = Q(Exists(presentations_for_user(user).filter(pk=OuterRef("presentation_id"))))
     if user.is_authenticated and user.role == Role.EXPERT:
-        return Document.objects.filter(presentation__in=presentations_for_user(user))
-    meetings = meetings_for_user(user)
-    agenda_docs = Q(agenda__meeting__in=meetings)
+        return Document.objects.filter(presentation_docs)
+    agenda_docs = Q(Exists(meetings_for_user(user).filter(pk=OuterRef("agenda__meeting_id"))))
     if not (user.is_authenticated and (user.role == Role.SECRETARIAT or is_chair_in_office(user))):
         agenda_docs &= Q(agenda__distributed_at__isnull=False)
-    visible = Q(presentation__in=presentations_for_user(user)) | agenda_docs
+    visible = presentation_docs | agenda_docs
     for scope in registry.scopes():
         visible |= scope(user)
     return Document.objects.filter(visible)
