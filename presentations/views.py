@@ -141,7 +141,7 @@ def presentation_detail(request, pk):
     presentation = _presentation_for(request, pk)
     user = request.user
     now = clock.now()
-    involved = list(presentation.involved_states.select_related("state", "consent_recorded_by"))
+    involved = list(presentation.involved_states.select_related("state"))
     involved_ids = {i.state_id for i in involved}
     replies = list(presentation.replies.select_related("state"))
     is_presenting = user.is_delegate and user.state_id == presentation.presenting_state_id
@@ -154,7 +154,7 @@ def presentation_detail(request, pk):
     logs = document_queries.download_log_for_user(user, [d.document for d in documents])
     for entry in documents:
         entry.document.download_log = logs.get(entry.document.pk)  # None: not for this viewer (rules 14-15)
-    standing = services.consent_standing(presentation)
+    standing = services.consent_standing(presentation, involved)
     own = next((i for i in involved if i.state_id == user.state_id), None) if is_involved else None
     context = {
         "presentation": presentation,
@@ -175,7 +175,7 @@ def presentation_detail(request, pk):
         "can_upload": SimpleLazyObject(lambda: document_services.can_upload_to_presentation(user, presentation)),
         "consent_standing": standing,
         "consent_standing_label": ConsentStanding(standing).label,
-        "can_be_scheduled": services.can_be_scheduled(presentation),
+        "can_be_scheduled": services.can_be_scheduled(presentation, standing),
         "notify_form": InvolvedStatesForm(states=candidates),
         "reply_form": ReplyForm(),
         "consent_form": ConsentForm(),
@@ -184,7 +184,11 @@ def presentation_detail(request, pk):
         "information_form": PresentationInformationForm(
             initial={
                 "information_types": list(presentation.information_types),
-                "countries": list(presentation.countries.values_list("pk", flat=True)),
+                "countries": list(
+                    presentation.countries.through.objects.filter(presentation=presentation).values_list(
+                        "state_id", flat=True
+                    )
+                ),
                 **{f: getattr(presentation, f) for f in services.TYPED_FIELDS},
             }
         )
