@@ -99,8 +99,8 @@ def choice_groups(choices):
             yield None, [(option_value, option_label)], index
 
 
-class SelectMultipleList(forms.SelectMultiple):
-    """Django's multiple select with each option's markup written in Python
+class SelectList(forms.Select):
+    """Django's select with each option's markup written in Python
     (``templates/widgets/select_list.html`` has the rest): the same HTML, for a list of every
     State, where one template include per option (then one option dict per State) was most of
     the page's time."""
@@ -111,24 +111,27 @@ class SelectMultipleList(forms.SelectMultiple):
         # Django's Widget context without ChoiceWidget's option dicts: the options are written
         # straight from the choices, exactly as select_option.html writes them.
         context = forms.Widget.get_context(self, name, value, attrs)
-        context["widget"]["attrs"]["multiple"] = True  # as Django's Select writes it
+        if self.allow_multiple_selected:
+            context["widget"]["attrs"]["multiple"] = True  # as Django's Select writes it
         chosen = set(context["widget"]["value"])
+        has_selected = False
         groups = []
         for group, options, _index in choice_groups(self.choices):
-            groups.append(
-                (
-                    group,
-                    mark_safe(  # noqa: S308 - every value and label is escaped here
-                        "".join(
-                            f'\n  <option value="{escape(v)}"{" selected" if str(v) in chosen else ""}>'
-                            f"{escape(label)}</option>"
-                            for v, label in options
-                        )
-                    ),
+            html_options = []
+            for v, label in options:
+                # as Django's optgroups: one selected option, unless several may be
+                selected = (not has_selected or self.allow_multiple_selected) and str(v) in chosen
+                has_selected |= selected
+                html_options.append(
+                    f'\n  <option value="{escape(v)}"{" selected" if selected else ""}>{escape(label)}</option>'
                 )
-            )
+            groups.append((group, mark_safe("".join(html_options))))  # noqa: S308 - all escaped here
         context["widget"]["groups"] = groups
         return context
+
+
+class SelectMultipleList(SelectList, forms.SelectMultiple):
+    """:class:`SelectList` for a multiple choice (Django's ``SelectMultiple``)."""
 
 
 # HTML date and time inputs take and give ISO 8601 values whatever the page's language

@@ -15,7 +15,7 @@ from accounts.security import object_for_user_or_404
 from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
-from dief.pagination import paginate
+from dief.pagination import paginate_lean
 from documents import queries as document_queries
 from documents import services as document_services
 from documents.views import language_version_fields, uploaded_file
@@ -55,14 +55,17 @@ def _count_of(model):
     return Coalesce(Subquery(counted.values("n")[:1]), 0)
 
 
-LIST_DEFERRED = (
-    "summary",
-    "diversion_details",
-    "discovery_details",
-    "discovery_timeliness",
-    "ways_and_methods",
-    "actors_involved",
-    "routes",
+#: What a row of the list shows (the title, kind and marking; the meeting's title; the
+#: presenting State's name): none of the long texts of the case (ToR rule 18).
+LIST_FIELDS = (
+    "title",
+    "kind",
+    "classification",
+    "meeting",
+    "meeting__title",
+    "presenting_state",
+    "presenting_state__name",
+    "presenting_state__iso3",
 )
 
 
@@ -70,8 +73,7 @@ def presentation_list(request):
     presentations = (
         presentations_for_user(request.user)
         .select_related("meeting", "presenting_state")
-        # the list shows none of the long texts of the case (ToR rule 18)
-        .defer(*LIST_DEFERRED)
+        .only(*LIST_FIELDS)
         .annotate(n_involved=_count_of(InvolvedState), n_replies=_count_of(Reply))
     )
     presentations = in_list_order(presentations, prefix="meeting__").order_by(
@@ -83,7 +85,8 @@ def presentation_list(request):
     meeting_id = request.GET.get("meeting", "")
     if meeting_id.isdigit() and len(meeting_id) < 10:
         presentations = presentations.filter(meeting_id=int(meeting_id))
-    page = paginate(request, presentations)
+    # one LIMIT, no COUNT over every presentation the user sees
+    page = paginate_lean(request, presentations)
     return render(
         request,
         "presentations/presentation_list.html",

@@ -12,7 +12,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from dief.forms import SafeModelMultipleChoiceField, choice_groups, escape, fast_flatatt
+from dief.forms import SafeModelMultipleChoiceField, SelectList, choice_groups, escape, fast_flatatt
 
 from .names import current_language, region_name, sorted_by_name, sorted_states, state_name
 
@@ -129,6 +129,7 @@ class StateChoiceField(forms.ModelChoiceField):
     that name's collation, not by the English name."""
 
     iterator = CollatedChoiceIterator
+    widget = SelectList
 
 
 class StateMultipleChoiceField(SafeModelMultipleChoiceField):
