@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
@@ -184,23 +185,36 @@ def presentation_detail(request, pk):
         "consent_form": ConsentForm(),
         "ror_form": RightOfReplyForm(),
         "document_form": DocumentForm(originals=[entry.original for entry in documents]),
-        "information_form": PresentationInformationForm(
-            initial={
-                "information_types": list(presentation.information_types),
-                "countries": list(
-                    presentation.countries.through.objects.filter(presentation=presentation).values_list(
-                        "state_id", flat=True
-                    )
-                ),
-                **{f: getattr(presentation, f) for f in services.TYPED_FIELDS},
-            }
-        )
-        if is_presenting
-        else None,
         "notice_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_NOTICE),
         "response_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_RESPONSE),
     }
     return render(request, "presentations/presentation_detail.html", context)
+
+
+def presentation_information(request, pk):
+    """The presenting State describes its presentation on a page of its own (ToR rules 18, 19):
+    the form, with its list of every State, costs the presentation's page nothing. It posts to
+    :func:`describe`."""
+    presentation = _presentation_for(request, pk)
+    user = request.user
+    if not (user.is_delegate and user.state_id == presentation.presenting_state_id):
+        raise Http404
+    form = PresentationInformationForm(
+        initial={
+            "information_types": list(presentation.information_types),
+            "countries": list(
+                presentation.countries.through.objects.filter(presentation=presentation).values_list(
+                    "state_id", flat=True
+                )
+            ),
+            **{f: getattr(presentation, f) for f in services.TYPED_FIELDS},
+        }
+    )
+    return render(
+        request,
+        "presentations/presentation_information.html",
+        {"presentation": presentation, "information_form": form},
+    )
 
 
 def _act(request, pk, action):

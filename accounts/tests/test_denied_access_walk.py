@@ -56,6 +56,7 @@ OBJECT_OF = {
             "presentations:consent",
             "presentations:right_of_reply",
             "presentations:describe",
+            "presentations:information",
             "presentations:upload",
             "experts:propose",
             "exchange:withhold",

@@ -180,6 +180,8 @@ PRESENTATION_PAGES = {
     "presentations:consent": Row(get=None, post={"signatory"}, sees=PRESENTATION),
     "presentations:right_of_reply": Row(get=None, post={"chair"}, sees=PRESENTATION),
     "presentations:describe": Row(get=None, post=PROVIDER, sees=PRESENTATION),
+    # The form describing the information (rules 18, 19), on a page of its own: the presenting State.
+    "presentations:information": Row(get=PROVIDER),
     "presentations:upload": Row(get=None, post=PROVIDER, sees=PRESENTATION),
     "documents:download_lookup": Row(get={"secretariat"}),
     # The presentation's document ("meeting"), and each record's document: its readers'
