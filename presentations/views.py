@@ -150,7 +150,6 @@ def presentation_detail(request, pk):
     replies = list(presentation.replies.select_related("state"))
     is_presenting = user.is_delegate and user.state_id == presentation.presenting_state_id
     is_involved = user.is_delegate and user.state_id in involved_ids
-    candidates = eligible_states(procedural_today()).exclude(pk__in=involved_ids | {presentation.presenting_state_id})
     # ToR rule 23: each document in the reader's language when there is a version in it.
     documents = document_services.for_reader(
         presentation.documents.select_related("uploaded_by"), request.LANGUAGE_CODE
@@ -180,7 +179,14 @@ def presentation_detail(request, pk):
         "consent_standing": standing,
         "consent_standing_label": ConsentStanding(standing).label,
         "can_be_scheduled": services.can_be_scheduled(presentation, standing),
-        "notify_form": InvolvedStatesForm(states=candidates),
+        # the picker of the presenting State only: nobody else's page builds it
+        "notify_form": SimpleLazyObject(
+            lambda: InvolvedStatesForm(
+                states=eligible_states(procedural_today()).exclude(
+                    pk__in=involved_ids | {presentation.presenting_state_id}
+                )
+            )
+        ),
         "reply_form": ReplyForm(),
         "consent_form": ConsentForm(),
         "ror_form": RightOfReplyForm(),
