@@ -44,8 +44,6 @@ def still_sees_contact(notification) -> bool:
     user = notification.recipient
     user.is_verified = lambda: True  # acting for the recipient, as the concern notice does
     return contacts_for_user(user).filter(pk=notification.subject_id, state_id=user.state_id).exists()
-
-
 @entitlement(NotificationKind.USE_REQUESTED, NotificationKind.USE_ANSWERED)
 def still_party_to_use_request(notification) -> bool:
     """ToR rule 16: a notice of an operational-use request or its answer leaves only while its
