@@ -156,7 +156,8 @@ def presentation_detail(request, pk):
     )
     logs = document_queries.download_log_for_user(user, [d.document for d in documents])
     for entry in documents:
-        entry.document.download_log = logs.get(entry.document.pk)  # None: not for this viewer (rules 14-15)
+        # None: not for this viewer (rules 14-15); else the latest downloads, and whether there are more
+        entry.document.download_log, entry.document.download_log_more = logs.get(entry.document.pk, (None, False))
     standing = services.consent_standing(presentation, involved)
     own = next((i for i in involved if i.state_id == user.state_id), None) if is_involved else None
     context = {

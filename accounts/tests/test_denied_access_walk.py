@@ -64,6 +64,7 @@ OBJECT_OF = {
         "presentations.Presentation",
     ),
     "documents:download": "documents.Document",
+    "documents:download_log": "documents.Document",
     "exchange:share_document": "documents.Document",
     **dict.fromkeys(["experts:detail", "experts:object", "experts:decision"], "experts.ExpertProposal"),
     **dict.fromkeys(["experts:withdraw", "experts:consultation"], "experts.Objection"),

@@ -184,6 +184,11 @@ PRESENTATION_PAGES = {
     "presentations:information": Row(get=PROVIDER),
     "presentations:upload": Row(get=None, post=PROVIDER, sees=PRESENTATION),
     "documents:download_lookup": Row(get={"secretariat"}),
+    # Every download of a document (rules 14, 15): its provider's delegates (Switzerland, which
+    # uploaded each of them) and the Secretariat where it reads the document (the presentation's).
+    "documents:download_log": Row(
+        get=lambda audience: {"secretariat", "party"} if audience == "meeting" else {"party"}, record=True
+    ),
     # The presentation's document ("meeting"), and each record's document: its readers'
     # delegates, and the national authority user it was shared with (rule 16).
     "documents:download": Row(
