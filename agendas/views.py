@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from dief.actions import perform
 from dief.errors import RuleViolation
-from dief.pagination import paginate
+from dief.pagination import paginate_lean
 from documents import services as document_services
 from documents.views import language_version_fields, uploaded_file
 from meetings.queries import can_manage_meetings, is_chair_in_office, meeting_for_user_or_404
@@ -232,5 +232,5 @@ def agenda_upload(request, pk):
 def released_items(request):
     """ToR rule 14: what the participants released, and nothing more; latest first, a page at
     a time (``?page=``)."""
-    page = paginate(request, released_items_for_user(request.user).order_by("-released_at", "-pk"))
+    page = paginate_lean(request, released_items_for_user(request.user).order_by("-released_at", "-pk"))
     return render(request, "agendas/released_items.html", {"items": page.object_list, "page_obj": page})

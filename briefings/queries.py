@@ -1,6 +1,6 @@
 """The one way to reach briefings and follow-up arrangements (ToR rules 21, 22)."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.enums import Role
 from meetings.models import DelegationRegistration
@@ -70,7 +70,11 @@ def arrangements_for_user(user):
     if user.role == Role.SECRETARIAT:
         return arrangements.filter(secretariat_added_at__isnull=False)
     if _state_delegate(user):
-        return arrangements.filter(states=user.state_id).distinct()
+        # an EXISTS on the link table: no join to distinct away
+        party = FollowUpArrangement.states.through.objects.filter(
+            followuparrangement_id=OuterRef("pk"), state_id=user.state_id
+        )
+        return arrangements.filter(Exists(party))
     return FollowUpArrangement.objects.none()
 
 

@@ -8,8 +8,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from accounts.security import object_for_user_or_404
+from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
+from dief.pagination import paginate_lean
 from meetings.queries import is_chair_in_office, procedural_today, sees_forum_offices
 from presentations.queries import presentations_for_user
 from states.models import State
@@ -43,23 +45,43 @@ def _offered_in_menu(user) -> bool:
 
 
 def briefing_list(request):
-    meetings = meetings_with_briefing_access(request.user)
-    briefings = briefings_for_user(request.user).select_related("meeting").order_by("-meeting__start_date", "-pk")
-    arrangements = arrangements_for_user(request.user).select_related("meeting").prefetch_related("states")
-    # The meetings are listed anyway: read once, they also answer "any meeting?".
-    meetings = list(meetings.order_by("-start_date"))
-    if not (meetings or briefings.exists() or arrangements.exists() or _offered_in_menu(request.user)):
+    """Three lists, each read a page at a time with one LIMIT and no COUNT (``?page=`` the
+    outlines, ``?meetings=`` the meetings that have ended, ``?arrangements=`` the arrangements)."""
+    user = request.user
+    briefings = paginate_lean(
+        request, briefings_for_user(user).select_related("meeting").order_by("-meeting__start_date", "-pk")
+    )
+    arrangements = paginate_lean(
+        request,
+        arrangements_for_user(user).select_related("meeting").prefetch_related("states"),
+        param="arrangements",
+    )
+    # Ended in its own procedural time zone: a meeting whose last day is before yesterday (UTC)
+    # has ended everywhere, one that ends after today (UTC) nowhere; the page drops the few of
+    # the last two days that have not ended yet where they are held.
+    meetings = meetings_with_briefing_access(user).order_by("-start_date", "-pk")
+    maybe_ended = paginate_lean(request, meetings.filter(end_date__lte=clock.today_in("UTC")), param="meetings")
+    ended = [m for m in maybe_ended.object_list if services.meeting_has_ended(m)]
+    if not (
+        _offered_in_menu(user)
+        or briefings.object_list
+        or arrangements.object_list
+        or maybe_ended.object_list
+        or meetings.exists()
+    ):
         raise Http404
-    ended = [m for m in meetings if services.meeting_has_ended(m)]
     return render(
         request,
         "briefings/briefing_list.html",
         {
-            "briefings": briefings,
-            "arrangements": arrangements,
+            "briefings": briefings.object_list,
+            "briefings_page": briefings,
+            "arrangements": arrangements.object_list,
+            "arrangements_page": arrangements,
             "ended_meetings": ended,
-            "is_chair": is_chair_in_office(request.user),
-            "is_delegate": request.user.is_delegate,
+            "ended_page": maybe_ended,
+            "is_chair": is_chair_in_office(user),
+            "is_delegate": user.is_delegate,
         },
     )
 

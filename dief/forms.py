@@ -1,5 +1,7 @@
 """Form fields shared by the apps."""
 
+import html
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
@@ -97,49 +99,67 @@ def checkbox_options_html(options, item: str = "<div>\n    {}</div>") -> str:
     )
 
 
-class SelectMultipleList(forms.SelectMultiple):
-    """Django's multiple select with each option's markup written in Python
-    (``templates/widgets/select_list.html`` has the rest): the same HTML, for a list of every
-    State, where one template include per option was most of the page's time."""
+def fast_flatatt(attrs: dict) -> str:
+    """:func:`django.forms.utils.flatatt` (the same string: key="value" pairs sorted, then
+    the true boolean attributes sorted) without a template-safe wrapper per pair, for widgets
+    that write hundreds of options."""
+    pairs = sorted((k, v) for k, v in attrs.items() if v is not None and not isinstance(v, bool))
+    flags = sorted(k for k, v in attrs.items() if v is True)
+    return "".join(f' {k}="{escape_text(v)}"' for k, v in pairs) + "".join(f" {k}" for k in flags)
 
-    template_name = "widgets/select_list.html"
 
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["widget"]["groups"] = [
-            (
-                group,
-                format_html_join(
-                    "",
-                    '\n  <option value="{}"{}>{}</option>',
-                    ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
-                ),
-            )
-            for group, options, _index in context["widget"]["optgroups"]
-        ]
-        return context
+def escape_text(value) -> str:
+    """:func:`django.utils.html.conditional_escape` as plain text (no SafeString per call)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
+def choice_groups(choices):
+    """``(group name or None, [(value, label), ...], index)`` for each entry of ``choices``, as
+    Django's ``ChoiceWidget.optgroups`` walks them (a value of None is "")."""
+    for index, (option_value, option_label) in enumerate(choices):
+        if option_value is None:
+            option_value = ""
+        if isinstance(option_label, (list, tuple)):
+            yield option_value, option_label, index
+        else:
+            yield None, [(option_value, option_label)], index
 
 
 class SelectList(forms.Select):
-    """Django's select with each option's markup written in Python, as :class:`SelectMultipleList`
-    (the same HTML): a meeting's presentations on the agenda page."""
+    """Django's select with each option's markup written in Python
+    (``templates/widgets/select_list.html`` has the rest): the same HTML, for a list of every
+    State, where one template include per option (then one option dict per State) was most of
+    the page's time."""
 
     template_name = "widgets/select_list.html"
 
     def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["widget"]["groups"] = [
-            (
-                group,
-                format_html_join(
-                    "",
-                    '\n  <option value="{}"{}>{}</option>',
-                    ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
-                ),
-            )
-            for group, options, _index in context["widget"]["optgroups"]
-        ]
+        # Django's Widget context without ChoiceWidget's option dicts: the options are written
+        # straight from the choices, exactly as select_option.html writes them.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        if self.allow_multiple_selected:
+            context["widget"]["attrs"]["multiple"] = True  # as Django's Select writes it
+        chosen = set(context["widget"]["value"])
+        has_selected = False
+        groups = []
+        for group, options, _index in choice_groups(self.choices):
+            html_options = []
+            for v, label in options:
+                # as Django's optgroups: one selected option, unless several may be
+                selected = (not has_selected or self.allow_multiple_selected) and str(v) in chosen
+                has_selected |= selected
+                html_options.append(
+                    f'\n  <option value="{escape_text(v)}"{" selected" if selected else ""}>{escape_text(label)}</option>'
+                )
+            groups.append((group, mark_safe("".join(html_options))))  # noqa: S308 - all escaped here
+        context["widget"]["groups"] = groups
         return context
+
+
+class SelectMultipleList(SelectList, forms.SelectMultiple):
+    """:class:`SelectList` for a multiple choice (Django's ``SelectMultiple``)."""
 
 
 # HTML date and time inputs take and give ISO 8601 values whatever the page's language

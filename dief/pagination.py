@@ -2,6 +2,7 @@
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import QueryDict
 
 #: Rows on one page of a list (presentations, meetings).
 PAGE_SIZE = 25
@@ -36,14 +37,17 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
     return Page(rows, number, paginator)
 
 
-class OpenPage:
-    """One page of a list read without counting the list: its rows and whether a page comes
-    before or after it (the attributes of a Django ``Page`` that the page links use)."""
+class LeanPage:
+    """One page of a list read with a single ``LIMIT per_page + 1``: the extra row says whether
+    a next page exists, so no ``COUNT`` reads the rows that the page does not show. Offers what
+    ``templates/_pages.html`` needs of a Django ``Page`` (no total)."""
 
-    def __init__(self, rows: list, number: int, has_next: bool):
-        self.object_list = rows
+    def __init__(self, rows: list, number: int, per_page: int, query=None, param: str = "page"):
         self.number = number
-        self._has_next = has_next
+        self.object_list = rows[:per_page]
+        self._has_next = len(rows) > per_page
+        self._query = query
+        self.param = param
 
     def __iter__(self):
         return iter(self.object_list)
@@ -66,20 +70,34 @@ class OpenPage:
     def previous_page_number(self) -> int:
         return self.number - 1
 
+    def _link(self, number: int) -> str:
+        query = self._query.copy() if self._query is not None else QueryDict(mutable=True)
+        query[self.param] = str(number)
+        return "?" + query.urlencode()
 
-def paginate_open(request, queryset, per_page: int = PAGE_SIZE) -> OpenPage:
+    @property
+    def next_link(self) -> str:
+        """The query string of the next page (the request's other parameters kept)."""
+        return self._link(self.number + 1)
+
+    @property
+    def previous_link(self) -> str:
+        return self._link(self.number - 1)
+
+
+def paginate_lean(request, queryset, per_page: int = PAGE_SIZE, param: str = "page") -> LeanPage:
     """The page of ``queryset`` that ``request``'s ``?page=`` names, as :func:`paginate` reads
-    it (the first for a missing or malformed number, the last for one past the end), but
-    without a ``COUNT`` of the whole list: one query of ``per_page + 1`` rows tells the rows
-    and whether a next page exists. Only a number past the end costs more (one ``COUNT``, then
-    the last page's rows)."""
-    try:
-        number = max(1, int(request.GET.get("page") or 1))
-    except (TypeError, ValueError):
-        number = 1
-    number = min(number, 10**6)  # no offset a database refuses
-    rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
+    it (the first for a missing or malformed number, the last for one past the end), with one
+    query of at most ``per_page + 1`` rows and no ``COUNT``. Only a number past the end costs
+    a count, to find the last page. ``param``: the query parameter that holds the number (two
+    lists on one page each have their own)."""
+    raw = request.GET.get(param, "")
+    number = int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+    start = (number - 1) * per_page
+    rows = list(queryset[start : start + per_page + 1])
     if not rows and number > 1:
-        number = max(1, -(-queryset.count() // per_page))
-        rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
-    return OpenPage(rows[:per_page], number, len(rows) > per_page)
+        total = queryset.count()
+        number = max(1, -(-total // per_page))
+        start = (number - 1) * per_page
+        rows = list(queryset[start : start + per_page + 1])
+    return LeanPage(rows, number, per_page, request.GET, param)

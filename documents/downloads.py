@@ -8,7 +8,6 @@ only, never content (ToR rule 17).
 
 import hashlib
 
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -57,7 +56,6 @@ def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-@transaction.atomic
 def serve(
     request,
     *,
@@ -73,10 +71,11 @@ def serve(
 
     A PDF comes back stamped on every page; its SHA-256 (of the stamped file, unique to this
     download) is logged. Raises :class:`RuleViolation` and logs nothing when a PDF cannot be
-    read to be stamped (it is never served unmarked).
+    read to be stamped (it is never served unmarked). The log row is written once, complete,
+    after the stamping (its download id and time are set before, and stamped).
     """
     user = request.user
-    access = DocumentAccess.objects.create(
+    access = DocumentAccess(
         document=document,
         object_kind=object_kind,
         object_id=object_id if object_id is not None else getattr(document, "pk", None),
@@ -91,12 +90,11 @@ def serve(
         try:
             data = stamp_pdf(data, stamp_lines(access, user))
         except UnreadablePdf as exc:
-            transaction.set_rollback(True)
             raise RuleViolation(
                 _("This PDF cannot be marked for download, so it is not served (ToR rule 15).")
             ) from exc
     access.sha256 = hashlib.sha256(data).hexdigest()
-    access.save(update_fields=["sha256"])
+    access.save(force_insert=True)
     response = _attachment(data, filename, content_type)
     response["X-Download-Id"] = str(access.download_id)
     return response

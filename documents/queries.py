@@ -1,6 +1,6 @@
 """The one way to reach documents: the same queries as the presentations and meetings they belong to."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.enums import Role
 from meetings.queries import is_chair_in_office, meetings_for_user
@@ -20,13 +20,15 @@ def documents_for_user(user):
     information record's documents, a document shared with a national authority user) come
     from the scopes registered in :mod:`documents.registry`.
     """
+    # Each way in is an EXISTS correlated with the document's own row, so a look-up by token
+    # checks that one document, never building the whole set of what the user sees.
+    presentation_docs = Q(Exists(presentations_for_user(user).filter(pk=OuterRef("presentation_id"))))
     if user.is_authenticated and user.role == Role.EXPERT:
-        return Document.objects.filter(presentation__in=presentations_for_user(user))
-    meetings = meetings_for_user(user)
-    agenda_docs = Q(agenda__meeting__in=meetings)
+        return Document.objects.filter(presentation_docs)
+    agenda_docs = Q(Exists(meetings_for_user(user).filter(pk=OuterRef("agenda__meeting_id"))))
     if not (user.is_authenticated and (user.role == Role.SECRETARIAT or is_chair_in_office(user))):
         agenda_docs &= Q(agenda__distributed_at__isnull=False)
-    visible = Q(presentation__in=presentations_for_user(user)) | agenda_docs
+    visible = presentation_docs | agenda_docs
     for scope in registry.scopes():
         visible |= scope(user)
     return Document.objects.filter(visible)
@@ -43,19 +45,34 @@ def sees_download_log(user, document) -> bool:
     return bool(user.role == Role.DELEGATE and user.state_id and uploader_state == user.state_id)
 
 
-def download_log_for_user(user, documents) -> dict:
+#: Downloads of a document shown on its item's page; the rest on the document's own log page.
+LOG_SHOWN = 10
+
+
+def download_log_for_user(user, documents, shown: int = LOG_SHOWN) -> dict:
     """For each of ``documents`` (reached through :func:`documents_for_user`) whose log
-    ``user`` may see (:func:`sees_download_log`), its accesses, latest first: ``{document id:
-    [DocumentAccess with user and user.state]}``. One query for all documents."""
+    ``user`` may see (:func:`sees_download_log`), its latest ``shown`` accesses and whether
+    there are more: ``{document id: ([DocumentAccess with user and user.state], more)}``. One
+    query for all documents, reading at most ``shown + 1`` rows of each into Python."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
     from .models import DocumentAccess
 
     visible = [d.pk for d in documents if sees_download_log(user, d)]
     logs = {pk: [] for pk in visible}
     if visible:
-        for access in (
+        latest = (
             DocumentAccess.objects.filter(document_id__in=visible)
+            .annotate(
+                _nth=Window(
+                    RowNumber(), partition_by=F("document_id"), order_by=[F("accessed_at").desc(), F("pk").desc()]
+                )
+            )
+            .filter(_nth__lte=shown + 1)
             .select_related("user__state")
             .order_by("-accessed_at", "-pk")
-        ):
+        )
+        for access in latest:
             logs[access.document_id].append(access)
-    return logs
+    return {pk: (rows[:shown], len(rows) > shown) for pk, rows in logs.items()}

@@ -265,11 +265,15 @@ class ReaderDocument:
 
 def for_reader(documents, language: str) -> list[ReaderDocument]:
     """Group ``documents`` (a queryset the reader may see) into originals with their language
-    versions, and pick for each the version in ``language``. Two queries whatever the count."""
-    originals = list(documents.filter(version_of__isnull=True).order_by("uploaded_at"))
+    versions, and pick for each the version in ``language``. One query whatever the count:
+    the versions of an original are among ``documents`` (the same item's)."""
+    rows = list(documents.order_by("uploaded_at", "pk"))
+    originals = [d for d in rows if d.version_of_id is None]
+    original_ids = {d.pk for d in originals}
     versions = {}
-    for v in documents.filter(version_of__in=originals):
-        versions.setdefault(v.version_of_id, []).append(v)
+    for v in rows:
+        if v.version_of_id in original_ids:
+            versions.setdefault(v.version_of_id, []).append(v)
     out = []
     for original in originals:
         by_language = {v.language: v for v in versions.get(original.pk, [])}

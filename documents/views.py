@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from accounts.security import object_for_user_or_404
 from dief.errors import RuleViolation
+from dief.pagination import paginate_lean
 
 from . import downloads
 from .models import DocumentAccess
-from .queries import documents_for_user
+from .queries import documents_for_user, sees_download_log
 
 
 def uploaded_file(request):
@@ -62,6 +63,21 @@ def download(request, token):
     except RuleViolation as exc:
         messages.error(request, exc.message)
         return redirect("home")
+
+
+def download_log(request, token):
+    """Every download of a document, a page at a time, for those who may see its log: the
+    provider's delegates and the Secretariat (ToR rules 14, 15)."""
+    document = object_for_user_or_404(documents_for_user(request.user).select_related("uploaded_by"), token=token)
+    if not sees_download_log(request.user, document):
+        raise Http404
+    page = paginate_lean(
+        request,
+        DocumentAccess.objects.filter(document=document).select_related("user__state").order_by("-accessed_at", "-pk"),
+    )
+    return render(
+        request, "documents/download_log.html", {"document": document, "log": page.object_list, "page_obj": page}
+    )
 
 
 def download_lookup(request):

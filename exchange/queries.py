@@ -5,7 +5,7 @@ import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
@@ -116,7 +116,8 @@ def record_documents_scope(user) -> Q:
     if user.role == Role.DELEGATE:
         if _eligible_state_id(user) is None:
             return nothing
-        return Q(record_link__record__in=records_for_user(user))
+        # correlated with the document's row: a look-up by token checks that one document
+        return Q(Exists(records_for_user(user).filter(pk=OuterRef("record_link__record_id"))))
     if user.role == Role.NATIONAL_AUTHORITY and _eligible_state_id(user) is not None:
         shared = Share.objects.filter(
             recipient=user, state_id=user.state_id, revoked_at__isnull=True, document__isnull=False
@@ -238,10 +239,16 @@ def _text_match(text: str) -> Q:
 def type_facets(records) -> dict[str, int]:
     """How many of ``records`` (already limited to what the user sees) carry each rule 19
     type, in one query: counts never include a hidden record."""
+    return facets_and_total(records)[0]
+
+
+def facets_and_total(records) -> tuple[dict[str, int], int]:
+    """:func:`type_facets` of ``records`` and how many they are, in the same one query."""
     counts = records.order_by().aggregate(
-        **{letter: Count("pk", filter=Q(information_types__contains=letter)) for letter in InformationType.values}
+        _total=Count("pk"),
+        **{letter: Count("pk", filter=Q(information_types__contains=letter)) for letter in InformationType.values},
     )
-    return {letter: counts[letter] for letter in InformationType.values}
+    return {letter: counts[letter] for letter in InformationType.values}, counts["_total"]
 
 
 def use_requests_for_user(user):

@@ -15,6 +15,7 @@ from accounts.security import object_for_user_or_404
 from dief.actions import perform
 from dief.confidentiality import NATIONAL_AUTHORITY_MAX, Classification
 from dief.errors import RuleViolation
+from dief.pagination import paginate_lean
 from documents import downloads
 from documents.queries import documents_for_user
 from documents.views import uploaded_file
@@ -56,17 +57,29 @@ from .queries import (
     chosen_states,
     concerns_for_user,
     contacts_for_user,
+    facets_and_total,
     is_delegate_of_eligible_state,
     lift_proposals_for_user,
     records_for_user,
     search_records,
     share_suspension,
     shares_for_user,
-    type_facets,
     use_requests_for_user,
 )
 
-PAGE_SIZE = 50
+#: What "Shared with you" shows of a record.
+SHARED_FIELDS = ("title", "classification", "provider_state")
+
+#: What a row of the records list shows.
+RECORD_LIST_FIELDS = (
+    "title",
+    "information_types",
+    "classification",
+    "created_at",
+    "provider_state",
+    "provider_state__name",
+    "provider_state__iso3",
+)
 
 
 def _require_delegate(request):
@@ -92,7 +105,8 @@ def record_list(request):
     user = request.user
     if not (is_delegate_of_eligible_state(user) or (is_verified(user) and user.role == Role.NATIONAL_AUTHORITY)):
         raise Http404
-    form = SearchForm(request.GET or None, countries=State.objects.all())
+    # the country list names each State: its name and code are all it reads
+    form = SearchForm(request.GET or None, countries=State.objects.only("pk", "name", "iso3"))
     filters = form.cleaned_data if form.is_valid() else {}
     records = search_records(
         request.user,
@@ -103,19 +117,21 @@ def record_list(request):
         since=filters.get("since"),
         until=filters.get("until"),
     )
-    facets = type_facets(records)
-    total = records.count()
-    page = list(
-        records.select_related("provider_state").prefetch_related(
-            Prefetch("countries", queryset=State.objects.only("pk", "name", "iso3"))
-        )[:PAGE_SIZE]
+    facets, total = facets_and_total(records)
+    # one LIMIT per page, none of the long texts of the records (the list shows none of them)
+    page = paginate_lean(
+        request,
+        records.select_related("provider_state")
+        .only(*RECORD_LIST_FIELDS)
+        .prefetch_related(Prefetch("countries", queryset=State.objects.only("pk", "name", "iso3"))),
     )
     return render(
         request,
         "exchange/record_list.html",
         {
             "form": form,
-            "records": page,
+            "records": page.object_list,
+            "page_obj": page,
             "total": total,
             "facets": [(letter, label, facets[letter]) for letter, label in form.fields["type"].choices[1:]],
             "can_share": is_delegate_of_eligible_state(request.user),
@@ -524,20 +540,33 @@ def shares(request):
     exactly what was shared with it and is still live (ToR rule 16)."""
     user = request.user
     if is_delegate_of_eligible_state(user):
-        rows = list(shares_for_user(user).select_related("shared_by", *SHARE_RELATED).order_by("-shared_at")[:200])
-        for share in rows:
+        page = paginate_lean(
+            request, shares_for_user(user).select_related("shared_by", *SHARE_RELATED).order_by("-shared_at", "-pk")
+        )
+        for share in page.object_list:
             share.suspension = "" if share.revoked_at else share_suspension(share)
-        return render(request, "exchange/shares.html", {"rows": rows, "as_delegate": True})
+        return render(
+            request, "exchange/shares.html", {"rows": page.object_list, "page_obj": page, "as_delegate": True}
+        )
     if is_verified(user) and user.role == Role.NATIONAL_AUTHORITY:
+        # two lists, each a page of its own (?page= for the records, ?documents= for the documents)
+        records = paginate_lean(request, records_for_user(user).select_related("provider_state").only(*SHARED_FIELDS))
+        documents = paginate_lean(
+            request,
+            documents_for_user(user)
+            .filter(pk__in=Share.objects.filter(recipient=user, revoked_at__isnull=True).values("document_id"))
+            .order_by("-uploaded_at", "-pk"),
+            param="documents",
+        )
         return render(
             request,
             "exchange/shares.html",
             {
                 "as_delegate": False,
-                "records": records_for_user(user).select_related("provider_state"),
-                "documents": documents_for_user(user).filter(
-                    pk__in=Share.objects.filter(recipient=user, revoked_at__isnull=True).values("document_id")
-                ),
+                "records": records.object_list,
+                "records_page": records,
+                "documents": documents.object_list,
+                "documents_page": documents,
             },
         )
     raise Http404

@@ -11,7 +11,7 @@ from accounts.enums import Role
 from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
-from dief.pagination import paginate_open
+from dief.pagination import paginate_lean
 
 from . import services
 from .deadlines import deadline_status, meeting_calendar
@@ -56,7 +56,7 @@ def meeting_list(request):
         .select_related("invitation")
         .only("title", "start_date", "end_date", "venue", "invitation__status", "invitation__sent_late")
     )
-    page = paginate_open(request, in_list_order(meetings))
+    page = paginate_lean(request, in_list_order(meetings))
     return render(
         request,
         "meetings/meeting_list.html",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import ParticipantRole
 from accounts.security import object_for_user_or_404
-from dief.pagination import paginate_open
+from dief.pagination import paginate_lean
 from states.names import region_name, sorted_by_name
 
 from . import charts, stats
@@ -78,7 +78,7 @@ def overview(request):
     if not request.user.is_authenticated:
         raise Http404
     meetings = participation_meetings_for_user(request.user).order_by("-start_date", "-pk")
-    page = paginate_open(request, meetings, per_page=OVERVIEW_PAGE_SIZE)
+    page = paginate_lean(request, meetings, per_page=OVERVIEW_PAGE_SIZE)
     if not page.object_list:
         raise Http404
     figures = stats.figures(page.object_list[::-1], roles=False)

@@ -389,11 +389,15 @@ def set_consent(*, by: User, presentation: Presentation, consent: bool) -> Invol
     return involved
 
 
-def consent_standing(presentation: Presentation) -> str:
-    """ToR rule 12: a :class:`ConsentStanding` value for ``presentation`` (one query)."""
+def consent_standing(presentation: Presentation, involved=None) -> str:
+    """ToR rule 12: a :class:`ConsentStanding` value for ``presentation`` (one query, none when
+    the page already read its involved States: ``involved``)."""
     if not presentation.consent_legally_required:
         return ConsentStanding.NOT_NEEDED
-    consents = set(presentation.involved_states.values_list("consent", flat=True))
+    if involved is not None:
+        consents = {i.consent for i in involved}
+    else:
+        consents = set(presentation.involved_states.values_list("consent", flat=True))
     if not consents:
         return ConsentStanding.NO_INVOLVED_STATE
     if Consent.REFUSED in consents:
@@ -403,12 +407,16 @@ def consent_standing(presentation: Presentation) -> str:
     return ConsentStanding.ALL_GIVEN
 
 
-def can_be_scheduled(presentation: Presentation) -> bool:
+def can_be_scheduled(presentation: Presentation, standing: str | None = None) -> bool:
     """ToR rule 12: without a legal requirement, yes; with one, only once at least one involved
-    State is named and every involved State has given its consent."""
+    State is named and every involved State has given its consent (``standing``: the
+    :func:`consent_standing` already worked out)."""
     if presentation.status != PresentationStatus.REGISTERED:
         return False
-    return consent_standing(presentation) in (ConsentStanding.NOT_NEEDED, ConsentStanding.ALL_GIVEN)
+    return (standing if standing is not None else consent_standing(presentation)) in (
+        ConsentStanding.NOT_NEEDED,
+        ConsentStanding.ALL_GIVEN,
+    )
 
 
 def scheduling_verdict(presentation: Presentation) -> Verdict:

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/consent/", views.consent, name="consent"),
     path("<int:pk>/right-of-reply/<int:involved_pk>/", views.right_of_reply, name="right_of_reply"),
     path("<int:pk>/information/", views.describe, name="describe"),
+    path("<int:pk>/information/edit/", views.presentation_information, name="information"),
     path("<int:pk>/documents/", views.upload, name="upload"),
 ]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
@@ -15,7 +16,7 @@ from accounts.security import object_for_user_or_404
 from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
-from dief.pagination import paginate
+from dief.pagination import paginate_lean
 from documents import queries as document_queries
 from documents import services as document_services
 from documents.views import language_version_fields, uploaded_file
@@ -55,14 +56,17 @@ def _count_of(model):
     return Coalesce(Subquery(counted.values("n")[:1]), 0)
 
 
-LIST_DEFERRED = (
-    "summary",
-    "diversion_details",
-    "discovery_details",
-    "discovery_timeliness",
-    "ways_and_methods",
-    "actors_involved",
-    "routes",
+#: What a row of the list shows (the title, kind and marking; the meeting's title; the
+#: presenting State's name): none of the long texts of the case (ToR rule 18).
+LIST_FIELDS = (
+    "title",
+    "kind",
+    "classification",
+    "meeting",
+    "meeting__title",
+    "presenting_state",
+    "presenting_state__name",
+    "presenting_state__iso3",
 )
 
 
@@ -70,8 +74,7 @@ def presentation_list(request):
     presentations = (
         presentations_for_user(request.user)
         .select_related("meeting", "presenting_state")
-        # the list shows none of the long texts of the case (ToR rule 18)
-        .defer(*LIST_DEFERRED)
+        .only(*LIST_FIELDS)
         .annotate(n_involved=_count_of(InvolvedState), n_replies=_count_of(Reply))
     )
     presentations = in_list_order(presentations, prefix="meeting__").order_by(
@@ -83,7 +86,8 @@ def presentation_list(request):
     meeting_id = request.GET.get("meeting", "")
     if meeting_id.isdigit() and len(meeting_id) < 10:
         presentations = presentations.filter(meeting_id=int(meeting_id))
-    page = paginate(request, presentations)
+    # one LIMIT, no COUNT over every presentation the user sees
+    page = paginate_lean(request, presentations)
     return render(
         request,
         "presentations/presentation_list.html",
@@ -141,20 +145,20 @@ def presentation_detail(request, pk):
     presentation = _presentation_for(request, pk)
     user = request.user
     now = clock.now()
-    involved = list(presentation.involved_states.select_related("state", "consent_recorded_by"))
+    involved = list(presentation.involved_states.select_related("state"))
     involved_ids = {i.state_id for i in involved}
     replies = list(presentation.replies.select_related("state"))
     is_presenting = user.is_delegate and user.state_id == presentation.presenting_state_id
     is_involved = user.is_delegate and user.state_id in involved_ids
-    candidates = eligible_states(procedural_today()).exclude(pk__in=involved_ids | {presentation.presenting_state_id})
     # ToR rule 23: each document in the reader's language when there is a version in it.
     documents = document_services.for_reader(
         presentation.documents.select_related("uploaded_by"), request.LANGUAGE_CODE
     )
     logs = document_queries.download_log_for_user(user, [d.document for d in documents])
     for entry in documents:
-        entry.document.download_log = logs.get(entry.document.pk)  # None: not for this viewer (rules 14-15)
-    standing = services.consent_standing(presentation)
+        # None: not for this viewer (rules 14-15); else the latest downloads, and whether there are more
+        entry.document.download_log, entry.document.download_log_more = logs.get(entry.document.pk, (None, False))
+    standing = services.consent_standing(presentation, involved)
     own = next((i for i in involved if i.state_id == user.state_id), None) if is_involved else None
     context = {
         "presentation": presentation,
@@ -175,25 +179,49 @@ def presentation_detail(request, pk):
         "can_upload": SimpleLazyObject(lambda: document_services.can_upload_to_presentation(user, presentation)),
         "consent_standing": standing,
         "consent_standing_label": ConsentStanding(standing).label,
-        "can_be_scheduled": services.can_be_scheduled(presentation),
-        "notify_form": InvolvedStatesForm(states=candidates),
+        "can_be_scheduled": services.can_be_scheduled(presentation, standing),
+        # the picker of the presenting State only: nobody else's page builds it
+        "notify_form": SimpleLazyObject(
+            lambda: InvolvedStatesForm(
+                states=eligible_states(procedural_today()).exclude(
+                    pk__in=involved_ids | {presentation.presenting_state_id}
+                )
+            )
+        ),
         "reply_form": ReplyForm(),
         "consent_form": ConsentForm(),
         "ror_form": RightOfReplyForm(),
         "document_form": DocumentForm(originals=[entry.original for entry in documents]),
-        "information_form": PresentationInformationForm(
-            initial={
-                "information_types": list(presentation.information_types),
-                "countries": list(presentation.countries.values_list("pk", flat=True)),
-                **{f: getattr(presentation, f) for f in services.TYPED_FIELDS},
-            }
-        )
-        if is_presenting
-        else None,
         "notice_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_NOTICE),
         "response_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_RESPONSE),
     }
     return render(request, "presentations/presentation_detail.html", context)
+
+
+def presentation_information(request, pk):
+    """The presenting State describes its presentation on a page of its own (ToR rules 18, 19):
+    the form, with its list of every State, costs the presentation's page nothing. It posts to
+    :func:`describe`."""
+    presentation = _presentation_for(request, pk)
+    user = request.user
+    if not (user.is_delegate and user.state_id == presentation.presenting_state_id):
+        raise Http404
+    form = PresentationInformationForm(
+        initial={
+            "information_types": list(presentation.information_types),
+            "countries": list(
+                presentation.countries.through.objects.filter(presentation=presentation).values_list(
+                    "state_id", flat=True
+                )
+            ),
+            **{f: getattr(presentation, f) for f in services.TYPED_FIELDS},
+        }
+    )
+    return render(
+        request,
+        "presentations/presentation_information.html",
+        {"presentation": presentation, "information_form": form},
+    )
 
 
 def _act(request, pk, action):

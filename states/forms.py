@@ -4,16 +4,17 @@ collation (Unicode Collation Algorithm, see states.names)."""
 
 from collections.abc import Callable
 from functools import cache
+from typing import NamedTuple
 
 from django import forms
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from dief.forms import SafeModelMultipleChoiceField
+from dief.forms import SafeModelMultipleChoiceField, SelectList, choice_groups, escape_text, fast_flatatt
 
-from .names import region_name, sorted_by_name, sorted_states, state_name
+from .names import current_language, region_name, sorted_by_name, sorted_states, state_name
 
 
 class StatePickerWidget(forms.CheckboxSelectMultiple):
@@ -27,42 +28,59 @@ class StatePickerWidget(forms.CheckboxSelectMultiple):
         js = ["js/state-picker.js"]
 
     def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        groups = context["widget"]["optgroups"]
-        context["widget"]["n_states"] = sum(len(options) for _group, options, _index in groups)
-        # Each option's markup is written here: ~140 options through the template language
-        # were most of the time of a page showing a picker.
-        context["widget"]["regions"] = [(group, _options_html(options)) for group, options, _index in groups]
+        # Django's Widget context without ChoiceWidget's option dicts: each option's markup is
+        # written straight from the choices (~140 options through the template language, then
+        # one option dict per State, were most of the time of a page showing a picker).
+        context = forms.Widget.get_context(self, name, value, attrs)
+        widget = context["widget"]
+        chosen = set(widget["value"])
+        base = self.build_attrs(self.attrs, attrs)
+        regions, n_states = [], 0
+        for group, options, index in choice_groups(self.choices):
+            items = []
+            for subindex, (v, label) in enumerate(options):
+                option_attrs = dict(base)
+                if str(v) in chosen:
+                    option_attrs.update(self.checked_attribute)
+                if "id" in option_attrs:
+                    option_attrs["id"] = self.id_for_label(option_attrs["id"], f"{index}_{subindex}")
+                label_for = f' for="{escape_text(option_attrs["id"])}"' if option_attrs.get("id") else ""
+                items.append(
+                    f'<li><label{label_for}><input type="{self.input_type}" name="{escape_text(name)}"'
+                    f' value="{escape_text(v)}"{fast_flatatt(option_attrs)}> <span>{escape_text(label)}</span></label></li>'
+                )
+            n_states += len(options)
+            regions.append((group, mark_safe("".join(items))))  # noqa: S308 - all escaped above
+        widget["n_states"] = n_states
+        widget["regions"] = regions
         return context
 
 
-def _options_html(options) -> str:
-    """``<li>`` items of checkbox ``options`` (Django's option dicts), the markup of Django's
-    checkbox option template."""
-    return format_html_join(
-        "",
-        '<li><label{}><input type="{}" name="{}"{}{}> <span>{}</span></label></li>',
-        (
-            (
-                format_html(' for="{}"', option["attrs"]["id"]) if option["attrs"].get("id") else "",
-                option["type"],
-                option["name"],
-                format_html(' value="{}"', option["value"]) if option["value"] is not None else "",
-                flatatt(option["attrs"]),
-                option["label"],
-            )
-            for option in options
-        ),
-    )
+class _StateRow(NamedTuple):
+    """What naming, grouping and sorting a State needs (``state_name``, ``region``), read as
+    one tuple per State instead of a model instance."""
+
+    pk: int
+    name: str
+    iso3: str
+    region: str
+
+
+def _state_rows(states):
+    """``states`` as :class:`_StateRow` tuples: a queryset is read with only the four columns."""
+    if isinstance(states, QuerySet):
+        return [_StateRow(*row) for row in states.values_list("pk", "name", "iso3", "region")]
+    return states
 
 
 def grouped_state_choices(states) -> list[tuple[str, list[tuple[int, str]]]]:
     """Choices for a picker: ``[(region name, [(State id, State name), ...]), ...]``, regions
     and States named in the active language and sorted by its collation."""
     groups: dict[str, list] = {}
-    for state in sorted_states(states):
-        groups.setdefault(region_name(state.region) if state.region else str(_("Other")), []).append(
-            (state.pk, state_name(state))
+    language = current_language()
+    for state in sorted_states(_state_rows(states), language):
+        groups.setdefault(region_name(state.region, language) if state.region else str(_("Other")), []).append(
+            (state.pk, state_name(state, language))
         )
     return [(region, groups[region]) for region in sorted_by_name(groups)]
 
@@ -111,6 +129,7 @@ class StateChoiceField(forms.ModelChoiceField):
     that name's collation, not by the English name."""
 
     iterator = CollatedChoiceIterator
+    widget = SelectList
 
 
 class StateMultipleChoiceField(SafeModelMultipleChoiceField):

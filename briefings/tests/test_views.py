@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -203,3 +205,28 @@ def test_veto_through_the_page_needs_confirmation(client, briefing, participants
     client.post(reverse("briefings:veto", args=[briefing.pk]), {"confirm": "yes"})
     briefing.refresh_from_db()
     assert briefing.status == BriefingStatus.VETOED
+
+
+def test_the_briefing_outlines_come_a_page_at_a_time_without_a_count(client, participants, chair, past_meeting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from briefings.models import Briefing
+    from dief import clock
+    from dief.pagination import PAGE_SIZE
+
+    now = clock.now()
+    Briefing.objects.bulk_create(
+        Briefing(meeting=past_meeting, text="t", drafted_by=chair, drafted_at=now, edited_at=now)
+        for _ in range(PAGE_SIZE + 2)
+    )
+    delegate = participants[1]
+    login_verified(client, delegate)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(reverse("briefings:list")).content.decode()
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    outline = re.compile(r'href="/briefings/\d+/"')
+    assert len(outline.findall(first)) == PAGE_SIZE
+    assert "?page=2" in first and "Spring meeting" in first
+    second = client.get(reverse("briefings:list"), {"page": 2}).content.decode()
+    assert len(outline.findall(second)) == 2

@@ -180,8 +180,15 @@ PRESENTATION_PAGES = {
     "presentations:consent": Row(get=None, post={"signatory"}, sees=PRESENTATION),
     "presentations:right_of_reply": Row(get=None, post={"chair"}, sees=PRESENTATION),
     "presentations:describe": Row(get=None, post=PROVIDER, sees=PRESENTATION),
+    # The form describing the information (rules 18, 19), on a page of its own: the presenting State.
+    "presentations:information": Row(get=PROVIDER),
     "presentations:upload": Row(get=None, post=PROVIDER, sees=PRESENTATION),
     "documents:download_lookup": Row(get={"secretariat"}),
+    # Every download of a document (rules 14, 15): its provider's delegates (Switzerland, which
+    # uploaded each of them) and the Secretariat where it reads the document (the presentation's).
+    "documents:download_log": Row(
+        get=lambda audience: {"secretariat", "party"} if audience == "meeting" else {"party"}, record=True
+    ),
     # The presentation's document ("meeting"), and each record's document: its readers'
     # delegates, and the national authority user it was shared with (rule 16).
     "documents:download": Row(

@@ -122,7 +122,7 @@ CLASSIFIED = ("all", "chosen", "presentation", "document")
 
 
 def variants(name, row):
-    if name == "documents:download":
+    if name in ("documents:download", "documents:download_log"):
         return ("meeting", "all", "chosen")
     if name in ("exchange:classification", "exchange:tighten", "exchange:propose_lift"):
         return CLASSIFIED

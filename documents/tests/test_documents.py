@@ -210,3 +210,35 @@ def test_an_ordinary_docx_is_still_accepted(presentation, delegate_party):
         by=delegate_party, presentation=presentation, uploaded=SimpleUploadedFile("ok.docx", inflating_docx(2))
     )
     assert doc.content_type.endswith("wordprocessingml.document")
+
+
+def test_a_document_is_looked_up_by_its_own_row_not_by_every_presentation_the_user_sees(delegate_party, secretariat):
+    """Each way in is an EXISTS correlated with the document's row: looking one token up never
+    builds the set of every presentation, meeting or record the user sees (an ``IN`` over it)."""
+    from documents.queries import documents_for_user
+
+    for user in (delegate_party, secretariat):
+        user.is_verified = lambda: True
+        sql = str(documents_for_user(user).filter(token="00000000-0000-0000-0000-000000000000").query)
+        assert "EXISTS" in sql
+        assert '"presentation_id" IN (SELECT' not in sql and '"meeting_id" IN (SELECT' not in sql
+        assert '"record_id" IN (SELECT' not in sql
+
+
+def test_a_download_writes_its_log_row_once_complete_with_the_served_files_digest(client, presentation, delegate_party):
+    import hashlib
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from documents.models import DocumentAccess
+
+    doc = services.upload(by=delegate_party, presentation=presentation, uploaded=SimpleUploadedFile("a.pdf", PDF))
+    login_verified(client, delegate_party)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("documents:download", args=[doc.token]))
+    writes = [q["sql"].split()[0] for q in queries.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE")]
+    assert writes == ["INSERT"]
+    access = DocumentAccess.objects.get(download_id=response["X-Download-Id"])
+    assert access.sha256 == hashlib.sha256(response.content).hexdigest() and access.marked
+    assert f"{access.accessed_at:%Y-%m-%d %H:%M:%S}" in pdf_text(response.content)[0]

@@ -49,3 +49,46 @@ def test_the_secretariat_sees_the_log_and_other_states_do_not(shared, client, se
     assert "Downloaded 0 times" in page_as(client, secretariat, presentation)
     page = page_as(client, delegate_other_party, presentation)
     assert "download-log" not in page and "Downloaded" not in page
+
+
+def test_a_long_log_shows_its_latest_downloads_and_pages_the_rest_on_its_own_page(
+    shared, client, delegate_party, delegate_other_party, secretariat
+):
+    from documents.models import DocumentAccess
+    from documents.queries import LOG_SHOWN
+
+    presentation, document = shared
+    DocumentAccess.objects.bulk_create(
+        DocumentAccess(
+            document=document,
+            user=delegate_other_party,
+            state=delegate_other_party.state,
+            classification=document.classification,
+            accessed_at=EARLY + datetime.timedelta(minutes=i),
+        )
+        for i in range(30)
+    )
+    page = page_as(client, delegate_party, presentation)
+    assert f"Downloaded more than {LOG_SHOWN} times" in page
+    assert page.count("<td>delegate_fra</td>") == LOG_SHOWN
+    log_url = reverse("documents:download_log", args=[document.token])
+    assert log_url in page
+
+    with time_machine.travel(EARLY + datetime.timedelta(hours=1), tick=False):
+        for reader in (delegate_party, secretariat):
+            login_verified(client, reader)
+            first = client.get(log_url).content.decode()
+            assert first.count("<td>delegate_fra</td>") == 25 and "?page=2" in first
+            assert client.get(log_url, {"page": 2}).content.decode().count("<td>delegate_fra</td>") == 5
+        login_verified(client, delegate_other_party)  # reads the document, not its log
+        assert client.get(log_url).status_code == 404
+
+
+def test_a_short_log_is_shown_whole_without_a_link(shared, client, delegate_party, delegate_other_party):
+    presentation, document = shared
+    with time_machine.travel(EARLY + datetime.timedelta(minutes=30), tick=False):
+        login_verified(client, delegate_other_party)
+        client.get(reverse("documents:download", args=[document.token]))
+    page = page_as(client, delegate_party, presentation)
+    assert "Downloaded 1 time" in page
+    assert reverse("documents:download_log", args=[document.token]) not in page

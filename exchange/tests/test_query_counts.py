@@ -91,3 +91,35 @@ def test_a_list_page_costs_the_same_queries_for_10_and_1000_rows(
     assert len(thousand.captured_queries) == len(ten.captured_queries), [
         q["sql"][:120] for q in thousand.captured_queries
     ]
+
+
+def test_the_records_list_and_what_is_shared_with_an_authority_come_a_page_at_a_time(
+    client, delegate_party, delegate_other_party, authority_other
+):
+    from dief.pagination import PAGE_SIZE
+
+    add_rows(PAGE_SIZE + 5, delegate_party, delegate_other_party, authority_other)
+    login_verified(client, delegate_other_party)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(reverse("exchange:list")).content.decode()
+    # one query for the facets and the total together, and no COUNT of the rows to page them
+    assert len([q for q in queries.captured_queries if "COUNT(" in q["sql"]]) == 1
+    assert first.count("Rifles ") == PAGE_SIZE
+    assert f"{PAGE_SIZE + 5} " in first and "?page=2" in first  # the total, in the reader's language
+    second = client.get(reverse("exchange:list"), {"page": 2}).content.decode()
+    assert second.count("Rifles ") == 5 and 'rel="next"' not in second
+
+    login_verified(client, authority_other)
+    shared = client.get(reverse("exchange:shares")).content.decode()
+    assert shared.count("Rifles ") == PAGE_SIZE and "?page=2" in shared
+    assert client.get(reverse("exchange:shares"), {"page": 2}).content.decode().count("Rifles ") == 5
+
+
+def test_the_shares_of_a_state_come_a_page_at_a_time(client, delegate_party, delegate_other_party, authority_other):
+    from dief.pagination import PAGE_SIZE
+
+    add_rows(PAGE_SIZE + 1, delegate_party, delegate_other_party, authority_other)
+    login_verified(client, delegate_other_party)
+    first = client.get(reverse("exchange:shares")).content.decode()
+    assert first.count("Rifles ") == PAGE_SIZE and "?page=2" in first
+    assert client.get(reverse("exchange:shares"), {"page": 2}).content.decode().count("Rifles ") == 1
