@@ -151,7 +151,8 @@ class SelectList(forms.Select):
                 selected = (not has_selected or self.allow_multiple_selected) and str(v) in chosen
                 has_selected |= selected
                 html_options.append(
-                    f'\n  <option value="{escape_text(v)}"{" selected" if selected else ""}>{escape_text(label)}</option>'
+                    f'\n  <option value="{escape_text(v)}"{" selected" if selected else ""}>'
+                    f"{escape_text(label)}</option>"
                 )
             groups.append((group, mark_safe("".join(html_options))))  # noqa: S308 - all escaped here
         context["widget"]["groups"] = groups

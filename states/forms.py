@@ -47,7 +47,8 @@ class StatePickerWidget(forms.CheckboxSelectMultiple):
                 label_for = f' for="{escape_text(option_attrs["id"])}"' if option_attrs.get("id") else ""
                 items.append(
                     f'<li><label{label_for}><input type="{self.input_type}" name="{escape_text(name)}"'
-                    f' value="{escape_text(v)}"{fast_flatatt(option_attrs)}> <span>{escape_text(label)}</span></label></li>'
+                    f' value="{escape_text(v)}"{fast_flatatt(option_attrs)}>'
+                    f" <span>{escape_text(label)}</span></label></li>"
                 )
             n_states += len(options)
             regions.append((group, mark_safe("".join(items))))  # noqa: S308 - all escaped above
