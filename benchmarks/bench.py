@@ -127,6 +127,12 @@ class Bench:
         call_command("migrate", verbosity=0)
         call_command("import_states", verbosity=0)
         data.build(log=lambda m: print(f"  data: {m}", flush=True))
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            # planner statistics, as autovacuum keeps them in production (a copied or freshly
+            # built database has none, and its plans would be guesses)
+            cur.execute("ANALYZE")
         self._counts()
 
     def _counts(self):
