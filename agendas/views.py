@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,13 +77,16 @@ def agenda_detail(request, pk):
             "can_manage": can_manage_meetings(request.user),
             "is_chair": is_chair_in_office(request.user),
             "refusals": refusals,
-            "item_form": AgendaItemForm(
-                presentations=meeting.presentations.filter(status="registered").only("pk", "title", "meeting_id")
+            # each form built (and its choices read) only if the page shows it to this user
+            "item_form": SimpleLazyObject(
+                lambda: AgendaItemForm(
+                    presentations=meeting.presentations.filter(status="registered").only("pk", "title", "meeting_id")
+                )
             ),
-            "changes_form": ChangesForm(),
-            "release_form": ReleaseForm(),
-            "consultation_form": ConsultationForm(),
-            "document_form": DocumentForm(originals=agenda.documents.filter(version_of__isnull=True) if agenda else []),
+            "consultation_form": SimpleLazyObject(ConsultationForm),
+            "document_form": SimpleLazyObject(
+                lambda: DocumentForm(originals=agenda.documents.filter(version_of__isnull=True) if agenda else [])
+            ),
         },
     )
 

@@ -101,8 +101,9 @@ ROOT_URLCONF = "dief.urls"
 WSGI_APPLICATION = "dief.wsgi.application"
 ASGI_APPLICATION = "dief.asgi.application"
 
-# Widget templates come from templates/ too (templates/states/widgets/), then from django.forms.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Widget templates come from templates/ too (templates/states/widgets/), then from django.forms;
+# the plainest of those are written in Python (dief/form_renderer.py: the same HTML).
+FORM_RENDERER = "dief.form_renderer.FormRenderer"
 
 TEMPLATES = [
     {

@@ -54,22 +54,25 @@ def download_log_for_user(user, documents, shown: int = LOG_SHOWN) -> dict:
     ``user`` may see (:func:`sees_download_log`), its latest ``shown`` accesses and whether
     there are more: ``{document id: ([DocumentAccess with user and user.state], more)}``. One
     query for all documents, reading at most ``shown + 1`` rows of each into Python."""
-    from django.db.models import F, Window
-    from django.db.models.functions import RowNumber
+    from django.db.models.expressions import RawSQL
 
     from .models import DocumentAccess
 
     visible = [d.pk for d in documents if sees_download_log(user, d)]
     logs = {pk: [] for pk in visible}
     if visible:
+        # The latest rows of each document, numbered in plain SQL (PostgreSQL and SQLite have
+        # window functions): Django's own filter on a window wraps the whole query, user and
+        # State columns included, in one more SELECT, 2 ms to build for a few rows.
+        table = DocumentAccess._meta.db_table
+        latest_ids = RawSQL(
+            f"SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY document_id "  # noqa: S608 - no user text
+            f"ORDER BY accessed_at DESC, id DESC) AS nth FROM {table} "
+            f"WHERE document_id IN ({', '.join(['%s'] * len(visible))})) ranked WHERE nth <= %s",
+            [*visible, shown + 1],
+        )
         latest = (
-            DocumentAccess.objects.filter(document_id__in=visible)
-            .annotate(
-                _nth=Window(
-                    RowNumber(), partition_by=F("document_id"), order_by=[F("accessed_at").desc(), F("pk").desc()]
-                )
-            )
-            .filter(_nth__lte=shown + 1)
+            DocumentAccess.objects.filter(pk__in=latest_ids)
             .select_related("user__state")
             .order_by("-accessed_at", "-pk")
         )

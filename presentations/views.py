@@ -188,10 +188,11 @@ def presentation_detail(request, pk):
                 )
             )
         ),
-        "reply_form": ReplyForm(),
-        "consent_form": ConsentForm(),
-        "ror_form": RightOfReplyForm(),
-        "document_form": DocumentForm(originals=[entry.original for entry in documents]),
+        # the others built only for a page that shows them
+        "reply_form": SimpleLazyObject(ReplyForm),
+        "consent_form": SimpleLazyObject(ConsentForm),
+        "ror_form": SimpleLazyObject(RightOfReplyForm),
+        "document_form": SimpleLazyObject(lambda: DocumentForm(originals=[entry.original for entry in documents])),
         "notice_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_NOTICE),
         "response_deadline": meeting_deadline(presentation.meeting, DeadlineKey.INVOLVED_STATE_RESPONSE),
     }

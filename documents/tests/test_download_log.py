@@ -92,3 +92,31 @@ def test_a_short_log_is_shown_whole_without_a_link(shared, client, delegate_part
     page = page_as(client, delegate_party, presentation)
     assert "Downloaded 1 time" in page
     assert reverse("documents:download_log", args=[document.token]) not in page
+
+
+def test_each_documents_log_keeps_its_own_latest_downloads(shared, delegate_party, delegate_other_party):
+    from documents.models import DocumentAccess
+    from documents.queries import download_log_for_user
+
+    presentation, document = shared
+    with time_machine.travel(EARLY, tick=False):
+        second = services.upload(
+            by=delegate_party, presentation=presentation, uploaded=SimpleUploadedFile("annex.pdf", pdf_bytes("Annex"))
+        )
+    for target, n in ((document, 7), (second, 2)):
+        DocumentAccess.objects.bulk_create(
+            DocumentAccess(
+                document=target,
+                user=delegate_other_party,
+                state=delegate_other_party.state,
+                classification=target.classification,
+                accessed_at=EARLY + datetime.timedelta(minutes=i),
+            )
+            for i in range(n)
+        )
+    logs = download_log_for_user(delegate_party, [document, second], shown=3)
+    rows, more = logs[document.pk]
+    assert more and [a.accessed_at.minute for a in rows] == [6, 5, 4]
+    rows, more = logs[second.pk]
+    assert not more and [a.accessed_at.minute for a in rows] == [1, 0]
+    assert download_log_for_user(delegate_other_party, [document, second]) == {}
