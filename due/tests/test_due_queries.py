@@ -132,3 +132,16 @@ def test_a_page_of_what_is_due_reads_at_most_the_presentations_it_shows(
     rows = [sql for sql in involved if sql not in counts]
     assert len(counts) == 1 and "GROUP BY" in counts[0]
     assert len(rows) == 1 and f"LIMIT {DUE_PAGE_SIZE} OFFSET {DUE_PAGE_SIZE}" in rows[0]
+
+
+@pytest.mark.parametrize("who", ["secretariat", "delegate_party"])
+def test_the_meeting_page_asks_for_no_silence_procedure_where_the_meeting_has_no_open_proposal(
+    client, meeting, who, request
+):
+    login_verified(client, request.getfixturevalue(who))
+    url = reverse("meetings:detail", args=[meeting.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    proposals = [q["sql"] for q in queries.captured_queries if 'FROM "experts_expertproposal"' in q["sql"]]
+    assert len(proposals) == 1 and "GROUP BY" in proposals[0]  # the counts of the calendar's summaries
