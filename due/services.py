@@ -2,7 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -687,10 +687,10 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
     matters.
     """
     from briefings.enums import BriefingStatus
-    from briefings.models import Briefing, BriefingDecision
+    from briefings.models import BriefingDecision
     from briefings.queries import briefings_for_user
     from exchange.enums import LiftStatus
-    from exchange.models import DisclosureConcern, LiftObjection, LiftProposal, OperationalUseRequest
+    from exchange.models import LiftObjection
     from exchange.queries import (
         concerns_for_user,
         is_delegate_of_eligible_state,
@@ -698,16 +698,12 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
         use_requests_for_user,
     )
     from meetings.models import DelegationRegistration
-    from states.models import State
 
     now = now or clock.now()
     if not is_delegate_of_eligible_state(user):
         return [], 0
     state_id = user.state_id
     zone = settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE
-    # What waits for the State, before asking what of it the user sees: each kind's conditions
-    # without the access filter (a superset of what the user sees), so a kind with nothing
-    # waiting costs no access query. The anchor row is the user's own State.
     use_open = {"record__provider_state_id": state_id, "answered_at__isnull": True}
     concern_open = {"concerned_state_id": state_id, "answered_at__isnull": True}
     lift_open = {"status": LiftStatus.OPEN, "objections_close_at__gte": now}
@@ -717,17 +713,7 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
     not_decided = ~Exists(
         BriefingDecision.objects.filter(briefing=OuterRef("pk"), state_id=state_id, version=OuterRef("version"))
     )
-    waiting = (
-        State.objects.filter(pk=state_id)
-        .annotate(
-            uses=Exists(OperationalUseRequest.objects.filter(**use_open)),
-            concerns=Exists(DisclosureConcern.objects.filter(**concern_open)),
-            lifts=Exists(LiftProposal.objects.filter(not_objected, **lift_open).exclude(provider_state_id=state_id)),
-            briefings=Exists(Briefing.objects.filter(not_decided, **briefing_open)),
-        )
-        .values("uses", "concerns", "lifts", "briefings")
-        .first()
-    ) or {}
+    waiting = waiting_for_state(state_id, now)
 
     def first_rows(queryset, order, *fields):
         """The first ``limit`` rows of ``queryset`` in ``order`` and the number of all its rows,
@@ -793,3 +779,63 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
     return sorted(
         items, key=lambda i: (i.ends_at or datetime.datetime.max.replace(tzinfo=datetime.UTC), i.since)
     ), total
+
+
+def waiting_for_state(state_id: int, now: datetime.datetime) -> dict:
+    """Which kinds of bilateral matter wait for the State ``state_id`` at all at the aware
+    instant ``now``, whoever may see them: ``{"uses", "concerns", "lifts", "briefings"}``, each
+    True or False, in one query. Each kind's conditions as :func:`bilateral_items_for_user`
+    reads it, without the access filter (a superset of what a user sees), so a kind with
+    nothing waiting costs no access query.
+
+    Written out, because the ORM query cost several times more to build than to run, on every
+    What is due of a delegate (due/tests/test_bilateral.py pins it to the ORM's answers)."""
+    from briefings.enums import BriefingStatus
+    from exchange.enums import LiftStatus
+
+    moment = connection.ops.adapt_datetimefield_value(now)
+    params = [state_id, state_id, LiftStatus.OPEN.value, moment, state_id, state_id]
+    params += [BriefingStatus.DRAFT.value, state_id, state_id]
+    with connection.cursor() as cursor:
+        cursor.execute(_waiting_sql(), params)
+        row = cursor.fetchone()
+    return dict(zip(("uses", "concerns", "lifts", "briefings"), map(bool, row), strict=True))
+
+
+@lru_cache(maxsize=1)
+def _waiting_sql() -> str:
+    """The SQL of :func:`waiting_for_state`, from the models' own table and column names."""
+    from briefings.models import Briefing, BriefingDecision
+    from exchange.models import DisclosureConcern, LiftObjection, LiftProposal, OperationalUseRequest, Record
+    from meetings.models import DelegationRegistration
+
+    def t(model):
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def c(model, field):
+        return connection.ops.quote_name(model._meta.get_field(field).column)
+
+    use, record, concern = OperationalUseRequest, Record, DisclosureConcern
+    lift, objection, briefing, decision, took_part = (
+        LiftProposal,
+        LiftObjection,
+        Briefing,
+        BriefingDecision,
+        DelegationRegistration,
+    )
+    return (
+        f"SELECT EXISTS (SELECT 1 FROM {t(use)} u"
+        f" INNER JOIN {t(record)} r ON u.{c(use, 'record')} = r.{c(record, 'id')}"
+        f" WHERE u.{c(use, 'answered_at')} IS NULL AND r.{c(record, 'provider_state')} = %s),"
+        f" EXISTS (SELECT 1 FROM {t(concern)} c WHERE c.{c(concern, 'answered_at')} IS NULL"
+        f" AND c.{c(concern, 'concerned_state')} = %s),"
+        f" EXISTS (SELECT 1 FROM {t(lift)} p WHERE p.{c(lift, 'status')} = %s"
+        f" AND p.{c(lift, 'objections_close_at')} >= %s"
+        f" AND NOT (p.{c(lift, 'provider_state')} = %s) AND NOT EXISTS (SELECT 1 FROM {t(objection)} o"
+        f" WHERE o.{c(objection, 'proposal')} = p.{c(lift, 'id')} AND o.{c(objection, 'state')} = %s)),"
+        f" EXISTS (SELECT 1 FROM {t(briefing)} b WHERE b.{c(briefing, 'status')} = %s"
+        f" AND b.{c(briefing, 'meeting')} IN (SELECT d.{c(took_part, 'meeting')} FROM {t(took_part)} d"
+        f" WHERE d.{c(took_part, 'state')} = %s) AND NOT EXISTS (SELECT 1 FROM {t(decision)} x"
+        f" WHERE x.{c(decision, 'briefing')} = b.{c(briefing, 'id')} AND x.{c(decision, 'state')} = %s"
+        f" AND x.{c(decision, 'version')} = b.{c(briefing, 'version')}))"
+    )
