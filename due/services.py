@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Value, Window
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Value, Window
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
@@ -78,41 +79,75 @@ def upcoming_meetings_for_user(user) -> list:
 
 
 def with_due_flags(meetings, user):
-    """``meetings`` (a queryset) annotated with what the open actions need to know of each
-    meeting before reading further, so that nothing is read for meetings that have none:
-    ``due_open_proposals`` (an expert proposal in its silence procedure or in consultation,
-    whoever may see it: :func:`open_proposals_for_user` then reads those ``user`` sees);
-    for a delegate of a State, ``due_state_presents`` (its State presents a registered
-    presentation) and ``due_state_involved`` (a registered presentation involves its State);
-    for the Chair in office, ``due_draft_agenda_items`` (its draft agenda has items). Each an
-    EXISTS on the meeting's row."""
-    from agendas.models import AgendaItem
-    from experts.enums import ProposalStatus
-    from experts.models import ExpertProposal
-    from presentations.models import InvolvedState, Presentation
+    """``meetings`` (a queryset, evaluated as it is: not inside another query) annotated with
+    what the open actions need to know of each meeting before reading further, so that
+    nothing is read for meetings that have none: ``due_open_proposals`` (an expert proposal
+    in its silence procedure or in consultation, whoever may see it:
+    :func:`open_proposals_for_user` then reads those ``user`` sees); for a delegate of a
+    State, ``due_state_presents`` (its State presents a registered presentation) and
+    ``due_state_involved`` (a registered presentation involves its State); for the Chair in
+    office, ``due_draft_agenda_items`` (its draft agenda has items). Each an EXISTS on the
+    meeting's row.
 
-    here = OuterRef("pk")
+    Written out, because the ORM's EXISTS cost several times more to build than to run, on
+    every What is due and calendar download (due/tests/test_due_queries.py pins them to the
+    ORM's answers)."""
+    from experts.enums import ProposalStatus
+
+    sql = _flag_sql()
     flags = {
-        "due_open_proposals": Exists(
-            ExpertProposal.objects.filter(
-                meeting_id=here, status__in=(ProposalStatus.IN_SILENCE, ProposalStatus.IN_CONSULTATION)
-            )
+        "due_open_proposals": RawSQL(
+            sql["due_open_proposals"], (ProposalStatus.IN_SILENCE.value, ProposalStatus.IN_CONSULTATION.value), BOOL
         )
     }
     if user.role == Role.DELEGATE and user.state_id:
-        flags["due_state_presents"] = Exists(
-            Presentation.objects.filter(meeting_id=here, presenting_state_id=user.state_id, status="registered")
-        )
-        flags["due_state_involved"] = Exists(
-            InvolvedState.objects.filter(
-                presentation__meeting_id=here, presentation__status="registered", state_id=user.state_id
-            )
-        )
+        flags["due_state_presents"] = RawSQL(sql["due_state_presents"], (user.state_id, "registered"), BOOL)
+        flags["due_state_involved"] = RawSQL(sql["due_state_involved"], ("registered", user.state_id), BOOL)
     if is_chair_in_office(user):
-        flags["due_draft_agenda_items"] = Exists(
-            AgendaItem.objects.filter(agenda__meeting_id=here, agenda__status="draft")
-        )
+        flags["due_draft_agenda_items"] = RawSQL(sql["due_draft_agenda_items"], ("draft",), BOOL)
     return meetings.annotate(**flags)
+
+
+BOOL = BooleanField()
+
+
+@lru_cache(maxsize=1)
+def _flag_sql() -> dict[str, str]:
+    """The SQL of each flag of :func:`with_due_flags`, from the models' table and column names;
+    the meeting is the row of the query's own meeting table."""
+    from agendas.models import Agenda, AgendaItem
+    from experts.models import ExpertProposal
+    from meetings.models import Meeting
+    from presentations.models import InvolvedState, Presentation
+
+    def t(model):
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def c(model, field):
+        return connection.ops.quote_name(model._meta.get_field(field).column)
+
+    here = f"{t(Meeting)}.{c(Meeting, 'id')}"
+    return {
+        "due_open_proposals": (
+            f"EXISTS (SELECT 1 FROM {t(ExpertProposal)} e WHERE e.{c(ExpertProposal, 'meeting')} = {here}"
+            f" AND e.{c(ExpertProposal, 'status')} IN (%s, %s))"
+        ),
+        "due_state_presents": (
+            f"EXISTS (SELECT 1 FROM {t(Presentation)} p WHERE p.{c(Presentation, 'meeting')} = {here}"
+            f" AND p.{c(Presentation, 'presenting_state')} = %s AND p.{c(Presentation, 'status')} = %s)"
+        ),
+        "due_state_involved": (
+            f"EXISTS (SELECT 1 FROM {t(InvolvedState)} i INNER JOIN {t(Presentation)} p"
+            f" ON i.{c(InvolvedState, 'presentation')} = p.{c(Presentation, 'id')}"
+            f" WHERE p.{c(Presentation, 'meeting')} = {here} AND p.{c(Presentation, 'status')} = %s"
+            f" AND i.{c(InvolvedState, 'state')} = %s)"
+        ),
+        "due_draft_agenda_items": (
+            f"EXISTS (SELECT 1 FROM {t(AgendaItem)} a INNER JOIN {t(Agenda)} g"
+            f" ON a.{c(AgendaItem, 'agenda')} = g.{c(Agenda, 'id')}"
+            f" WHERE g.{c(Agenda, 'meeting')} = {here} AND g.{c(Agenda, 'status')} = %s)"
+        ),
+    }
 
 
 def _replied(user):
