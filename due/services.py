@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Value, Window
+from django.db.models import BooleanField, Count, Exists, OuterRef, Window
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -289,26 +289,82 @@ def _read_involved(user, wanted) -> list[list[int]]:
     """The presentation ids of each ``(run, a, b)`` of ``wanted``: the ``a``-th to ``b``-th
     (excluded) of the presentations of its meeting that involve ``user``'s State and wait for
     its reply or consent (its kind), in the order :func:`due_items_for_user` gives; one query
-    (on SQLite, one per run)."""
-    from presentations.models import InvolvedState
-
-    rows = InvolvedState.objects.filter(state_id=user.state_id, presentation__status="registered")
+    (on SQLite, one per run). Written out as :func:`_count_involved` is."""
+    sql = _involved_sql()
     parts = []
     for n, (run, a, b) in enumerate(wanted):
-        kind = rows.filter(~Exists(_replied(user))) if run.kind == "reply" else rows.filter(consent="pending")
-        part = kind.filter(presentation__meeting_id=run.meeting.pk).annotate(run=Value(n)).order_by("pk")
-        parts.append(part.values_list("run", "pk", "presentation_id")[a:b])
-    if len(parts) == 1:
-        queries = parts
-    elif connection.features.supports_slicing_ordering_in_compound:
-        queries = [parts[0].union(*parts[1:], all=True)]
+        if run.kind == "reply":
+            waits, param = sql["not_replied"], user.state_id
+        else:
+            waits, param = sql["consent"], "pending"
+        parts.append(
+            (
+                f"SELECT {int(n)}, i.{sql['pk']}, i.{sql['presentation']} {sql['base']}"
+                f" AND p.{sql['meeting']} = %s AND {waits} ORDER BY i.{sql['pk']} LIMIT {int(b - a)} OFFSET {int(a)}",
+                [user.state_id, "registered", run.meeting.pk, param],
+            )
+        )
+    if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        queries = [(" UNION ALL ".join(f"({q})" for q, _p in parts), [p for _q, ps in parts for p in ps])]
     else:
         queries = parts  # SQLite cannot slice the parts of a UNION: one query per run there
     found = [[] for _ in wanted]
-    for query in queries:
-        for n, pk, presentation_id in query:
-            found[n].append((pk, presentation_id))
+    with connection.cursor() as cursor:
+        for query, params in queries:
+            cursor.execute(query, params)
+            for n, pk, presentation_id in cursor.fetchall():
+                found[n].append((pk, presentation_id))
     return [[presentation_id for _pk, presentation_id in sorted(run)] for run in found]
+
+
+def _count_involved(user, meeting_ids) -> dict[int, tuple[int, int]]:
+    """How many registered presentations of each of ``meeting_ids`` involve ``user``'s State
+    and wait for its reply, and how many for its consent: {meeting id: (reply, consent)}, one
+    query grouped by meeting.
+
+    Written out, because the ORM query cost several times more to build than to run, on every
+    What is due of a delegate (due/tests/test_due_queries.py checks the pages against the
+    whole list, which the ORM reads)."""
+    sql = _involved_sql()
+    query = (
+        f"SELECT p.{sql['meeting']}, COUNT(CASE WHEN {sql['not_replied']} THEN 1 END),"
+        f" COUNT(CASE WHEN {sql['consent']} THEN 1 END) {sql['base']}"
+        f" AND p.{sql['meeting']} IN ({', '.join(['%s'] * len(meeting_ids))}) GROUP BY p.{sql['meeting']}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [user.state_id, "pending", user.state_id, "registered", *meeting_ids])
+        return {meeting_id: (reply, consent) for meeting_id, reply, consent in cursor.fetchall()}
+
+
+@lru_cache(maxsize=1)
+def _involved_sql() -> dict[str, str]:
+    """The pieces of :func:`_count_involved` and :func:`_read_involved`, from the models' table
+    and column names: ``base`` (the State's rows of registered presentations: two parameters,
+    the State and the status), ``not_replied`` (the State has not replied: one, the State) and
+    ``consent`` (consent is still asked: one, "pending")."""
+    from presentations.models import InvolvedState, Presentation, Reply
+
+    def t(model):
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def c(model, field):
+        return connection.ops.quote_name(model._meta.get_field(field).column)
+
+    return {
+        "pk": c(InvolvedState, "id"),
+        "presentation": c(InvolvedState, "presentation"),
+        "meeting": c(Presentation, "meeting"),
+        "base": (
+            f"FROM {t(InvolvedState)} i INNER JOIN {t(Presentation)} p"
+            f" ON i.{c(InvolvedState, 'presentation')} = p.{c(Presentation, 'id')}"
+            f" WHERE i.{c(InvolvedState, 'state')} = %s AND p.{c(Presentation, 'status')} = %s"
+        ),
+        "not_replied": (
+            f"NOT EXISTS (SELECT 1 FROM {t(Reply)} r WHERE r.{c(Reply, 'presentation')}"
+            f" = i.{c(InvolvedState, 'presentation')} AND r.{c(Reply, 'state')} = %s)"
+        ),
+        "consent": f"i.{c(InvolvedState, 'consent')} = %s",
+    }
 
 
 def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
@@ -346,18 +402,8 @@ def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
         if not read_all and involved_in is not None:
             # How many wait in each meeting, not which: a page reads those it shows.
             counted = True
-            for meeting in (
-                involved.values("presentation__meeting_id")
-                .annotate(
-                    reply=Count("pk", filter=~Q(Exists(_replied(user)))),
-                    consent=Count("pk", filter=Q(consent="pending")),
-                )
-                .order_by()
-                if involved_in
-                else ()
-            ):
-                to_reply[meeting["presentation__meeting_id"]] = meeting["reply"]
-                to_consent[meeting["presentation__meeting_id"]] = meeting["consent"]
+            for meeting_id, (reply, consent) in (_count_involved(user, involved_in) if involved_in else {}).items():
+                to_reply[meeting_id], to_consent[meeting_id] = reply, consent
         else:
             for row in (
                 involved.annotate(replied=Exists(_replied(user)))
