@@ -2,13 +2,14 @@
 
 import datetime
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Value, Window
+from django.db.models import BooleanField, Count, Exists, OuterRef, Window
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
@@ -78,41 +79,75 @@ def upcoming_meetings_for_user(user) -> list:
 
 
 def with_due_flags(meetings, user):
-    """``meetings`` (a queryset) annotated with what the open actions need to know of each
-    meeting before reading further, so that nothing is read for meetings that have none:
-    ``due_open_proposals`` (an expert proposal in its silence procedure or in consultation,
-    whoever may see it: :func:`open_proposals_for_user` then reads those ``user`` sees);
-    for a delegate of a State, ``due_state_presents`` (its State presents a registered
-    presentation) and ``due_state_involved`` (a registered presentation involves its State);
-    for the Chair in office, ``due_draft_agenda_items`` (its draft agenda has items). Each an
-    EXISTS on the meeting's row."""
-    from agendas.models import AgendaItem
-    from experts.enums import ProposalStatus
-    from experts.models import ExpertProposal
-    from presentations.models import InvolvedState, Presentation
+    """``meetings`` (a queryset, evaluated as it is: not inside another query) annotated with
+    what the open actions need to know of each meeting before reading further, so that
+    nothing is read for meetings that have none: ``due_open_proposals`` (an expert proposal
+    in its silence procedure or in consultation, whoever may see it:
+    :func:`open_proposals_for_user` then reads those ``user`` sees); for a delegate of a
+    State, ``due_state_presents`` (its State presents a registered presentation) and
+    ``due_state_involved`` (a registered presentation involves its State); for the Chair in
+    office, ``due_draft_agenda_items`` (its draft agenda has items). Each an EXISTS on the
+    meeting's row.
 
-    here = OuterRef("pk")
+    Written out, because the ORM's EXISTS cost several times more to build than to run, on
+    every What is due and calendar download (due/tests/test_due_queries.py pins them to the
+    ORM's answers)."""
+    from experts.enums import ProposalStatus
+
+    sql = _flag_sql()
     flags = {
-        "due_open_proposals": Exists(
-            ExpertProposal.objects.filter(
-                meeting_id=here, status__in=(ProposalStatus.IN_SILENCE, ProposalStatus.IN_CONSULTATION)
-            )
+        "due_open_proposals": RawSQL(
+            sql["due_open_proposals"], (ProposalStatus.IN_SILENCE.value, ProposalStatus.IN_CONSULTATION.value), BOOL
         )
     }
     if user.role == Role.DELEGATE and user.state_id:
-        flags["due_state_presents"] = Exists(
-            Presentation.objects.filter(meeting_id=here, presenting_state_id=user.state_id, status="registered")
-        )
-        flags["due_state_involved"] = Exists(
-            InvolvedState.objects.filter(
-                presentation__meeting_id=here, presentation__status="registered", state_id=user.state_id
-            )
-        )
+        flags["due_state_presents"] = RawSQL(sql["due_state_presents"], (user.state_id, "registered"), BOOL)
+        flags["due_state_involved"] = RawSQL(sql["due_state_involved"], ("registered", user.state_id), BOOL)
     if is_chair_in_office(user):
-        flags["due_draft_agenda_items"] = Exists(
-            AgendaItem.objects.filter(agenda__meeting_id=here, agenda__status="draft")
-        )
+        flags["due_draft_agenda_items"] = RawSQL(sql["due_draft_agenda_items"], ("draft",), BOOL)
     return meetings.annotate(**flags)
+
+
+BOOL = BooleanField()
+
+
+@lru_cache(maxsize=1)
+def _flag_sql() -> dict[str, str]:
+    """The SQL of each flag of :func:`with_due_flags`, from the models' table and column names;
+    the meeting is the row of the query's own meeting table."""
+    from agendas.models import Agenda, AgendaItem
+    from experts.models import ExpertProposal
+    from meetings.models import Meeting
+    from presentations.models import InvolvedState, Presentation
+
+    def t(model):
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def c(model, field):
+        return connection.ops.quote_name(model._meta.get_field(field).column)
+
+    here = f"{t(Meeting)}.{c(Meeting, 'id')}"
+    return {
+        "due_open_proposals": (
+            f"EXISTS (SELECT 1 FROM {t(ExpertProposal)} e WHERE e.{c(ExpertProposal, 'meeting')} = {here}"
+            f" AND e.{c(ExpertProposal, 'status')} IN (%s, %s))"
+        ),
+        "due_state_presents": (
+            f"EXISTS (SELECT 1 FROM {t(Presentation)} p WHERE p.{c(Presentation, 'meeting')} = {here}"
+            f" AND p.{c(Presentation, 'presenting_state')} = %s AND p.{c(Presentation, 'status')} = %s)"
+        ),
+        "due_state_involved": (
+            f"EXISTS (SELECT 1 FROM {t(InvolvedState)} i INNER JOIN {t(Presentation)} p"
+            f" ON i.{c(InvolvedState, 'presentation')} = p.{c(Presentation, 'id')}"
+            f" WHERE p.{c(Presentation, 'meeting')} = {here} AND p.{c(Presentation, 'status')} = %s"
+            f" AND i.{c(InvolvedState, 'state')} = %s)"
+        ),
+        "due_draft_agenda_items": (
+            f"EXISTS (SELECT 1 FROM {t(AgendaItem)} a INNER JOIN {t(Agenda)} g"
+            f" ON a.{c(AgendaItem, 'agenda')} = g.{c(Agenda, 'id')}"
+            f" WHERE g.{c(Agenda, 'meeting')} = {here} AND g.{c(Agenda, 'status')} = %s)"
+        ),
+    }
 
 
 def _replied(user):
@@ -254,26 +289,82 @@ def _read_involved(user, wanted) -> list[list[int]]:
     """The presentation ids of each ``(run, a, b)`` of ``wanted``: the ``a``-th to ``b``-th
     (excluded) of the presentations of its meeting that involve ``user``'s State and wait for
     its reply or consent (its kind), in the order :func:`due_items_for_user` gives; one query
-    (on SQLite, one per run)."""
-    from presentations.models import InvolvedState
-
-    rows = InvolvedState.objects.filter(state_id=user.state_id, presentation__status="registered")
+    (on SQLite, one per run). Written out as :func:`_count_involved` is."""
+    sql = _involved_sql()
     parts = []
     for n, (run, a, b) in enumerate(wanted):
-        kind = rows.filter(~Exists(_replied(user))) if run.kind == "reply" else rows.filter(consent="pending")
-        part = kind.filter(presentation__meeting_id=run.meeting.pk).annotate(run=Value(n)).order_by("pk")
-        parts.append(part.values_list("run", "pk", "presentation_id")[a:b])
-    if len(parts) == 1:
-        queries = parts
-    elif connection.features.supports_slicing_ordering_in_compound:
-        queries = [parts[0].union(*parts[1:], all=True)]
+        if run.kind == "reply":
+            waits, param = sql["not_replied"], user.state_id
+        else:
+            waits, param = sql["consent"], "pending"
+        parts.append(
+            (
+                f"SELECT {int(n)}, i.{sql['pk']}, i.{sql['presentation']} {sql['base']}"
+                f" AND p.{sql['meeting']} = %s AND {waits} ORDER BY i.{sql['pk']} LIMIT {int(b - a)} OFFSET {int(a)}",
+                [user.state_id, "registered", run.meeting.pk, param],
+            )
+        )
+    if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        queries = [(" UNION ALL ".join(f"({q})" for q, _p in parts), [p for _q, ps in parts for p in ps])]
     else:
         queries = parts  # SQLite cannot slice the parts of a UNION: one query per run there
     found = [[] for _ in wanted]
-    for query in queries:
-        for n, pk, presentation_id in query:
-            found[n].append((pk, presentation_id))
+    with connection.cursor() as cursor:
+        for query, params in queries:
+            cursor.execute(query, params)
+            for n, pk, presentation_id in cursor.fetchall():
+                found[n].append((pk, presentation_id))
     return [[presentation_id for _pk, presentation_id in sorted(run)] for run in found]
+
+
+def _count_involved(user, meeting_ids) -> dict[int, tuple[int, int]]:
+    """How many registered presentations of each of ``meeting_ids`` involve ``user``'s State
+    and wait for its reply, and how many for its consent: {meeting id: (reply, consent)}, one
+    query grouped by meeting.
+
+    Written out, because the ORM query cost several times more to build than to run, on every
+    What is due of a delegate (due/tests/test_due_queries.py checks the pages against the
+    whole list, which the ORM reads)."""
+    sql = _involved_sql()
+    query = (
+        f"SELECT p.{sql['meeting']}, COUNT(CASE WHEN {sql['not_replied']} THEN 1 END),"
+        f" COUNT(CASE WHEN {sql['consent']} THEN 1 END) {sql['base']}"
+        f" AND p.{sql['meeting']} IN ({', '.join(['%s'] * len(meeting_ids))}) GROUP BY p.{sql['meeting']}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [user.state_id, "pending", user.state_id, "registered", *meeting_ids])
+        return {meeting_id: (reply, consent) for meeting_id, reply, consent in cursor.fetchall()}
+
+
+@lru_cache(maxsize=1)
+def _involved_sql() -> dict[str, str]:
+    """The pieces of :func:`_count_involved` and :func:`_read_involved`, from the models' table
+    and column names: ``base`` (the State's rows of registered presentations: two parameters,
+    the State and the status), ``not_replied`` (the State has not replied: one, the State) and
+    ``consent`` (consent is still asked: one, "pending")."""
+    from presentations.models import InvolvedState, Presentation, Reply
+
+    def t(model):
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def c(model, field):
+        return connection.ops.quote_name(model._meta.get_field(field).column)
+
+    return {
+        "pk": c(InvolvedState, "id"),
+        "presentation": c(InvolvedState, "presentation"),
+        "meeting": c(Presentation, "meeting"),
+        "base": (
+            f"FROM {t(InvolvedState)} i INNER JOIN {t(Presentation)} p"
+            f" ON i.{c(InvolvedState, 'presentation')} = p.{c(Presentation, 'id')}"
+            f" WHERE i.{c(InvolvedState, 'state')} = %s AND p.{c(Presentation, 'status')} = %s"
+        ),
+        "not_replied": (
+            f"NOT EXISTS (SELECT 1 FROM {t(Reply)} r WHERE r.{c(Reply, 'presentation')}"
+            f" = i.{c(InvolvedState, 'presentation')} AND r.{c(Reply, 'state')} = %s)"
+        ),
+        "consent": f"i.{c(InvolvedState, 'consent')} = %s",
+    }
 
 
 def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
@@ -311,18 +402,8 @@ def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
         if not read_all and involved_in is not None:
             # How many wait in each meeting, not which: a page reads those it shows.
             counted = True
-            for meeting in (
-                involved.values("presentation__meeting_id")
-                .annotate(
-                    reply=Count("pk", filter=~Q(Exists(_replied(user)))),
-                    consent=Count("pk", filter=Q(consent="pending")),
-                )
-                .order_by()
-                if involved_in
-                else ()
-            ):
-                to_reply[meeting["presentation__meeting_id"]] = meeting["reply"]
-                to_consent[meeting["presentation__meeting_id"]] = meeting["consent"]
+            for meeting_id, (reply, consent) in (_count_involved(user, involved_in) if involved_in else {}).items():
+                to_reply[meeting_id], to_consent[meeting_id] = reply, consent
         else:
             for row in (
                 involved.annotate(replied=Exists(_replied(user)))
@@ -687,10 +768,10 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
     matters.
     """
     from briefings.enums import BriefingStatus
-    from briefings.models import Briefing, BriefingDecision
+    from briefings.models import BriefingDecision
     from briefings.queries import briefings_for_user
     from exchange.enums import LiftStatus
-    from exchange.models import DisclosureConcern, LiftObjection, LiftProposal, OperationalUseRequest
+    from exchange.models import LiftObjection
     from exchange.queries import (
         concerns_for_user,
         is_delegate_of_eligible_state,
@@ -698,16 +779,12 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
         use_requests_for_user,
     )
     from meetings.models import DelegationRegistration
-    from states.models import State
 
     now = now or clock.now()
     if not is_delegate_of_eligible_state(user):
         return [], 0
     state_id = user.state_id
     zone = settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE
-    # What waits for the State, before asking what of it the user sees: each kind's conditions
-    # without the access filter (a superset of what the user sees), so a kind with nothing
-    # waiting costs no access query. The anchor row is the user's own State.
     use_open = {"record__provider_state_id": state_id, "answered_at__isnull": True}
     concern_open = {"concerned_state_id": state_id, "answered_at__isnull": True}
     lift_open = {"status": LiftStatus.OPEN, "objections_close_at__gte": now}
@@ -717,17 +794,7 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
     not_decided = ~Exists(
         BriefingDecision.objects.filter(briefing=OuterRef("pk"), state_id=state_id, version=OuterRef("version"))
     )
-    waiting = (
-        State.objects.filter(pk=state_id)
-        .annotate(
-            uses=Exists(OperationalUseRequest.objects.filter(**use_open)),
-            concerns=Exists(DisclosureConcern.objects.filter(**concern_open)),
-            lifts=Exists(LiftProposal.objects.filter(not_objected, **lift_open).exclude(provider_state_id=state_id)),
-            briefings=Exists(Briefing.objects.filter(not_decided, **briefing_open)),
-        )
-        .values("uses", "concerns", "lifts", "briefings")
-        .first()
-    ) or {}
+    waiting = waiting_for_state(state_id, now)
 
     def first_rows(queryset, order, *fields):
         """The first ``limit`` rows of ``queryset`` in ``order`` and the number of all its rows,
@@ -793,3 +860,63 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
     return sorted(
         items, key=lambda i: (i.ends_at or datetime.datetime.max.replace(tzinfo=datetime.UTC), i.since)
     ), total
+
+
+def waiting_for_state(state_id: int, now: datetime.datetime) -> dict:
+    """Which kinds of bilateral matter wait for the State ``state_id`` at all at the aware
+    instant ``now``, whoever may see them: ``{"uses", "concerns", "lifts", "briefings"}``, each
+    True or False, in one query. Each kind's conditions as :func:`bilateral_items_for_user`
+    reads it, without the access filter (a superset of what a user sees), so a kind with
+    nothing waiting costs no access query.
+
+    Written out, because the ORM query cost several times more to build than to run, on every
+    What is due of a delegate (due/tests/test_bilateral.py pins it to the ORM's answers)."""
+    from briefings.enums import BriefingStatus
+    from exchange.enums import LiftStatus
+
+    moment = connection.ops.adapt_datetimefield_value(now)
+    params = [state_id, state_id, LiftStatus.OPEN.value, moment, state_id, state_id]
+    params += [BriefingStatus.DRAFT.value, state_id, state_id]
+    with connection.cursor() as cursor:
+        cursor.execute(_waiting_sql(), params)
+        row = cursor.fetchone()
+    return dict(zip(("uses", "concerns", "lifts", "briefings"), map(bool, row), strict=True))
+
+
+@lru_cache(maxsize=1)
+def _waiting_sql() -> str:
+    """The SQL of :func:`waiting_for_state`, from the models' own table and column names."""
+    from briefings.models import Briefing, BriefingDecision
+    from exchange.models import DisclosureConcern, LiftObjection, LiftProposal, OperationalUseRequest, Record
+    from meetings.models import DelegationRegistration
+
+    def t(model):
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def c(model, field):
+        return connection.ops.quote_name(model._meta.get_field(field).column)
+
+    use, record, concern = OperationalUseRequest, Record, DisclosureConcern
+    lift, objection, briefing, decision, took_part = (
+        LiftProposal,
+        LiftObjection,
+        Briefing,
+        BriefingDecision,
+        DelegationRegistration,
+    )
+    return (
+        f"SELECT EXISTS (SELECT 1 FROM {t(use)} u"
+        f" INNER JOIN {t(record)} r ON u.{c(use, 'record')} = r.{c(record, 'id')}"
+        f" WHERE u.{c(use, 'answered_at')} IS NULL AND r.{c(record, 'provider_state')} = %s),"
+        f" EXISTS (SELECT 1 FROM {t(concern)} c WHERE c.{c(concern, 'answered_at')} IS NULL"
+        f" AND c.{c(concern, 'concerned_state')} = %s),"
+        f" EXISTS (SELECT 1 FROM {t(lift)} p WHERE p.{c(lift, 'status')} = %s"
+        f" AND p.{c(lift, 'objections_close_at')} >= %s"
+        f" AND NOT (p.{c(lift, 'provider_state')} = %s) AND NOT EXISTS (SELECT 1 FROM {t(objection)} o"
+        f" WHERE o.{c(objection, 'proposal')} = p.{c(lift, 'id')} AND o.{c(objection, 'state')} = %s)),"
+        f" EXISTS (SELECT 1 FROM {t(briefing)} b WHERE b.{c(briefing, 'status')} = %s"
+        f" AND b.{c(briefing, 'meeting')} IN (SELECT d.{c(took_part, 'meeting')} FROM {t(took_part)} d"
+        f" WHERE d.{c(took_part, 'state')} = %s) AND NOT EXISTS (SELECT 1 FROM {t(decision)} x"
+        f" WHERE x.{c(decision, 'briefing')} = b.{c(briefing, 'id')} AND x.{c(decision, 'state')} = %s"
+        f" AND x.{c(decision, 'version')} = b.{c(briefing, 'version')}))"
+    )

@@ -39,9 +39,10 @@ def objections_resolved_at(meeting):
     return last.decided_at if last else None
 
 
-def _counts_by_status(meeting) -> dict[str, int]:
-    """How many expert proposals ``meeting`` has in each status: one query, kept on this
-    meeting object (a page shows both summaries below from it)."""
+def counts_by_status(meeting) -> dict[str, int]:
+    """How many expert proposals ``meeting`` has in each status, whoever may see them: one
+    query, kept on this meeting object (a page shows both summaries below from it, and the
+    meeting's timeline asks it whether there is any silence procedure to look for)."""
     counts = getattr(meeting, "_dief_proposal_counts", None)
     if counts is None:
         counts = dict(
@@ -53,7 +54,7 @@ def _counts_by_status(meeting) -> dict[str, int]:
 
 def proposals_summary(meeting) -> str:
     """T-30 (ToR rule 8): how many expert proposals were made and how many are still pending."""
-    counts = _counts_by_status(meeting)
+    counts = counts_by_status(meeting)
     total = sum(counts.values())
     if not total:
         return _("No expert proposed yet.")
@@ -67,7 +68,7 @@ def proposals_summary(meeting) -> str:
 
 def objections_summary(meeting) -> str:
     """T-20 (ToR rule 8): how many proposals are still objected to, or were referred."""
-    counts = _counts_by_status(meeting)
+    counts = counts_by_status(meeting)
     unresolved = counts.get(ProposalStatus.IN_CONSULTATION, 0)
     referred = counts.get(ProposalStatus.REFERRED, 0)
     if not unresolved and not referred:

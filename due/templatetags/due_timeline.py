@@ -14,6 +14,8 @@ from django.utils.translation import gettext
 from dief import clock
 from dief.links import path_to
 from due.services import silence_deadlines_for_user, timeline
+from experts.duties import counts_by_status
+from experts.enums import ProposalStatus
 
 register = template.Library()
 
@@ -23,8 +25,18 @@ def meeting_timeline(context, meeting, show_title=False):
     """The timeline of ``meeting`` with the ends of the silence procedures the viewer sees
     still running (ToR rule 8), as What is due draws it."""
     user = context.get("user")
-    silences = silence_deadlines_for_user(user, [meeting]).get(meeting.pk, ()) if user is not None else ()
+    silences = ()
+    if user is not None and _has_open_proposals(meeting):
+        silences = silence_deadlines_for_user(user, [meeting]).get(meeting.pk, ())
     return timeline_figure(timeline(meeting, clock.now(), extra=silences), show_title)
+
+
+def _has_open_proposals(meeting) -> bool:
+    """True if ``meeting`` has an expert proposal in its silence procedure or in consultation,
+    whoever may see it: from the counts the meeting's page has already read (its calendar's
+    summaries), so that a meeting without any spares the query of what the viewer sees."""
+    counts = counts_by_status(meeting)
+    return bool(counts.get(ProposalStatus.IN_SILENCE) or counts.get(ProposalStatus.IN_CONSULTATION))
 
 
 @register.simple_tag

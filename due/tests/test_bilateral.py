@@ -11,7 +11,7 @@ from accounts.models import User
 from dief import clock
 from dief.confidentiality import Classification
 from dief.testing import UserFactory, login_verified, make_state
-from due.services import LIFT_OBJECTION_WINDOW, bilateral_items_for_user
+from due.services import LIFT_OBJECTION_WINDOW, bilateral_items_for_user, waiting_for_state
 from exchange import services
 from exchange.enums import Audience
 from exchange.models import DisclosureConcern
@@ -46,7 +46,45 @@ def record(delegate_party):
     )
 
 
+def _waiting_by_orm(state_id, now):
+    """What :func:`due.services.waiting_for_state` answers, asked through the ORM."""
+    from django.db.models import Exists, OuterRef
+
+    from briefings.enums import BriefingStatus
+    from briefings.models import Briefing, BriefingDecision
+    from exchange.enums import LiftStatus
+    from exchange.models import LiftObjection, LiftProposal, OperationalUseRequest
+    from meetings.models import DelegationRegistration
+    from states.models import State
+
+    not_objected = ~Exists(LiftObjection.objects.filter(proposal=OuterRef("pk"), state_id=state_id))
+    took_part = DelegationRegistration.objects.filter(state_id=state_id).values("meeting_id")
+    not_decided = ~Exists(
+        BriefingDecision.objects.filter(briefing=OuterRef("pk"), state_id=state_id, version=OuterRef("version"))
+    )
+    lifts = LiftProposal.objects.filter(not_objected, status=LiftStatus.OPEN, objections_close_at__gte=now)
+    return (
+        State.objects.filter(pk=state_id)
+        .annotate(
+            uses=Exists(
+                OperationalUseRequest.objects.filter(record__provider_state_id=state_id, answered_at__isnull=True)
+            ),
+            concerns=Exists(DisclosureConcern.objects.filter(concerned_state_id=state_id, answered_at__isnull=True)),
+            lifts=Exists(lifts.exclude(provider_state_id=state_id)),
+            briefings=Exists(
+                Briefing.objects.filter(not_decided, status=BriefingStatus.DRAFT, meeting_id__in=took_part)
+            ),
+        )
+        .values("uses", "concerns", "lifts", "briefings")
+        .get()
+    )
+
+
 def _actions(user):
+    """The bilateral actions of ``user``; on the way, the written-out probe of what waits for
+    its State is checked against the ORM's answer."""
+    if user.state_id:
+        assert waiting_for_state(user.state_id, clock.now()) == _waiting_by_orm(user.state_id, clock.now())
     return [str(i.action) for i in bilateral_items_for_user(user)[0]]
 
 
@@ -224,3 +262,6 @@ def test_bilateral_matters_cost_one_query_when_nothing_waits_and_one_more_per_ki
     with django_assert_num_queries(5):
         items, total = bilateral_items_for_user(delegate_party)
     assert total == 4 and sorted(i.rule for i in items) == ["15", "15", "16", "22"]
+    everything = {"uses": True, "concerns": True, "lifts": True, "briefings": True}
+    assert waiting_for_state(delegate_party.state_id, clock.now()) == everything
+    assert _waiting_by_orm(delegate_party.state_id, clock.now()) == everything

@@ -132,3 +132,65 @@ def test_a_page_of_what_is_due_reads_at_most_the_presentations_it_shows(
     rows = [sql for sql in involved if sql not in counts]
     assert len(counts) == 1 and "GROUP BY" in counts[0]
     assert len(rows) == 1 and f"LIMIT {DUE_PAGE_SIZE} OFFSET {DUE_PAGE_SIZE}" in rows[0]
+
+
+@pytest.mark.parametrize("who", ["secretariat", "delegate_party"])
+def test_the_meeting_page_asks_for_no_silence_procedure_where_the_meeting_has_no_open_proposal(
+    client, meeting, who, request
+):
+    login_verified(client, request.getfixturevalue(who))
+    url = reverse("meetings:detail", args=[meeting.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    proposals = [q["sql"] for q in queries.captured_queries if 'FROM "experts_expertproposal"' in q["sql"]]
+    assert len(proposals) == 1 and "GROUP BY" in proposals[0]  # the counts of the calendar's summaries
+
+
+def test_the_written_out_flags_of_the_meetings_answer_as_the_orm_does(
+    meeting, secretariat, chair, delegate_party, other_party, delegate_other_party
+):
+    from django.db.models import Exists, OuterRef
+
+    from agendas.models import AgendaItem
+    from due.services import with_due_flags
+    from experts.models import ExpertProposal
+    from meetings.models import Meeting
+    from presentations import services
+    from presentations.models import InvolvedState, Presentation
+
+    presentation = services.register_presentation(
+        by=delegate_party, meeting=meeting, kind="case", title="T", summary="S"
+    )
+    services.notify_involved_states(by=delegate_party, presentation=presentation, states=[other_party])
+    here = OuterRef("pk")
+
+    def by_orm(user):
+        flags = {
+            "due_open_proposals": Exists(
+                ExpertProposal.objects.filter(meeting_id=here, status__in=("in_silence", "in_consultation"))
+            ),
+            "due_state_presents": Exists(
+                Presentation.objects.filter(meeting_id=here, presenting_state_id=user.state_id, status="registered")
+            ),
+            "due_state_involved": Exists(
+                InvolvedState.objects.filter(
+                    presentation__meeting_id=here, presentation__status="registered", state_id=user.state_id
+                )
+            ),
+            "due_draft_agenda_items": Exists(
+                AgendaItem.objects.filter(agenda__meeting_id=here, agenda__status="draft")
+            ),
+        }
+        return Meeting.objects.annotate(**flags).values("pk", *flags).order_by("pk")
+
+    seen = set()
+    for user in (secretariat, chair, delegate_party, delegate_other_party):
+        user.is_verified = lambda: True
+        written = list(with_due_flags(Meeting.objects.all(), user).values().order_by("pk"))
+        orm = {row["pk"]: row for row in by_orm(user)}
+        for row in written:
+            flags = {k: v for k, v in row.items() if k.startswith("due_")}
+            assert flags == {k: orm[row["id"]][k] for k in flags}
+            seen.update(k for k, v in flags.items() if v)
+    assert {"due_state_presents", "due_state_involved"} <= seen
