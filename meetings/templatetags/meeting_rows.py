@@ -25,6 +25,18 @@ def _day(value: datetime.date, language: str | None, fmt: str) -> str:
     return date_format(value, fmt)
 
 
+@lru_cache(maxsize=4096)
+def _instant(text: str, zone: str, language: str | None, fmt: str, value: datetime.datetime) -> str:
+    return date_format(value, fmt)
+
+
+def instant(value: datetime.datetime, fmt: str) -> str:
+    """``date_format(value, fmt)`` for an aware datetime, formatted once per process for each
+    wall time, offset, zone, language and format: a pure function of them (``value`` is written
+    in its own zone; two instants equal in UTC but in different zones are different keys)."""
+    return _instant(value.isoformat(), str(value.tzinfo), get_language(), fmt, value)
+
+
 @register.filter
 def day(value, fmt: str = "DATE_FORMAT") -> str:
     """``value|date:fmt`` for a date (not a datetime: no time zone), formatted once per process
@@ -91,10 +103,10 @@ def calendar_rows(rows):
             f"    <td>{d.days_before}</td>\n"
             f'    <td><time datetime="{d.due_date.isoformat()}">{escape(day(d.due_date, "l"))} '
             f"{escape(day(d.due_date))}</time></td>\n"
-            f"    <td>{escape(date_format(procedural, 'DATETIME_FORMAT'))} "
-            f"<small>(UTC{date_format(procedural, 'O')})</small></td>\n"
-            f"    <td>{escape(date_format(viewer, 'DATETIME_FORMAT'))} "
-            f"<small>(UTC{date_format(viewer, 'O')})</small></td>\n"
+            f"    <td>{escape(instant(procedural, 'DATETIME_FORMAT'))} "
+            f"<small>(UTC{instant(procedural, 'O')})</small></td>\n"
+            f"    <td>{escape(instant(viewer, 'DATETIME_FORMAT'))} "
+            f"<small>(UTC{instant(viewer, 'O')})</small></td>\n"
             f'    <td><span class="badge {status}">{escape(row["status_label"])}</span></td>\n'
             "  </tr>"
         )
