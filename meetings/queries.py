@@ -247,3 +247,285 @@ def meeting_for_user_or_404(user, pk, *, practical_details=False, related=()):
         raise Http404
     queryset = meetings_for_user(user).select_related("tor_version", "invitation", *related)
     return object_for_user_or_404(queryset, pk=pk)
+
+
+def meeting_page_or_404(user, pk):
+    """The meeting ``pk`` for its own page and its calendar page, if ``user`` may see it (the
+    answer of :func:`meeting_for_user_or_404` with ``related=("agenda", "convened_by",
+    "convening_recorded_by")``), else Http404 (:class:`accounts.security.DeniedAccess` when it
+    exists).
+
+    For the Secretariat, delegates, the CSP President and the Chair it is one written-out
+    query: the meeting, its ToR version, invitation and agenda, the names of who convened it
+    and who recorded the decision, whether a Chair is in office on its first day (ToR rule 4,
+    :func:`chair_in_office_on_start`) and its deadline flags not cleared (:func:`open_flags`).
+    Built by the ORM, these cost several times more than they take to run, on every visit
+    (meetings/tests/test_page_read.py pins the read to the ORM's answers). Anyone else (an
+    expert, no scope at all) goes through :func:`meeting_for_user_or_404`."""
+    scope = _meeting_scope(user)
+    if scope not in ("all", "granted"):
+        return meeting_for_user_or_404(
+            user, pk, practical_details=True, related=("agenda", "convened_by", "convening_recorded_by")
+        )
+    meeting = _read_meeting_page(user, pk, granted=scope == "granted")
+    if meeting is None:  # not there, or not granted: the ORM's answer, with the security log's record
+        return meeting_for_user_or_404(user, pk, practical_details=True)
+    return meeting
+
+
+def chair_in_office_on_start(meeting) -> bool:
+    """ToR rule 4: True if a confirmed Chair appointment covers ``meeting``'s first day (read
+    with the meeting by :func:`meeting_page_or_404`, else asked now)."""
+    known = getattr(meeting, "_dief_chair_on_start", None)
+    if known is not None:
+        return known
+    return ChairAppointment.objects.in_office_on(meeting.start_date).exists()
+
+
+def open_flags(meeting) -> list:
+    """The deadline flags of ``meeting`` not cleared, earliest deadline first (read with the
+    meeting by :func:`meeting_page_or_404`, else asked now)."""
+    known = getattr(meeting, "_dief_open_flags", None)
+    if known is not None:
+        return known
+    return list(meeting.deadline_flags.filter(cleared_at__isnull=True))
+
+
+#: The user fields the meeting page shows of who convened it and who recorded the decision.
+_PAGE_USER_FIELDS = ("id", "username", "first_name", "last_name")
+_page_sql_cache: dict = {}
+
+
+def _page_sql(connection, granted: bool):
+    """The meeting page's query for ``connection`` (with the group permission EXISTS when
+    ``granted``) and, for each model it reads, its fields and their database converters."""
+    key = (connection.alias, connection.vendor, granted)
+    if key in _page_sql_cache:
+        return _page_sql_cache[key]
+    from django.contrib.auth import get_user_model
+
+    q = connection.ops.quote_name
+    user_model = get_user_model()
+    invitation_model = Meeting._meta.get_field("invitation").related_model
+    agenda_model = Meeting._meta.get_field("agenda").related_model
+    flag_model = Meeting._meta.get_field("deadline_flags").related_model
+    user_fields = [f for f in user_model._meta.concrete_fields if f.name in _PAGE_USER_FIELDS]
+    parts = [
+        ("m", Meeting, list(Meeting._meta.concrete_fields)),
+        ("t", Meeting._meta.get_field("tor_version").related_model, None),
+        ("i", invitation_model, None),
+        ("a", agenda_model, None),
+        ("cb", user_model, user_fields),
+        ("rb", user_model, user_fields),
+        ("f", flag_model, None),
+    ]
+    reads, columns = _reads(connection, parts)
+    chair = ChairAppointment._meta
+    col = {name: q(Meeting._meta.get_field(name).column) for name in ("id", "start_date", "tor_version", "convened_by")}
+    chair_in_office = (
+        f"EXISTS (SELECT 1 FROM {q(chair.db_table)} ca WHERE ca.{q(chair.get_field('appointed_on').column)}"
+        f" <= m.{col['start_date']} AND ca.{q(chair.get_field('term_ends_on').column)} >= m.{col['start_date']}"
+        f" AND ca.{q(chair.get_field('confirmed_at').column)} IS NOT NULL)"
+    )
+    flag = flag_model._meta
+    sql = (
+        f"SELECT {', '.join(columns)}, {chair_in_office} FROM {q(Meeting._meta.db_table)} m"
+        f" INNER JOIN {q(parts[1][1]._meta.db_table)} t ON t.{q('id')} = m.{col['tor_version']}"
+        f" LEFT JOIN {q(invitation_model._meta.db_table)} i"
+        f" ON i.{q(invitation_model._meta.get_field('meeting').column)} = m.{col['id']}"
+        f" LEFT JOIN {q(agenda_model._meta.db_table)} a ON a.{q(agenda_model._meta.get_field('meeting').column)}"
+        f" = m.{col['id']}"
+        f" LEFT JOIN {q(user_model._meta.db_table)} cb ON cb.{q('id')} = m.{col['convened_by']}"
+        f" LEFT JOIN {q(user_model._meta.db_table)} rb"
+        f" ON rb.{q('id')} = m.{q(Meeting._meta.get_field('convening_recorded_by').column)}"
+        f" LEFT JOIN {q(flag.db_table)} f ON f.{q(flag.get_field('meeting').column)} = m.{col['id']}"
+        f" AND f.{q(flag.get_field('cleared_at').column)} IS NULL"
+        f" WHERE m.{col['id']} = %s"
+    )
+    grant_params = ()
+    if granted:
+        grant_sql, grant_params = _granted_sql(connection, f"m.{col['id']}")
+        sql += f" AND {grant_sql}"
+    sql += f" ORDER BY f.{q(flag.get_field('due_at').column)}, f.{q(flag.get_field('id').column)}"
+    _page_sql_cache[key] = (sql, reads, grant_params)
+    return _page_sql_cache[key]
+
+
+def _reads(connection, parts):
+    """For each ``(alias, model, fields or None for all)`` of ``parts``: the alias, the model, its
+    fields and each field's database converters (as the ORM applies them); and the columns to
+    select, in that order."""
+    q = connection.ops.quote_name
+    reads, columns = [], []
+    for alias, model, fields in parts:
+        fields = fields or list(model._meta.concrete_fields)
+        converters = [
+            connection.ops.get_db_converters(f.get_col(alias)) + f.get_db_converters(connection) for f in fields
+        ]
+        reads.append((alias, model, fields, converters))
+        columns.extend(f"{q(alias)}.{q(f.column)}" for f in fields)
+    return reads, columns
+
+
+def _granted_sql(connection, meeting_id_sql: str):
+    """The condition that the meeting whose id is ``meeting_id_sql`` was granted to one of the
+    user's groups (:class:`accounts.access.Granted`, as :func:`meetings_for_user` filters on it)
+    and its parameters, the user's id first (a placeholder: each call sets its own)."""
+    from accounts.access import Granted
+
+    class _Outer:  # the EXISTS' one outer column: the meeting's id
+        def compile(self, node):
+            return meeting_id_sql, []
+
+    expression = Granted("pk", MeetingGroupObjectPermission, "view_meeting", 0, "group")
+    as_sql = expression.as_postgresql if connection.vendor == "postgresql" else expression.as_sql
+    sql, params = as_sql(_Outer(), connection)
+    return sql, tuple(params)
+
+
+def _from_row(connection, model, fields, converters, values):
+    """An instance of ``model`` from the database ``values`` of ``fields`` (converted as the
+    ORM converts them); None when the row was not joined (its primary key is null)."""
+    converted = []
+    for field, value, field_converters in zip(fields, values, converters, strict=True):
+        for converter in field_converters:
+            value = converter(value, field, connection)
+        converted.append(value)
+    pk_index = next(n for n, f in enumerate(fields) if f.primary_key)
+    if converted[pk_index] is None:
+        return None
+    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+
+
+def _read_meeting_page(user, pk, *, granted: bool):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    connection = connections[Meeting.objects.db]
+    sql, reads, grant_params = _page_sql(connection, granted)
+    params = [pk]
+    if granted:
+        params += [user.pk, *grant_params[1:]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    meeting = tor_version = invitation = agenda = convened_by = recorded_by = None
+    flags = []
+    for row in rows:
+        start = 0
+        objects = []
+        for _alias, model, fields, converters in reads:
+            end = start + len(fields)
+            objects.append(_from_row(connection, model, fields, converters, row[start:end]))
+            start = end
+        if meeting is None:
+            meeting, tor_version, invitation, agenda, convened_by, recorded_by = objects[:6]
+            chair_on_start = bool(row[start])
+        if objects[6] is not None:
+            flags.append(objects[6])
+    Meeting.tor_version.field.set_cached_value(meeting, tor_version)
+    Meeting.convened_by.field.set_cached_value(meeting, convened_by)
+    Meeting.convening_recorded_by.field.set_cached_value(meeting, recorded_by)
+    for name, related in (("invitation", invitation), ("agenda", agenda)):
+        rel = Meeting._meta.get_field(name)
+        rel.set_cached_value(meeting, related)
+        if related is not None:
+            rel.remote_field.set_cached_value(related, meeting)
+    for flag in flags:
+        Meeting.deadline_flags.field.set_cached_value(flag, meeting)
+    meeting._dief_chair_on_start = chair_on_start
+    meeting._dief_open_flags = flags
+    return meeting
+
+
+class MeetingList:
+    """The meetings ``user`` sees (:func:`meetings_for_user`) in the one list order
+    (:func:`in_list_order`), with the title, dates, venue and invitation status the list shows,
+    as written-out SQL a slice at a time (``rows[start:stop]``, ``count()``: what
+    :func:`dief.pagination.paginate_lean` asks). The ORM's query cost more to build than to run
+    on every visit; meetings/tests/test_page_read.py pins the rows and their order to its answers.
+    For the Secretariat, delegates, the CSP President and the Chair; :func:`meeting_list_rows`
+    gives the ORM's queryset to anyone else."""
+
+    _sql_cache: dict = {}
+
+    def __init__(self, user, granted: bool):
+        self.user, self.granted = user, granted
+        self.connection = connections[Meeting.objects.db]
+
+    def _sql(self):
+        connection = self.connection
+        key = (connection.alias, connection.vendor, self.granted)
+        if key not in self._sql_cache:
+            q = connection.ops.quote_name
+            invitation_model = Meeting._meta.get_field("invitation").related_model
+            meeting_fields = [Meeting._meta.get_field(n) for n in ("id", "title", "start_date", "end_date", "venue")]
+            invitation_fields = [invitation_model._meta.get_field(n) for n in ("id", "status", "sent_late")]
+            reads, columns = _reads(
+                connection, [("m", Meeting, meeting_fields), ("i", invitation_model, invitation_fields)]
+            )
+            mid, start, end = (f"m.{q(Meeting._meta.get_field(n).column)}" for n in ("id", "start_date", "end_date"))
+            where, grant_params = "", ()
+            if self.granted:
+                grant_sql, grant_params = _granted_sql(connection, mid)
+                where = f" WHERE {grant_sql}"
+            table = f"{q(Meeting._meta.db_table)} m"
+            rows = (
+                f"SELECT {', '.join(columns)} FROM {table} LEFT JOIN {q(invitation_model._meta.db_table)} i"
+                f" ON i.{q(invitation_model._meta.get_field('meeting').column)} = {mid}{where}"
+                # not ended first, soonest first; then ended, latest first; ties by id
+                f" ORDER BY CASE WHEN {end} < %s THEN 1 ELSE 0 END,"
+                f" CASE WHEN {end} < %s THEN NULL ELSE {start} END,"
+                f" CASE WHEN {end} < %s THEN {start} ELSE NULL END DESC, {mid}"
+                " LIMIT %s OFFSET %s"
+            )
+            count = f"SELECT COUNT(*) FROM {table}{where}"
+            self._sql_cache[key] = (rows, count, reads, grant_params)
+        return self._sql_cache[key]
+
+    def _grant(self, grant_params):
+        return [self.user.pk, *grant_params[1:]] if self.granted else []
+
+    def count(self) -> int:
+        _rows, count, _reads, grant_params = self._sql()
+        with self.connection.cursor() as cursor:
+            cursor.execute(count, self._grant(grant_params))
+            return cursor.fetchone()[0]
+
+    def __getitem__(self, window: slice) -> list:
+        rows_sql, _count, reads, grant_params = self._sql()
+        start, stop = window.start or 0, window.stop
+        today = procedural_today()
+        with self.connection.cursor() as cursor:
+            cursor.execute(rows_sql, [*self._grant(grant_params), today, today, today, stop - start, start])
+            rows = cursor.fetchall()
+        (_m, meeting_model, meeting_fields, meeting_conv), (_i, inv_model, inv_fields, inv_conv) = reads
+        rel = Meeting._meta.get_field("invitation")
+        meetings = []
+        split = len(meeting_fields)
+        for row in rows:
+            meeting = _from_row(self.connection, meeting_model, meeting_fields, meeting_conv, row[:split])
+            invitation = _from_row(self.connection, inv_model, inv_fields, inv_conv, row[split:])
+            rel.set_cached_value(meeting, invitation)
+            if invitation is not None:
+                rel.remote_field.set_cached_value(invitation, meeting)
+            meetings.append(meeting)
+        return meetings
+
+
+def meeting_list_rows(user):
+    """What the list of meetings pages through for ``user``: a :class:`MeetingList` for the
+    Secretariat, delegates, the CSP President and the Chair, else the ORM's queryset (the same
+    meetings, columns and order)."""
+    scope = _meeting_scope(user)
+    if scope in ("all", "granted"):
+        return MeetingList(user, granted=scope == "granted")
+    meetings = (
+        meetings_for_user(user)
+        .select_related("invitation")
+        .only("title", "start_date", "end_date", "venue", "invitation__status", "invitation__sent_late")
+    )
+    return in_list_order(meetings)

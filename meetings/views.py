@@ -29,11 +29,13 @@ from .forms import (
 from .models import ChairAppointment
 from .queries import (
     can_manage_meetings,
+    chair_in_office_on_start,
     current_chair_appointment,
-    in_list_order,
     is_chair_in_office,
     meeting_for_user_or_404,
-    meetings_for_user,
+    meeting_list_rows,
+    meeting_page_or_404,
+    open_flags,
     registration_closed_reason,
     sees_forum_offices,
 )
@@ -51,12 +53,7 @@ def _require_manager(request):
 
 def meeting_list(request):
     # the columns the rows show; no COUNT of every meeting the user sees (a page and a flag)
-    meetings = (
-        meetings_for_user(request.user)
-        .select_related("invitation")
-        .only("title", "start_date", "end_date", "venue", "invitation__status", "invitation__sent_late")
-    )
-    page = paginate_lean(request, in_list_order(meetings))
+    page = paginate_lean(request, meeting_list_rows(request.user))
     return render(
         request,
         "meetings/meeting_list.html",
@@ -114,13 +111,11 @@ def _calendar_rows(meeting, viewer_tz, *, with_summaries=True):
 
 
 def meeting_detail(request, pk):
-    meeting = _meeting_for(
-        request, pk, practical_details=True, related=("agenda", "convened_by", "convening_recorded_by")
-    )
+    meeting = meeting_page_or_404(request.user, pk)
     user = request.user
     if user.role == Role.EXPERT:  # the practical details only: no convening, invitation or calendar (rules 8, 15)
         return render(request, "meetings/meeting_practical.html", {"meeting": meeting})
-    chair_in_office = ChairAppointment.objects.in_office_on(meeting.start_date).exists()
+    chair_in_office = chair_in_office_on_start(meeting)
     can_manage = can_manage_meetings(user)
     may_convene = services.can_record_convening_decision(user, meeting)
     return render(
@@ -139,7 +134,7 @@ def meeting_detail(request, pk):
                 if can_manage
                 else None
             ),
-            "flags": meeting.deadline_flags.filter(cleared_at__isnull=True),
+            "flags": open_flags(meeting),
             "registration": registration_closed_reason(meeting) if user.is_delegate else None,
             "may_convene": may_convene,
             "convening_form": ConveningDecisionForm() if may_convene else None,
@@ -182,7 +177,9 @@ def meeting_change_dates(request, pk):
 
 
 def meeting_calendar_view(request, pk):
-    meeting = _meeting_for(request, pk, related=("agenda",))
+    if request.user.is_authenticated and request.user.role == Role.EXPERT:
+        raise Http404  # the practical details only (ToR rules 8, 15)
+    meeting = meeting_page_or_404(request.user, pk)
     return render(
         request,
         "meetings/meeting_calendar.html",
@@ -330,9 +327,7 @@ def chair_appointments(request):
                 return redirect("meetings:chair")
     appointments = ChairAppointment.objects.select_related(
         "chair__state", "appointed_by", "confirmed_by", "ended_early_by"
-    ).order_by(
-        "-appointed_on"
-    )
+    ).order_by("-appointed_on")
     return render(
         request,
         "meetings/chair_appointments.html",
