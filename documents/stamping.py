@@ -21,6 +21,7 @@ from pypdf.generic import (
     NameObject,
     NullObject,
     NumberObject,
+    PdfObject,
     StreamObject,
 )
 from reportlab.lib.colors import Color
@@ -96,7 +97,7 @@ def _subset_font(subset: tuple[int, ...], n: int) -> dict:
     base_font = (SUBSETN(n) + b"+" + face.name + face.subfontNameX).decode("latin-1")
     return {
         "base_font": base_font,
-        "widths": tuple(face.getCharWidth(code) for code in subset),
+        "widths": _Raw(_serialised(ArrayObject(_number(face.getCharWidth(code)) for code in subset))),
         "to_unicode": zlib.compress(makeToUnicodeCMap(base_font, list(subset)).encode("latin-1")),
         "font_file": zlib.compress(font_file),
         "length1": len(font_file),
@@ -109,6 +110,22 @@ def _subset_font(subset: tuple[int, ...], n: int) -> dict:
         "stem_v": face.stemV,
         "missing_width": face.defaultWidth,
     }
+
+
+class _Raw(PdfObject):
+    """A direct object already serialised (a subset's Widths: the same bytes for every copy)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def write_to_stream(self, stream, encryption_key=None) -> None:
+        stream.write(self.data)
+
+
+def _serialised(obj) -> bytes:
+    out = io.BytesIO()
+    obj.write_to_stream(out)
+    return out.getvalue()
 
 
 def _number(value):
@@ -150,7 +167,7 @@ def _font_object(writer: PdfWriter, subset: tuple[int, ...], n: int) -> Indirect
                 NameObject("/BaseFont"): base_font,
                 NameObject("/FirstChar"): NumberObject(0),
                 NameObject("/LastChar"): NumberObject(len(subset) - 1),
-                NameObject("/Widths"): ArrayObject(_number(w) for w in font["widths"]),
+                NameObject("/Widths"): font["widths"],
                 NameObject("/ToUnicode"): _compressed(writer, font["to_unicode"]),
                 NameObject("/FontDescriptor"): writer._add_object(descriptor),
             }
