@@ -48,20 +48,39 @@ def briefing_list(request):
     """Three lists, each read a page at a time with one LIMIT and no COUNT (``?page=`` the
     outlines, ``?meetings=`` the meetings that have ended, ``?arrangements=`` the arrangements)."""
     user = request.user
+    # Each list reads only the columns the page shows (and the status of the ended meetings).
     briefings = paginate_lean(
-        request, briefings_for_user(user).select_related("meeting").order_by("-meeting__start_date", "-pk")
+        request,
+        briefings_for_user(user)
+        .select_related("meeting")
+        .only("pk", "version", "status", "meeting__title")
+        .order_by("-meeting__start_date", "-pk"),
     )
     arrangements = paginate_lean(
         request,
-        arrangements_for_user(user).select_related("meeting").prefetch_related("states"),
+        arrangements_for_user(user)
+        .select_related("meeting")
+        .only("pk", "status", "meeting__title")
+        .prefetch_related("states"),
         param="arrangements",
     )
     # Ended in its own procedural time zone: a meeting whose last day is before yesterday (UTC)
     # has ended everywhere, one that ends after today (UTC) nowhere; the page drops the few of
     # the last two days that have not ended yet where they are held.
     meetings = meetings_with_briefing_access(user).order_by("-start_date", "-pk")
-    maybe_ended = paginate_lean(request, meetings.filter(end_date__lte=clock.today_in("UTC")), param="meetings")
-    ended = [m for m in maybe_ended.object_list if services.meeting_has_ended(m)]
+    maybe_ended = paginate_lean(
+        request,
+        meetings.filter(end_date__lte=clock.today_in("UTC")).only("pk", "title", "end_date", "procedural_time_zone"),
+        param="meetings",
+    )
+    today = {}  # per procedural time zone
+    ended = []
+    for meeting in maybe_ended.object_list:
+        zone = meeting.procedural_time_zone
+        if zone not in today:
+            today[zone] = clock.today_in(zone)
+        if today[zone] > meeting.end_date:  # as services.meeting_has_ended
+            ended.append(meeting)
     if not (
         _offered_in_menu(user)
         or briefings.object_list

@@ -1,10 +1,14 @@
 """Marking downloaded PDFs: every page carries the recipient, the State, the UTC time, the
 classification and the download id (ToR rule 15), drawn with reportlab and merged with pypdf."""
 
+import hashlib
 import io
+import threading
 import zlib
+from collections import OrderedDict
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
@@ -15,7 +19,9 @@ from pypdf.generic import (
     FloatObject,
     IndirectObject,
     NameObject,
+    NullObject,
     NumberObject,
+    PdfObject,
     StreamObject,
 )
 from reportlab.lib.colors import Color
@@ -91,7 +97,7 @@ def _subset_font(subset: tuple[int, ...], n: int) -> dict:
     base_font = (SUBSETN(n) + b"+" + face.name + face.subfontNameX).decode("latin-1")
     return {
         "base_font": base_font,
-        "widths": tuple(face.getCharWidth(code) for code in subset),
+        "widths": _Raw(_serialised(ArrayObject(_number(face.getCharWidth(code)) for code in subset))),
         "to_unicode": zlib.compress(makeToUnicodeCMap(base_font, list(subset)).encode("latin-1")),
         "font_file": zlib.compress(font_file),
         "length1": len(font_file),
@@ -104,6 +110,22 @@ def _subset_font(subset: tuple[int, ...], n: int) -> dict:
         "stem_v": face.stemV,
         "missing_width": face.defaultWidth,
     }
+
+
+class _Raw(PdfObject):
+    """A direct object already serialised (a subset's Widths: the same bytes for every copy)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def write_to_stream(self, stream, encryption_key=None) -> None:
+        stream.write(self.data)
+
+
+def _serialised(obj) -> bytes:
+    out = io.BytesIO()
+    obj.write_to_stream(out)
+    return out.getvalue()
 
 
 def _number(value):
@@ -145,7 +167,7 @@ def _font_object(writer: PdfWriter, subset: tuple[int, ...], n: int) -> Indirect
                 NameObject("/BaseFont"): base_font,
                 NameObject("/FirstChar"): NumberObject(0),
                 NameObject("/LastChar"): NumberObject(len(subset) - 1),
-                NameObject("/Widths"): ArrayObject(_number(w) for w in font["widths"]),
+                NameObject("/Widths"): font["widths"],
                 NameObject("/ToUnicode"): _compressed(writer, font["to_unicode"]),
                 NameObject("/FontDescriptor"): writer._add_object(descriptor),
             }
@@ -214,11 +236,157 @@ def _draw_over(writer: PdfWriter, page: PageObject, form: IndirectObject, before
     page[NameObject("/Contents")] = ArrayObject([before, *own, stamp])
 
 
+class _Template(NamedTuple):
+    """A PDF rewritten with its pages drawing a stamp that is not there yet: the file's header
+    and every object (``head``, with each object's offset), the object number kept for the
+    stamp's form of each page size, and the trailer's entries. Everything but the stamp."""
+
+    head: bytes
+    positions: tuple[int, ...]
+    forms: dict
+    root: int
+    info: int | None
+
+
+class _Sink:
+    """Numbers the objects of one stamp after those of a :class:`_Template` (it stands in for
+    the ``PdfWriter`` of :func:`_direct_forms`); each form takes the number its page size keeps."""
+
+    def __init__(self, first: int, form_ids: list[int]):
+        self.objects = {}
+        self._next = first
+        self._form_ids = list(form_ids)
+
+    def _add_object(self, obj) -> IndirectObject:
+        if obj.get("/Subtype") == "/Form":
+            idnum = self._form_ids.pop(0)
+        else:
+            idnum, self._next = self._next, self._next + 1
+        self.objects[idnum] = obj
+        return IndirectObject(idnum, 0, self)
+
+
+def _object_bytes(idnum: int, obj) -> bytes:
+    out = io.BytesIO()
+    out.write(b"%d 0 obj\n" % idnum)
+    obj.write_to_stream(out)
+    out.write(b"\nendobj\n")
+    return out.getvalue()
+
+
+def _read(data: bytes):
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise UnreadablePdf("encrypted")
+        return list(reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise UnreadablePdf(str(exc)) from exc
+
+
+def _template(data: bytes) -> _Template | None:
+    """The :class:`_Template` of ``data``, written as :func:`stamp_pdf` writes it, or None when
+    pypdf's writer would leave free object numbers (then the whole file is written per copy)."""
+    pages = _read(data)
+    writer = PdfWriter()
+    sizes = [(float(page.mediabox.width), float(page.mediabox.height)) for page in pages]
+    forms = {size: writer._add_object(NullObject()) for size in dict.fromkeys(sizes)}
+    before = _stream(writer, b"q")
+    for page, size in zip(pages, sizes, strict=True):
+        _draw_over(writer, writer.add_page(page), forms[size], before)
+    writer._resolve_links()
+    kept = {form.idnum for form in forms.values()}
+    out = io.BytesIO()
+    out.write(writer.pdf_header.encode() + b"\n%\xe2\xe3\xcf\xd3\n")
+    positions = []
+    for idnum, obj in enumerate(writer._objects, start=1):
+        if obj is None:
+            return None
+        if idnum in kept:
+            positions.append(-1)
+            continue
+        positions.append(out.tell())
+        out.write(_object_bytes(idnum, obj))
+    info = writer._info.indirect_reference.idnum if writer._info is not None else None
+    if writer._ID is not None or writer._encryption:
+        return None
+    return _Template(
+        out.getvalue(),
+        tuple(positions),
+        {size: form.idnum for size, form in forms.items()},
+        writer.root_object.indirect_reference.idnum,
+        info,
+    )
+
+
+#: Templates of the files stamped lately, by their SHA-256: a pure function of the bytes (no
+#: recipient, no permission in it), kept for files up to TEMPLATE_MAX_BYTES.
+_templates: OrderedDict = OrderedDict()
+_templates_lock = threading.Lock()
+TEMPLATES_KEPT = 32
+TEMPLATE_MAX_BYTES = 4 * 1024 * 1024
+
+
+def _template_for(data: bytes) -> _Template | None:
+    if len(data) > TEMPLATE_MAX_BYTES:
+        return _template(data)
+    key = hashlib.sha256(data).digest()
+    with _templates_lock:
+        template = _templates.get(key)
+        if template is not None:
+            _templates.move_to_end(key)
+            return template
+    template = _template(data)
+    if template is not None:
+        with _templates_lock:
+            _templates[key] = template
+            while len(_templates) > TEMPLATES_KEPT:
+                _templates.popitem(last=False)
+    return template
+
+
+def _stamp_from_template(template: _Template, lines: list[str]) -> bytes:
+    """The file of ``template`` with its stamp's forms and fonts drawing ``lines``: only they
+    are written per copy, then the cross-reference table and the trailer."""
+    sink = _Sink(len(template.positions) + 1, list(template.forms.values()))
+    _direct_forms(sink, list(template.forms), lines)
+    positions = list(template.positions)
+    parts = [template.head]
+    offset = len(template.head)
+    for idnum in sorted(sink.objects):
+        chunk = _object_bytes(idnum, sink.objects[idnum])
+        if idnum <= len(positions):
+            positions[idnum - 1] = offset
+        else:
+            positions.append(offset)
+        parts.append(chunk)
+        offset += len(chunk)
+    size = len(positions) + 1
+    xref = [b"xref\n0 %d\n0000000000 65535 f \n" % size]
+    xref.extend(b"%010d 00000 n \n" % position for position in positions)
+    trailer = DictionaryObject(
+        {NameObject("/Size"): NumberObject(size), NameObject("/Root"): IndirectObject(template.root, 0, None)}
+    )
+    if template.info is not None:
+        trailer[NameObject("/Info")] = IndirectObject(template.info, 0, None)
+    end = io.BytesIO()
+    end.write(b"trailer\n")
+    trailer.write_to_stream(end)
+    end.write(b"\nstartxref\n%d\n%%%%EOF\n" % offset)
+    return b"".join([*parts, *xref, end.getvalue()])
+
+
 def stamp_pdf(data: bytes, lines: list[str]) -> bytes:
     """Return ``data`` (a PDF) with ``lines`` printed once at the top of every page.
 
-    Raises :class:`UnreadablePdf` when pypdf cannot read the file.
+    Raises :class:`UnreadablePdf` when pypdf cannot read the file. With the TrueType font, the
+    file without its stamp is written once per content (:func:`_template_for`) and each copy
+    adds only its own stamp.
     """
+    if stamp_font() != "Helvetica":
+        template = _template_for(data)
+        if template is not None:
+            return _stamp_from_template(template, lines)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:

@@ -1,6 +1,7 @@
 """What is due, the meeting timeline and the authenticated .ics download."""
 
 import datetime
+import heapq
 from functools import lru_cache
 
 from django.conf import settings
@@ -24,7 +25,6 @@ from .services import (
     silence_deadlines_for_user,
     timeline,
     upcoming_meetings_for_user,
-    with_due_flags,
 )
 
 
@@ -99,12 +99,20 @@ def calendar_ics(request):
     user = request.user
     now = clock.now()
     today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
-    meetings = list(
-        with_due_flags(meetings_for_user(user), user)
-        .select_related("tor_version", "invitation", "agenda")
+    # The upcoming meetings are read whole (their deadlines need the ToR version, invitation and
+    # agenda); the past ones only as the five values their event shows.
+    upcoming = upcoming_meetings_for_user(user)
+    past = (
+        meetings_for_user(user)
+        .filter(end_date__lt=today)
         .order_by("start_date", "pk")
+        .values_list("pk", "title", "start_date", "end_date", "venue")
     )
-    upcoming = [m for m in meetings if m.end_date >= today]
+    meetings = heapq.merge(
+        past,
+        ((m.pk, m.title, m.start_date, m.end_date, m.venue) for m in upcoming),
+        key=lambda m: (m[2], m[0]),
+    )
     proposals = open_proposals_for_user(user, upcoming)
     stamp = b"DTSTAMP:" + vDDDTypes(now).to_ical() + b"\r\n"
     parts = [_calendar_head(str(_("DIEF meetings and deadlines")))]
@@ -114,15 +122,8 @@ def calendar_ics(request):
         parts.extend((begin, stamp, rest))
 
     day = datetime.timedelta(days=1)
-    for meeting in meetings:
-        add(
-            f"dief-meeting-{meeting.pk}@dief",
-            meeting.title,
-            meeting.start_date,
-            meeting.end_date + day,
-            meeting.venue,
-            None,
-        )
+    for pk, title, start_date, end_date, venue in meetings:
+        add(f"dief-meeting-{pk}@dief", title, start_date, end_date + day, venue, None)
     summary = _("%(action)s (ToR rule %(rule)s) — %(meeting)s")
     ends = _("Ends at %(when)s (%(tz)s).")
     yours = _("Your time: %(when)s (%(tz)s). ToR rule %(rule)s.")

@@ -82,3 +82,22 @@ def test_a_page_that_already_names_an_xobject_like_the_stamp_keeps_its_own():
 def test_a_file_pypdf_cannot_read_is_refused():
     with pytest.raises(stamping.UnreadablePdf):
         stamping.stamp_pdf(b"%PDF-1.7 not really", lines_for("Ana"))
+
+
+def test_a_file_kept_without_its_stamp_gives_each_copy_its_own_stamp_and_the_same_text_as_a_full_rewrite(
+    monkeypatch,
+):
+    data = pdf_of_sizes((595, 842), (300, 400))
+    stamping._templates.clear()
+    first = stamping.stamp_pdf(data, lines_for("Ana Pérez"))
+    assert len(stamping._templates) == 1
+    second = stamping.stamp_pdf(data, lines_for("Zoë Çelik"))  # from the kept file
+    other = stamping.stamp_pdf(pdf_of_sizes((842, 595)), lines_for("Ana Pérez"))
+    monkeypatch.setattr(stamping, "_template_for", lambda data: None)
+    rewritten = stamping.stamp_pdf(data, lines_for("Zoë Çelik"))
+
+    assert pdf_text(second) == pdf_text(rewritten)
+    assert all("Zoë Çelik" in text and "Ana" not in text for text in pdf_text(second))
+    assert all("Ana Pérez" in text for text in pdf_text(first))
+    assert len(pdf_text(other)) == 1  # another file: not the kept one
+    assert len(PdfReader(io.BytesIO(second), strict=True).pages) == 2
