@@ -143,9 +143,15 @@ class SelectList(forms.Select):
             context["widget"]["attrs"]["multiple"] = True  # as Django's Select writes it
         chosen = set(context["widget"]["value"])
         has_selected = False
-        groups = []
+        groups = []  # (group name or None, [option markup, ...])
         for group, options, _index in choice_groups(self.choices):
-            html_options = []
+            if group is None and groups and groups[-1][0] is None:
+                # consecutive options outside any group make one entry: the template loops once
+                # for them, not once per option (the same markup)
+                html_options = groups[-1][1]
+            else:
+                html_options = []
+                groups.append((group, html_options))
             for v, label in options:
                 # as Django's optgroups: one selected option, unless several may be
                 selected = (not has_selected or self.allow_multiple_selected) and str(v) in chosen
@@ -154,7 +160,7 @@ class SelectList(forms.Select):
                     f'\n  <option value="{escape_text(v)}"{" selected" if selected else ""}>'
                     f"{escape_text(label)}</option>"
                 )
-            groups.append((group, mark_safe("".join(html_options))))  # noqa: S308 - all escaped here
+        groups = [(group, mark_safe("".join(html))) for group, html in groups]  # noqa: S308 - all escaped here
         context["widget"]["groups"] = groups
         return context
 
