@@ -58,20 +58,19 @@ def delegations(request, pk):
     meeting = meeting_for_user_or_404(request.user, pk)
     user = request.user
     # One row per registered State: its region, its name (for the Secretariat and the Chair)
-    # and how many of its members are enforcement officers (one join, no subquery per row).
-    registrations = list(
+    # and how many of its members are enforcement officers (one join, no subquery per row);
+    # the user's own State's registration is among them.
+    rows = list(
         DelegationRegistration.objects.filter(meeting=meeting)
         .order_by()
         .annotate(officers=Count("members", filter=Q(members__participant_role=ParticipantRole.ENFORCEMENT)))
-        .values_list("state__region", "state__iso3", "state__name", "officers")
+        .values_list("state__region", "state__iso3", "state__name", "officers", "pk", "state_id")
     )
-    own = None
+    registrations = [row[:4] for row in rows]
     form = None
     may_register = services.can_register_delegation(user, meeting) if user.is_delegate else None
-    if user.is_delegate:
-        own = (
-            DelegationRegistration.objects.filter(meeting=meeting, state_id=user.state_id).order_by().only("pk").first()
-        )
+    # the pk of the user's State's registration, if any
+    own = next((pk for *_row, pk, state_id in rows if state_id == user.state_id), None) if user.is_delegate else None
     if may_register:
         delegates = (
             User.objects.filter(role=Role.DELEGATE, state_id=user.state_id, is_active=True)
@@ -79,7 +78,7 @@ def delegations(request, pk):
             .order_by("last_name")
         )
         members = (
-            DelegationRegistration.members.through.objects.filter(delegationregistration_id=own.pk).values_list(
+            DelegationRegistration.members.through.objects.filter(delegationregistration_id=own).values_list(
                 "user_id", flat=True
             )
             if own
