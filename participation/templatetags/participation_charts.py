@@ -6,7 +6,7 @@ on the rest of the page."""
 from functools import lru_cache
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -43,4 +43,22 @@ def chart_bars(chart):
             f"  </g>"
             for b in chart.bars
         )
+    )
+
+
+@register.simple_tag
+def bar_chart_figure(chart, id, title, desc):
+    """The whole chart (the markup the chart template wrote): an SVG with
+    its title and description (each bar's label and value), its bars, and a caption."""
+    id, title, desc = conditional_escape(id), conditional_escape(title), conditional_escape(desc)
+    return mark_safe(  # noqa: S308 - numbers and escaped text only
+        '<figure class="chart">\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{id}-title {id}-desc" '
+        f'width="{chart.width}" height="{chart.height}" viewBox="0 0 {chart.width} {chart.height}" id="{id}">\n'
+        f'  <title id="{id}-title">{title}</title>\n'
+        f'  <desc id="{id}-desc">{desc}{chart_description(chart)}</desc>\n'
+        f"  {chart_bars(chart)}\n"
+        "</svg>\n"
+        f"<figcaption>{title}</figcaption>\n"
+        "</figure>\n"
     )
