@@ -4,7 +4,7 @@ import html
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -61,20 +61,20 @@ class CheckboxList(forms.CheckboxSelectMultiple):
     def _flat_options_html(self, name, selected, attrs, choices) -> str:
         id_ = attrs.get("id")
         others = {k: v for k, v in attrs.items() if k not in ("id", "checked")}
-        kind, name = escape(self.input_type), escape(name)
+        head = f'<input type="{escape_text(self.input_type)}" name="{escape_text(name)}" value="'
         rest = flatatt(others)
+        id_for_label = self.id_for_label
         parts = []
         for index, (value, label) in enumerate(choices):
             value = "" if value is None else value
-            option_id = escape(self.id_for_label(id_, index)) if id_ else ""
+            if id_:
+                option_id = escape_text(id_for_label(id_, index))
+                opening, id_attr = f'<label for="{option_id}">', f' id="{option_id}"'
+            else:
+                opening, id_attr = "<label>", ""
             parts.append(
-                "<div>\n    "
-                + (f'<label for="{option_id}">' if id_ else "<label>")
-                + f'<input type="{kind}" name="{name}" value="{escape(value)}"'
-                + (f' id="{option_id}"' if id_ else "")
-                + rest
-                + (" checked" if str(value) in selected else "")
-                + f"> {conditional_escape(label)}</label></div>"
+                f'<div>\n    {opening}{head}{escape_text(value)}"{id_attr}{rest}'
+                f"{' checked' if str(value) in selected else ''}> {escape_text(label)}</label></div>"
             )
         return mark_safe("".join(parts))  # noqa: S308 - escaped values and labels, fixed markup
 
@@ -143,9 +143,15 @@ class SelectList(forms.Select):
             context["widget"]["attrs"]["multiple"] = True  # as Django's Select writes it
         chosen = set(context["widget"]["value"])
         has_selected = False
-        groups = []
+        groups = []  # (group name or None, [option markup, ...])
         for group, options, _index in choice_groups(self.choices):
-            html_options = []
+            if group is None and groups and groups[-1][0] is None:
+                # consecutive options outside any group make one entry: the template loops once
+                # for them, not once per option (the same markup)
+                html_options = groups[-1][1]
+            else:
+                html_options = []
+                groups.append((group, html_options))
             for v, label in options:
                 # as Django's optgroups: one selected option, unless several may be
                 selected = (not has_selected or self.allow_multiple_selected) and str(v) in chosen
@@ -154,7 +160,7 @@ class SelectList(forms.Select):
                     f'\n  <option value="{escape_text(v)}"{" selected" if selected else ""}>'
                     f"{escape_text(label)}</option>"
                 )
-            groups.append((group, mark_safe("".join(html_options))))  # noqa: S308 - all escaped here
+        groups = [(group, mark_safe("".join(html))) for group, html in groups]  # noqa: S308 - all escaped here
         context["widget"]["groups"] = groups
         return context
 

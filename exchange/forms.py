@@ -1,12 +1,14 @@
 import uuid
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dief.confidentiality import Classification, InformationType, InvestigationStatus
-from dief.forms import IsoDateField
+from dief.forms import IsoDateField, SelectList
 from states.forms import StateChoiceField, StatePickerField
+from states.names import StateRef, current_language, sorted_by_name, state_name
 
 from .enums import Audience, OperationalUseAnswer, OperationalUsePurpose, WithholdingReason
 
@@ -70,18 +72,42 @@ class WithholdForm(forms.Form):
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Text"), required=False, max_length=200)
     type = forms.ChoiceField(
-        label=_("Type (ToR rule 19)"), choices=[("", _("any")), *InformationType.choices], required=False
+        label=_("Type (ToR rule 19)"),
+        choices=[("", _("any")), *InformationType.choices],
+        required=False,
+        widget=SelectList,
     )
     country = StateChoiceField(label=_("Country"), queryset=None, required=False)
     status = forms.ChoiceField(
-        label=_("Investigation"), choices=[("", _("any")), *InvestigationStatus.choices], required=False
+        label=_("Investigation"),
+        choices=[("", _("any")), *InvestigationStatus.choices],
+        required=False,
+        widget=SelectList,
     )
     since = IsoDateField(label=_("Shared from"), required=False)
     until = IsoDateField(label=_("Shared until"), required=False)
 
     def __init__(self, *args, countries, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = countries
+        self.fields["country"].queryset = countries  # what a submitted choice is checked against
+        self.fields["country"].widget.choices = _CountryChoices(countries, self.fields["country"].empty_label)
+
+
+class _CountryChoices(BaseChoiceIterator):
+    """The drop-down's States as :class:`StateChoiceField` lists them (the empty choice, then
+    each State named in the interface language, in collation order), read as plain rows when
+    the form is drawn instead of one model instance and choice object per State."""
+
+    def __init__(self, countries, empty_label):
+        self.countries, self.empty_label = countries, empty_label
+
+    def __iter__(self):
+        if self.empty_label is not None:
+            yield ("", self.empty_label)
+        language = current_language()
+        rows = self.countries.values_list("pk", "iso3", "name")
+        named = ((pk, state_name(StateRef(iso3, name), language)) for pk, iso3, name in rows)
+        yield from sorted_by_name(named, lambda choice: choice[1])
 
 
 class ClassificationForm(forms.Form):

@@ -103,7 +103,8 @@ def _authorities(user):
 def record_list(request):
     """Records the user sees, searched and filtered (ToR rules 18-19); facets count only those."""
     user = request.user
-    if not (is_delegate_of_eligible_state(user) or (is_verified(user) and user.role == Role.NATIONAL_AUTHORITY)):
+    can_share = is_delegate_of_eligible_state(user)
+    if not (can_share or (is_verified(user) and user.role == Role.NATIONAL_AUTHORITY)):
         raise Http404
     # the country list names each State: its name and code are all it reads
     form = SearchForm(request.GET or None, countries=State.objects.only("pk", "name", "iso3"))
@@ -134,7 +135,7 @@ def record_list(request):
             "page_obj": page,
             "total": total,
             "facets": [(letter, label, facets[letter]) for letter, label in form.fields["type"].choices[1:]],
-            "can_share": is_delegate_of_eligible_state(request.user),
+            "can_share": can_share,
         },
     )
 

@@ -150,26 +150,30 @@ class MeetingDatesForm(forms.Form):
 class _DelegateChoices(BaseChoiceIterator):
     """The checkboxes' choices of a :class:`DelegationForm`: ``(id, "name (participant role)")``
     read as plain rows when the form is drawn, not as one model instance per delegate (a
-    State may have a hundred delegates or more)."""
+    State may have a hundred delegates or more). ``rows``, when given, are these rows already
+    read (``DELEGATE_FIELDS`` first)."""
 
-    def __init__(self, delegates):
-        self.delegates = delegates
+    def __init__(self, delegates, rows=None):
+        self.delegates, self.rows = delegates, rows
 
     def __iter__(self):
         roles = {value: str(label) for value, label in ParticipantRole.choices}  # once, not per delegate
-        for pk, first, last, username, role in self.delegates.values_list(
-            "pk", "first_name", "last_name", "username", "participant_role"
-        ):
+        rows = self.rows if self.rows is not None else self.delegates.values_list(*DELEGATE_FIELDS)
+        for pk, first, last, username, role, *_rest in rows:
             yield pk, f"{f'{first} {last}'.strip() or username} ({roles.get(role, role)})"
+
+
+#: What a delegate's checkbox shows of them.
+DELEGATE_FIELDS = ("pk", "first_name", "last_name", "username", "participant_role")
 
 
 class DelegationForm(forms.Form):
     members = SafeModelMultipleChoiceField(label=_("Members of your delegation"), queryset=None, widget=CheckboxList)
 
-    def __init__(self, *args, delegates, **kwargs):
+    def __init__(self, *args, delegates, rows=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = delegates  # what a submitted form is checked against
-        self.fields["members"].widget.choices = _DelegateChoices(delegates)
+        self.fields["members"].widget.choices = _DelegateChoices(delegates, rows)
 
 
 class ChairAppointmentForm(forms.Form):

@@ -5,7 +5,7 @@ mounts :data:`meeting_urlpatterns` under /meetings/ with meetings.urls.
 """
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.enums import ParticipantRole, Role
 from accounts.models import User
 from dief.errors import RuleViolation
-from meetings.forms import DelegationForm
+from meetings.forms import DELEGATE_FIELDS, DelegationForm
 from meetings.models import DelegationRegistration
 from meetings.queries import can_manage_meetings, is_chair_in_office, meeting_for_user_or_404
 from meetings.small_counts import protect_column
@@ -58,34 +58,34 @@ def delegations(request, pk):
     meeting = meeting_for_user_or_404(request.user, pk)
     user = request.user
     # One row per registered State: its region, its name (for the Secretariat and the Chair)
-    # and how many of its members are enforcement officers (one join, no subquery per row).
-    registrations = list(
+    # and how many of its members are enforcement officers (one join, no subquery per row);
+    # the user's own State's registration is among them.
+    rows = list(
         DelegationRegistration.objects.filter(meeting=meeting)
         .order_by()
         .annotate(officers=Count("members", filter=Q(members__participant_role=ParticipantRole.ENFORCEMENT)))
-        .values_list("state__region", "state__iso3", "state__name", "officers")
+        .values_list("state__region", "state__iso3", "state__name", "officers", "pk", "state_id")
     )
-    own = None
+    registrations = [row[:4] for row in rows]
     form = None
     may_register = services.can_register_delegation(user, meeting) if user.is_delegate else None
-    if user.is_delegate:
-        own = (
-            DelegationRegistration.objects.filter(meeting=meeting, state_id=user.state_id).order_by().only("pk").first()
-        )
+    # the pk of the user's State's registration, if any
+    own = next((pk for *_row, pk, state_id in rows if state_id == user.state_id), None) if user.is_delegate else None
     if may_register:
-        delegates = (
-            User.objects.filter(role=Role.DELEGATE, state_id=user.state_id, is_active=True)
-            .only("pk", "username", "first_name", "last_name", "participant_role")
-            .order_by("last_name")
+        delegates = User.objects.filter(role=Role.DELEGATE, state_id=user.state_id, is_active=True).order_by(
+            "last_name"
         )
-        members = (
-            DelegationRegistration.members.through.objects.filter(delegationregistration_id=own.pk).values_list(
-                "user_id", flat=True
+        if own:
+            # whether each delegate is a member of the registered delegation, in the same query
+            registered = DelegationRegistration.members.through.objects.filter(
+                delegationregistration_id=own, user_id=OuterRef("pk")
             )
-            if own
-            else [user.pk]
-        )
-        form = DelegationForm(delegates=delegates, initial={"members": list(members)})
+            choices = list(delegates.annotate(member=Exists(registered)).values_list(*DELEGATE_FIELDS, "member"))
+            ticked = [row[0] for row in choices if row[-1]]
+        else:
+            choices = list(delegates.values_list(*DELEGATE_FIELDS))
+            ticked = [user.pk]
+        form = DelegationForm(delegates=delegates, rows=choices, initial={"members": ticked})
     show_states = _privileged(user)
     return render(
         request,

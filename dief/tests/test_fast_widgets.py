@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import override
 
-from dief.forms import SelectList, SelectMultipleList
+from dief.forms import CheckboxList, SelectList, SelectMultipleList, checkbox_options_html
 from dief.pagination import paginate_lean
 from dief.testing import make_state
 from states.forms import StateChoiceField, StatePickerField, StatePickerWidget, lazy_state_choices
@@ -78,6 +78,28 @@ class DjangoPicker(StatePickerWidget):
             for group, options, _index in groups
         ]
         return context
+
+
+class DjangoCheckboxList(CheckboxList):
+    """The reference checkboxes: Django's option dicts, each written by checkbox_options_html."""
+
+    def get_context(self, name, value, attrs):
+        context = forms.CheckboxSelectMultiple.get_context(self, name, value, attrs)
+        context["widget"]["groups"] = [
+            (group, checkbox_options_html(options)) for group, options, _index in context["widget"]["optgroups"]
+        ]
+        return context
+
+
+PEOPLE = [(7, "Ana <Pérez> (enforcement)"), (8, 'Bo "B" & co (policy)'), (9, "Cy (other)")]
+
+
+@pytest.mark.parametrize("value", [None, [], ["8"], ["7", "9"], [8]])
+@pytest.mark.parametrize("attrs", [{"id": "id_members"}, {}])
+def test_the_checkbox_list_is_djangos(value, attrs):
+    fast = CheckboxList(choices=PEOPLE).render("members", value, attrs)
+    django = DjangoCheckboxList(choices=PEOPLE).render("members", value, attrs)
+    assert fast == django and "Ana &lt;Pérez&gt;" in fast
 
 
 @pytest.mark.parametrize("value", [None, [], ["2"], ["1", "3"], [2]])
