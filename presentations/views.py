@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.forms import Media
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -110,6 +111,15 @@ def presentation_create(request):
     )
 
 
+def _notify_media():
+    """The media of :class:`InvolvedStatesForm` (its widgets' scripts, as ``form.media``
+    gives them) without building the form and its list of eligible States."""
+    media = Media()
+    for field in InvolvedStatesForm.base_fields.values():
+        media += field.widget.media
+    return media
+
+
 def presentation_detail(request, pk):
     presentation = _presentation_for(request, pk)
     user = request.user
@@ -157,6 +167,8 @@ def presentation_detail(request, pk):
                 )
             )
         ),
+        # its scripts (the picker's): a class's, the same whether the form is shown or not
+        "notify_media": _notify_media(),
         # the others built only for a page that shows them
         "reply_form": SimpleLazyObject(ReplyForm),
         "consent_form": SimpleLazyObject(ConsentForm),

@@ -111,3 +111,10 @@ def test_the_list_page_shows_the_rows_escaped_with_their_links(client, presentat
         "    <td>Test meeting</td><td>Switzerland</td><td>0</td><td>0</td><td>DIEF CONFIDENTIAL</td></tr>"
     ) in body
     assert "<td>Later &lt;meeting&gt;</td><td>France</td><td>2</td><td>1</td>" in body
+
+
+def test_the_presentation_page_gives_the_scripts_of_the_state_picker_without_building_it(party):
+    from presentations.forms import InvolvedStatesForm
+    from presentations.views import _notify_media
+
+    assert str(_notify_media()) == str(InvolvedStatesForm(states=type(party).objects.all()).media) != ""
