@@ -81,7 +81,8 @@ class ListRows:
         query = self.visible.query
         if query.is_empty():
             return []
-        if len(query.alias_map) > 1 or query.distinct or query.combinator:
+        joined = [alias for alias, n in query.alias_refcount.items() if n and alias != query.base_table]
+        if joined or query.distinct or query.combinator:
             return self.orm_rows()[start:stop]  # a condition on another table: as the ORM reads it
         connection = connections[self.visible.db]
         try:
@@ -193,7 +194,7 @@ def _list_sql(lateral: bool) -> str:
     pk = c(Presentation, "id")
 
     def counted(model):
-        return f"(SELECT COUNT(*) FROM {t(model)} x WHERE x.{c(model, 'presentation')} = p.{pk})"
+        return f"(SELECT COUNT(x.{c(model, 'id')}) FROM {t(model)} x WHERE x.{c(model, 'presentation')} = p.{pk})"
 
     return (
         f"SELECT p.{pk}, p.{c(Presentation, 'title')}, p.{c(Presentation, 'kind')},"

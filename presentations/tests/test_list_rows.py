@@ -3,6 +3,7 @@ rows the ORM gives for the same condition: who sees what, the list order of the 
 (upcoming first, soonest first; then past, latest first), the counts, searches, pages."""
 
 import datetime
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -67,7 +68,8 @@ def presentations(meeting, secretariat, president, delegate_party, delegate_othe
 
 def _same_rows(visible):
     rows = ListRows(visible, TODAY)
-    everything = rows[0:1000]
+    with mock.patch.object(ListRows, "orm_rows", side_effect=AssertionError("read by the ORM")):
+        everything = rows[0:1000]  # written out, not read through the ORM
     assert everything == rows.orm_rows()[0:1000]
     assert rows[2:5] == everything[2:5] == rows.orm_rows()[2:5]
     assert rows.count() == len(everything)
