@@ -180,15 +180,18 @@ def _list_sql(lateral: bool) -> str:
         f"CASE WHEN {end} < %s THEN 1 ELSE 0 END AS k1, CASE WHEN {end} < %s THEN NULL ELSE {begin} END AS k2,"
         f" CASE WHEN {end} < %s THEN {begin} ELSE NULL END AS k3"
     )
-    meetings = f"(SELECT {c(Meeting, 'id')} AS id, {c(Meeting, 'title')} AS title, {meeting_keys} FROM {t(Meeting)}) m"
+    meetings = f"SELECT {c(Meeting, 'id')} AS id, {c(Meeting, 'title')} AS title, {meeting_keys} FROM {t(Meeting)}"
     if lateral:
+        # the meetings sorted first and each one's presentations in order: the planner walks
+        # them in that order (an incremental sort) and stops when the page is full
         rows = (
-            f"{meetings} CROSS JOIN LATERAL (SELECT {own} FROM {p}"
-            f" WHERE {p}.{c(Presentation, 'meeting')} = m.id AND ({{where}})) p"
+            f"({meetings} ORDER BY k1, k2, k3 DESC, id) m CROSS JOIN LATERAL (SELECT {own} FROM {p}"
+            f" WHERE {p}.{c(Presentation, 'meeting')} = m.id AND ({{where}})"
+            f" ORDER BY {p}.{c(Presentation, 'registered_at')}, {p}.{c(Presentation, 'id')}) p"
         )
     else:
         rows = (
-            f"{meetings} INNER JOIN (SELECT {own} FROM {p} WHERE ({{where}})) p"
+            f"({meetings}) m INNER JOIN (SELECT {own} FROM {p} WHERE ({{where}})) p"
             f" ON p.{c(Presentation, 'meeting')} = m.id"
         )
     pk = c(Presentation, "id")
