@@ -126,7 +126,9 @@ def presentation_detail(request, pk):
     now = clock.now()
     involved = list(presentation.involved_states.select_related("state"))
     involved_ids = {i.state_id for i in involved}
-    replies = list(presentation.replies.select_related("state"))
+    # only an involved State replies (ToR rule 12; services.submit_reply), and an involved State
+    # is never removed: with none, there is no reply to read
+    replies = list(presentation.replies.select_related("state")) if involved else []
     is_presenting = user.is_delegate and user.state_id == presentation.presenting_state_id
     is_involved = user.is_delegate and user.state_id in involved_ids
     # ToR rule 23: each document in the reader's language when there is a version in it.

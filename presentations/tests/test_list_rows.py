@@ -120,3 +120,22 @@ def test_the_presentation_page_gives_the_scripts_of_the_state_picker_without_bui
     from presentations.views import _notify_media
 
     assert str(_notify_media()) == str(InvolvedStatesForm(states=type(party).objects.all()).media) != ""
+
+
+def test_the_page_of_a_presentation_without_involved_states_reads_no_replies(
+    client, presentations, secretariat, delegate_party
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    alone, involving = presentations[2], presentations[1]
+    with time_machine.travel(EARLY, tick=False):
+        login_verified(client, delegate_party)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("presentations:detail", args=[alone.pk])).content.decode()
+        assert not [q for q in queries.captured_queries if Reply._meta.db_table in q["sql"]]
+        assert "No reply yet." in page
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("presentations:detail", args=[involving.pk])).content.decode()
+        assert [q for q in queries.captured_queries if Reply._meta.db_table in q["sql"]]
+        assert "Our reply" in page
