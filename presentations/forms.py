@@ -129,6 +129,7 @@ class DocumentForm(forms.Form):
         self.fields["version_of"].choices = [("", _("none: a new document"))] + [
             (d.pk, d.original_name) for d in originals
         ]
+
     classification = forms.TypedChoiceField(
         label=_("Classification of this document (ToR rule 15)"),
         choices=[(c.value, c.label) for c in Classification if c != Classification.LIFTED],

@@ -1,8 +1,15 @@
 """The one way to reach presentations, their replies and documents (ToR rules 12, 14)."""
 
+from functools import lru_cache
+from typing import NamedTuple
+
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connection, connections
+
 from accounts.access import granted_to_user, granted_to_user_groups
 from accounts.enums import Role
-from meetings.queries import in_meetings_for_user, is_chair_in_office
+from meetings.queries import in_list_order, in_meetings_for_user, is_chair_in_office
+from states.names import StateRef
 
 from .models import Presentation, PresentationGroupObjectPermission, PresentationUserObjectPermission
 
@@ -35,3 +42,167 @@ def presentations_for_user(user):
         )
         return in_meetings_for_user(granted, user)
     return Presentation.objects.none()
+
+
+class ListRow(NamedTuple):
+    """What a row of the list of presentations shows: its title, kind and marking, its
+    meeting's title, its presenting State and how many involved States and replies it has."""
+
+    pk: int
+    title: str
+    kind: str
+    classification: int
+    meeting_title: str
+    state: StateRef
+    n_involved: int
+    n_replies: int
+
+
+class ListRows:
+    """The presentations of ``visible`` (a queryset of :func:`presentations_for_user`, perhaps
+    narrowed by a search or a meeting) as rows of the list, in the one list order of their
+    meetings (:func:`meetings.queries.in_list_order`), then by registration. A slice reads the
+    rows it shows and no others, in one query; :meth:`count` counts them all.
+
+    Written out around the ORM's own condition of ``visible`` (who may see what stays in
+    :func:`presentations_for_user`): the ORM query of the same rows (:meth:`orm_rows`) cost more
+    to build than to run, and on PostgreSQL it sorted every visible presentation to show 25;
+    here each meeting, in list order, gives its presentations until the page is full.
+    presentations/tests/test_list_rows.py pins it to the ORM's answers."""
+
+    def __init__(self, visible, today):
+        self.visible, self.today = visible, today
+
+    def count(self) -> int:
+        return self.visible.count()
+
+    def __getitem__(self, index: slice) -> list[ListRow]:
+        start, stop = index.start or 0, index.stop
+        query = self.visible.query
+        if query.is_empty():
+            return []
+        joined = [alias for alias, n in query.alias_refcount.items() if n and alias != query.base_table]
+        if joined or query.distinct or query.combinator:
+            return self.orm_rows()[start:stop]  # a condition on another table: as the ORM reads it
+        connection = connections[self.visible.db]
+        try:
+            where, params = query.get_compiler(connection=connection).compile(query.where)
+        except EmptyResultSet:
+            return []
+        except FullResultSet:
+            where, params = "1 = 1", []
+        today = connection.ops.adapt_datefield_value(self.today)
+        sql = _list_sql(connection.vendor == "postgresql").replace("{where}", where)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [today, today, today, *params, stop - start, start])
+            rows = cursor.fetchall()
+        return [
+            ListRow(pk, title, kind, classification, meeting, StateRef(iso3, name), involved, replies)
+            for pk, title, kind, classification, meeting, name, iso3, involved, replies in rows
+        ]
+
+    def orm_rows(self):
+        """The same rows read through the ORM (a queryset of :class:`ListRow`)."""
+        from django.db.models import Count, OuterRef, Subquery
+        from django.db.models.functions import Coalesce
+
+        from .models import InvolvedState, Reply
+
+        def count_of(model):
+            counted = (
+                model.objects.filter(presentation=OuterRef("pk"))
+                .order_by()
+                .values("presentation")
+                .annotate(n=Count("pk"))
+            )
+            return Coalesce(Subquery(counted.values("n")[:1]), 0)
+
+        ordered = in_list_order(
+            self.visible.annotate(n_involved=count_of(InvolvedState), n_replies=count_of(Reply)), prefix="meeting__"
+        ).order_by("_past", "_upcoming_start", "-_past_start", "meeting_id", "registered_at", "pk")
+        return _RowsOf(
+            ordered.values_list(
+                "pk",
+                "title",
+                "kind",
+                "classification",
+                "meeting__title",
+                "presenting_state__iso3",
+                "presenting_state__name",
+                "n_involved",
+                "n_replies",
+            )
+        )
+
+
+class _RowsOf:
+    """A queryset of value tuples, sliced into :class:`ListRow`."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, index: slice) -> list[ListRow]:
+        return [
+            ListRow(pk, title, kind, classification, meeting, StateRef(iso3, name), involved, replies)
+            for pk, title, kind, classification, meeting, iso3, name, involved, replies in self.queryset[index]
+        ]
+
+
+@lru_cache(maxsize=2)
+def _list_sql(lateral: bool) -> str:
+    """The query of :class:`ListRows`, from the models' table and column names, with
+    ``{where}`` for the ORM's condition on the presentation's own table (unaliased). Its
+    parameters: the procedural day three times, those of ``{where}``, the limit and the offset.
+
+    On PostgreSQL each meeting in list order joins its visible presentations (LATERAL), so a
+    page stops at the meetings it shows; elsewhere one join sorted in the same order."""
+    from meetings.models import Meeting
+    from states.models import State
+
+    from .models import InvolvedState, Presentation, Reply
+
+    def t(model):
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def c(model, field):
+        return connection.ops.quote_name(model._meta.get_field(field).column)
+
+    p = t(Presentation)
+    own = ", ".join(
+        f"{p}.{c(Presentation, f)}"
+        for f in ("id", "title", "kind", "classification", "meeting", "presenting_state", "registered_at")
+    )
+    end, begin = c(Meeting, "end_date"), c(Meeting, "start_date")
+    meeting_keys = (
+        f"CASE WHEN {end} < %s THEN 1 ELSE 0 END AS k1, CASE WHEN {end} < %s THEN NULL ELSE {begin} END AS k2,"
+        f" CASE WHEN {end} < %s THEN {begin} ELSE NULL END AS k3"
+    )
+    meetings = f"SELECT {c(Meeting, 'id')} AS id, {c(Meeting, 'title')} AS title, {meeting_keys} FROM {t(Meeting)}"
+    if lateral:
+        # the meetings sorted first and each one's presentations in order: the planner walks
+        # them in that order (an incremental sort) and stops when the page is full
+        rows = (
+            f"({meetings} ORDER BY k1, k2, k3 DESC, id) m CROSS JOIN LATERAL (SELECT {own} FROM {p}"
+            f" WHERE {p}.{c(Presentation, 'meeting')} = m.id AND ({{where}})"
+            f" ORDER BY {p}.{c(Presentation, 'registered_at')}, {p}.{c(Presentation, 'id')}) p"
+        )
+    else:
+        rows = (
+            f"({meetings}) m INNER JOIN (SELECT {own} FROM {p} WHERE ({{where}})) p"
+            f" ON p.{c(Presentation, 'meeting')} = m.id"
+        )
+    pk = c(Presentation, "id")
+
+    def counted(model):
+        return f"(SELECT COUNT(x.{c(model, 'id')}) FROM {t(model)} x WHERE x.{c(model, 'presentation')} = p.{pk})"
+
+    return (
+        f"SELECT p.{pk}, p.{c(Presentation, 'title')}, p.{c(Presentation, 'kind')},"
+        f" p.{c(Presentation, 'classification')}, m.title, s.{c(State, 'name')}, s.{c(State, 'iso3')},"
+        f" {counted(InvolvedState)}, {counted(Reply)}"
+        f" FROM {rows} INNER JOIN {t(State)} s ON s.{c(State, 'id')} = p.{c(Presentation, 'presenting_state')}"
+        f" ORDER BY m.k1, m.k2, m.k3 DESC, m.id, p.{c(Presentation, 'registered_at')}, p.{pk} LIMIT %s OFFSET %s"
+    )

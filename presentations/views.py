@@ -2,8 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
+from django.forms import Media
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -36,8 +36,8 @@ from .forms import (
     ReplyForm,
     RightOfReplyForm,
 )
-from .models import InvolvedState, Reply
-from .queries import presentations_for_user
+from .models import InvolvedState
+from .queries import ListRows, presentations_for_user
 
 
 def _presentation_for(request, pk):
@@ -47,47 +47,17 @@ def _presentation_for(request, pk):
     )
 
 
-def _count_of(model):
-    """How many ``model`` rows point at each presentation: a subquery per row of the page, so
-    the list reads no more rows than it shows (no join and COUNT DISTINCT over the whole set)."""
-    counted = (
-        model.objects.filter(presentation=OuterRef("pk")).order_by().values("presentation").annotate(n=Count("pk"))
-    )
-    return Coalesce(Subquery(counted.values("n")[:1]), 0)
-
-
-#: What a row of the list shows (the title, kind and marking; the meeting's title; the
-#: presenting State's name): none of the long texts of the case (ToR rule 18).
-LIST_FIELDS = (
-    "title",
-    "kind",
-    "classification",
-    "meeting",
-    "meeting__title",
-    "presenting_state",
-    "presenting_state__name",
-    "presenting_state__iso3",
-)
-
-
 def presentation_list(request):
-    presentations = (
-        presentations_for_user(request.user)
-        .select_related("meeting", "presenting_state")
-        .only(*LIST_FIELDS)
-        .annotate(n_involved=_count_of(InvolvedState), n_replies=_count_of(Reply))
-    )
-    presentations = in_list_order(presentations, prefix="meeting__").order_by(
-        "_past", "_upcoming_start", "-_past_start", "meeting_id", "registered_at", "pk"
-    )
+    visible = presentations_for_user(request.user)
     query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     if query:
-        presentations = presentations.filter(Q(title__icontains=query) | Q(summary__icontains=query))
+        visible = visible.filter(Q(title__icontains=query) | Q(summary__icontains=query))
     meeting_id = request.GET.get("meeting", "")
     if meeting_id.isdigit() and len(meeting_id) < 10:
-        presentations = presentations.filter(meeting_id=int(meeting_id))
-    # one LIMIT, no COUNT over every presentation the user sees
-    page = paginate_lean(request, presentations)
+        visible = visible.filter(meeting_id=int(meeting_id))
+    # one LIMIT, no COUNT over every presentation the user sees; rows of what the list shows
+    # (none of the long texts of the case, ToR rule 18)
+    page = paginate_lean(request, ListRows(visible, procedural_today()))
     return render(
         request,
         "presentations/presentation_list.html",
@@ -141,13 +111,24 @@ def presentation_create(request):
     )
 
 
+def _notify_media():
+    """The media of :class:`InvolvedStatesForm` (its widgets' scripts, as ``form.media``
+    gives them) without building the form and its list of eligible States."""
+    media = Media()
+    for field in InvolvedStatesForm.base_fields.values():
+        media += field.widget.media
+    return media
+
+
 def presentation_detail(request, pk):
     presentation = _presentation_for(request, pk)
     user = request.user
     now = clock.now()
     involved = list(presentation.involved_states.select_related("state"))
     involved_ids = {i.state_id for i in involved}
-    replies = list(presentation.replies.select_related("state"))
+    # only an involved State replies (ToR rule 12; services.submit_reply), and an involved State
+    # is never removed: with none, there is no reply to read
+    replies = list(presentation.replies.select_related("state")) if involved else []
     is_presenting = user.is_delegate and user.state_id == presentation.presenting_state_id
     is_involved = user.is_delegate and user.state_id in involved_ids
     # ToR rule 23: each document in the reader's language when there is a version in it.
@@ -188,6 +169,8 @@ def presentation_detail(request, pk):
                 )
             )
         ),
+        # its scripts (the picker's): a class's, the same whether the form is shown or not
+        "notify_media": _notify_media(),
         # the others built only for a page that shows them
         "reply_form": SimpleLazyObject(ReplyForm),
         "consent_form": SimpleLazyObject(ConsentForm),
