@@ -4,7 +4,8 @@ language versions, its marking and (for its provider and the Secretariat) its do
 Written here rather than in the template: each document included the log's template and
 reversed three paths, and the template language spent more on a few documents than the query
 that read them. The markup is what ``documents/_download_log.html`` and
-``documents/_download_rows.html`` write.
+``documents/_download_rows.html`` write (their fixed texts, translated, are not escaped there
+either: a template's string literal is safe).
 """
 
 import uuid
@@ -58,9 +59,9 @@ def _log_rows(log, tz: str, use_tz: bool) -> str:
             f"<tr><td>{escape(who)}</td><td>{escape(where)}</td><td>{escape(when)} <small>({tz})</small></td></tr>"
         )
     return (
-        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{escape(gettext("Downloads"))}"><table>'
-        f'<thead><tr><th scope="col">{escape(gettext("Who"))}</th><th scope="col">{escape(gettext("State"))}</th>'
-        f'<th scope="col">{escape(gettext("When"))}</th></tr></thead>\n'
+        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{gettext("Downloads")}"><table>'
+        f'<thead><tr><th scope="col">{gettext("Who")}</th><th scope="col">{gettext("State")}</th>'
+        f'<th scope="col">{gettext("When")}</th></tr></thead>\n'
         f"<tbody>{''.join(rows)}</tbody></table></div>\n"
     )
 
@@ -76,18 +77,18 @@ def _log(document, log, more, tz: str, use_tz: bool) -> str:
         count = ngettext("Downloaded %(n)s time", "Downloaded %(n)s times", n) % {"n": n}
     out = (
         f'<details class="download-log"><summary>{count} '
-        f"<small>({escape(gettext('seen only by the provider and the Secretariat'))})</small></summary>\n"
+        f"<small>({gettext('seen only by the provider and the Secretariat')})</small></summary>\n"
     )
     if log:
         out += _log_rows(log, tz, use_tz)
         if more:
             out += (
                 f'<p><a href="{_token_path("documents:download_log", document.token)}">'
-                f"{escape(gettext('Every download of this document'))}</a></p>"
+                f"{gettext('Every download of this document')}</a></p>"
             )
         out += "\n"
     else:
-        out += f"<p>{escape(gettext('Nobody has downloaded it yet.'))}</p>"
+        out += f"<p>{gettext('Nobody has downloaded it yet.')}</p>"
     return out + "</details>\n"
 
 
@@ -98,7 +99,7 @@ def document_items(context, documents):
     :func:`documents.queries.download_log_for_user`)."""
     tz = escape(context.get("TIME_ZONE", ""))
     use_tz = context.use_tz
-    versions_label = escape(gettext("Versions:"))
+    versions_label = gettext("Versions:")
     out = []
     for d in documents:
         doc = d.document
