@@ -19,8 +19,6 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
-from dief.date_filter import date
-
 register = template.Library()
 
 #: A stand-in token: never the token of a document.
@@ -47,7 +45,15 @@ def _classification_pattern(script_prefix: str) -> tuple[str, str]:
     return before, after
 
 
-def _log_rows(log, tz: str, use_tz: bool) -> str:
+def _date_filter(engine):
+    """The ``date`` filter the engine's templates use (the last of its built-ins to define it)."""
+    found = None
+    for library in engine.template_builtins:
+        found = library.filters.get("date", found)
+    return found
+
+
+def _log_rows(log, date, tz: str, use_tz: bool) -> str:
     """``documents/_download_rows.html``."""
     rows = []
     for a in log:
@@ -66,7 +72,7 @@ def _log_rows(log, tz: str, use_tz: bool) -> str:
     )
 
 
-def _log(document, log, more, tz: str, use_tz: bool) -> str:
+def _log(document, log, more, date, tz: str, use_tz: bool) -> str:
     """``documents/_download_log.html``: nothing when ``log`` is None (not for this reader)."""
     if log is None:
         return "\n"
@@ -80,7 +86,7 @@ def _log(document, log, more, tz: str, use_tz: bool) -> str:
         f"<small>({gettext('seen only by the provider and the Secretariat')})</small></summary>\n"
     )
     if log:
-        out += _log_rows(log, tz, use_tz)
+        out += _log_rows(log, date, tz, use_tz)
         if more:
             out += (
                 f'<p><a href="{_token_path("documents:download_log", document.token)}">'
@@ -99,6 +105,7 @@ def document_items(context, documents):
     :func:`documents.queries.download_log_for_user`)."""
     tz = escape(context.get("TIME_ZONE", ""))
     use_tz = context.use_tz
+    date = _date_filter(context.template.engine)
     versions_label = gettext("Versions:")
     out = []
     for d in documents:
@@ -120,7 +127,7 @@ def document_items(context, documents):
         item += (
             f' · <a href="{before}{doc.pk}{after}">'
             f"{escape(doc.get_classification_display())}</a>\n  "
-            f"{_log(doc, doc.download_log, doc.download_log_more, tz, use_tz)}</li>"
+            f"{_log(doc, doc.download_log, doc.download_log_more, date, tz, use_tz)}</li>"
         )
         out.append(item)
     return mark_safe("".join(out))  # noqa: S308 - escaped text, whole numbers and fixed markup
