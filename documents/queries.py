@@ -48,6 +48,18 @@ def sees_download_log(user, document) -> bool:
 #: Downloads of a document shown on its item's page; the rest on the document's own log page.
 LOG_SHOWN = 10
 
+#: What a row of the download log on an item's page reads of an access (documents/_download_rows.html).
+LOG_COLUMNS = (
+    "document_id",
+    "accessed_at",
+    "user__username",
+    "user__first_name",
+    "user__last_name",
+    "user__role",
+    "user__state__name",
+    "user__state__iso3",
+)
+
 
 def download_log_for_user(user, documents, shown: int = LOG_SHOWN) -> dict:
     """For each of ``documents`` (reached through :func:`documents_for_user`) whose log
@@ -71,9 +83,12 @@ def download_log_for_user(user, documents, shown: int = LOG_SHOWN) -> dict:
             f"WHERE document_id IN ({', '.join(['%s'] * len(visible))})) ranked WHERE nth <= %s",
             [*visible, shown + 1],
         )
+        # the columns the log shows (who, their State or role, when), not every column of
+        # the access, the user and the State
         latest = (
             DocumentAccess.objects.filter(pk__in=latest_ids)
             .select_related("user__state")
+            .only(*LOG_COLUMNS)
             .order_by("-accessed_at", "-pk")
         )
         for access in latest:
