@@ -65,17 +65,15 @@ def figures(meetings, *, roles: bool = True) -> list[MeetingFigures]:
     meetings = list(meetings.order_by("start_date", "pk") if hasattr(meetings, "order_by") else meetings)
     by_id = {m.pk: MeetingFigures(meeting=m) for m in meetings}
     ids = list(by_id)
-    members = DelegationRegistration.members.through.objects
-    # The shown meetings' delegations, each counted once (no join to their members, so no
-    # DISTINCT), and once more if it is among the delegations of these meetings with an
-    # officer: a semi-join the database hashes once, not a count over every member row.
-    with_officer = members.filter(
-        delegationregistration__meeting_id__in=ids, user__participant_role__in=OFFICER_ROLES
-    ).values("delegationregistration_id")
+    # One pass over the shown meetings' delegations and their members (no subquery over every
+    # delegation): a delegation counts once, and once more if a member is an officer.
     rows = (
         DelegationRegistration.objects.filter(meeting_id__in=ids)
         .values("meeting_id", "state__region")
-        .annotate(total=Count("pk"), officers=Count("pk", filter=Q(pk__in=with_officer)))
+        .annotate(
+            total=Count("pk", distinct=True),
+            officers=Count("pk", distinct=True, filter=Q(members__participant_role__in=OFFICER_ROLES)),
+        )
         .order_by()
     )
     for row in rows:
@@ -85,6 +83,7 @@ def figures(meetings, *, roles: bool = True) -> list[MeetingFigures]:
         f.with_officer += row["officers"]
         f.by_region[region] = f.by_region.get(region, 0) + row["total"]
         f.officer_by_region[region] = f.officer_by_region.get(region, 0) + row["officers"]
+    members = DelegationRegistration.members.through.objects
     role_rows = (
         members.filter(delegationregistration__meeting_id__in=ids)
         .values("delegationregistration__meeting_id", "user__participant_role")
