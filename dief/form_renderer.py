@@ -158,6 +158,57 @@ def _div(context):
     return "".join(parts).strip()
 
 
+def _p(context):
+    """``django/forms/p.html``."""
+    errors, fields, hidden_fields = context["errors"], context["fields"], context["hidden_fields"]
+    hidden = "".join(_out(field) for field in hidden_fields)
+    parts = [_out(errors), "\n"]
+    if errors and not fields:
+        parts.append(f"\n  <p>{hidden}</p>\n")
+    parts.append("\n")
+    last = len(fields) - 1
+    for index, (field, field_errors) in enumerate(fields):
+        classes = field.css_classes()
+        help_text = field.help_text
+        parts.append(
+            f"\n  {_out(field_errors)}\n  <p"
+            + (f' class="{_out(classes)}"' if classes else "")
+            + ">\n    "
+            + (_out(field.label_tag()) if field.label else "")
+            + f"\n    {_out(field)}\n    "
+            + (
+                '\n      <span class="helptext"'
+                + (f' id="{_out(field.auto_id)}_helptext"' if field.auto_id else "")
+                + f">{help_text}</span>\n    "
+                if help_text
+                else ""
+            )
+            + "\n    "
+            + (f"\n      {hidden}\n    " if index == last else "")
+            + "\n  </p>\n"
+        )
+    parts.append("\n")
+    if not fields and not errors:
+        parts.append(f"\n  {hidden}\n")
+    parts.append("\n")
+    return "".join(parts).strip()
+
+
+def _select_list(context):
+    """``templates/widgets/select_list.html`` (:class:`dief.forms.SelectList`: its options
+    come already written)."""
+    widget = context["widget"]
+    parts = [f'<select name="{_out(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options_html in widget["groups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_out(group_name)}">')
+        parts.append(_out(options_html))
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
 INPUT_TEMPLATES = [
     f"django/forms/widgets/{name}.html"
     for name in (
@@ -189,6 +240,8 @@ WRITTEN = {
     "django/forms/errors/list/ul.html": _error_list,
     "django/forms/field.html": _field,
     "django/forms/div.html": _div,
+    "django/forms/p.html": _p,
+    "widgets/select_list.html": _select_list,
 }
 
 

@@ -69,6 +69,9 @@ def meeting_participation(request, pk):
 
 #: Meetings on one page of the overview: six years at two meetings a year (ToR rule 3).
 OVERVIEW_PAGE_SIZE = 12
+#: What the overview reads of a meeting: its label and link, and whether it has been held
+#: (:func:`participation.stats.figures`).
+OVERVIEW_MEETING_FIELDS = ("pk", "title", "start_date", "end_date", "procedural_time_zone", "agenda_adopted_at")
 
 
 def overview(request):
@@ -77,7 +80,9 @@ def overview(request):
     meetings are not counted (a page and one meeting more tell whether earlier ones exist)."""
     if not request.user.is_authenticated:
         raise Http404
-    meetings = participation_meetings_for_user(request.user).order_by("-start_date", "-pk")
+    meetings = (
+        participation_meetings_for_user(request.user).order_by("-start_date", "-pk").only(*OVERVIEW_MEETING_FIELDS)
+    )
     page = paginate_lean(request, meetings, per_page=OVERVIEW_PAGE_SIZE)
     if not page.object_list:
         raise Http404

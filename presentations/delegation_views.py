@@ -6,6 +6,7 @@ mounts :data:`meeting_urlpatterns` under /meetings/ with meetings.urls.
 
 from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -13,10 +14,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import ParticipantRole, Role
 from accounts.models import User
+from accounts.security import object_for_user_or_404
 from dief.errors import RuleViolation
 from meetings.forms import DELEGATE_FIELDS, DelegationForm
 from meetings.models import DelegationRegistration
-from meetings.queries import can_manage_meetings, is_chair_in_office, meeting_for_user_or_404
+from meetings.queries import can_manage_meetings, is_chair_in_office, meeting_for_user_or_404, meetings_for_user
 from meetings.small_counts import protect_column
 from states.names import StateRef, region_name, sorted_by_name
 
@@ -25,6 +27,20 @@ from . import services
 
 def _privileged(user) -> bool:
     return can_manage_meetings(user) or is_chair_in_office(user)
+
+
+#: What the delegations page reads of its meeting: its title and link, and its last day in its
+#: time zone (whether delegations may still register).
+PAGE_MEETING_FIELDS = ("pk", "title", "end_date", "procedural_time_zone")
+
+
+def _page_meeting_or_404(user, pk):
+    """The meeting ``pk`` as :func:`meetings.queries.meeting_for_user_or_404` gives it (the same
+    users, the same 404s: an expert never reaches a meeting's delegations, ToR rules 8, 15),
+    with only the columns the page shows and none of its ToR version or invitation."""
+    if user.is_authenticated and user.role == Role.EXPERT:
+        raise Http404
+    return object_for_user_or_404(meetings_for_user(user).only(*PAGE_MEETING_FIELDS), pk=pk)
 
 
 def _by_region(registrations) -> list[tuple]:
@@ -55,7 +71,7 @@ def _by_region(registrations) -> list[tuple]:
 
 def delegations(request, pk):
     """Delegations registered to a meeting (ToR rule 7), with enforcement officers by region."""
-    meeting = meeting_for_user_or_404(request.user, pk)
+    meeting = _page_meeting_or_404(request.user, pk)
     user = request.user
     # One row per registered State: its region, its name (for the Secretariat and the Chair)
     # and how many of its members are enforcement officers (one join, no subquery per row);

@@ -11,6 +11,7 @@ from django.utils.translation import override
 
 from agendas.forms import AgendaItemForm, ConsultationForm
 from dief.form_renderer import FormRenderer
+from dief.forms import SelectList, SelectMultipleList
 from presentations.forms import DocumentForm, ReplyForm
 from presentations.models import Presentation
 
@@ -91,6 +92,33 @@ def test_forms_render_exactly_as_djangos_templates_render_them(case, language):
     assert project_html == django_html
 
 
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_forms_as_paragraphs_render_exactly_as_djangos_templates_render_them(case, language):
+    with override(language):
+        django_html, project_html = str(CASES[case](TemplatesSetting()).as_p()), str(CASES[case](FormRenderer()).as_p())
+    assert project_html == django_html
+
+
+class Listed(forms.Form):
+    one = forms.ChoiceField(choices=[("", "any"), ("a", "A & <b>")], required=False, widget=SelectList)
+    grouped = forms.ChoiceField(
+        choices=[("", "—"), ("Group <1>", [("b", "B"), ("c", 3)]), ("d", "D")],
+        widget=SelectList(attrs={"data-x": mark_safe("<i>"), "autofocus": True, "hidden": False}),
+    )
+    many = forms.MultipleChoiceField(choices=[(1, "one"), (2, "two")], required=False, widget=SelectMultipleList)
+    secret = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+@pytest.mark.parametrize("data", [None, {}, {"one": "a", "grouped": "c", "many": ["1", "2"], "secret": "<s>"}])
+@pytest.mark.parametrize("layout", ["as_p", "as_div"])
+def test_drop_downs_of_written_options_render_as_their_template(data, layout):
+    django_html = str(getattr(Listed(data, renderer=TemplatesSetting()), layout)())
+    project_html = str(getattr(Listed(data, renderer=FormRenderer()), layout)())
+    assert project_html == django_html
+    assert "<option" in project_html
+
+
 class Hidden(forms.Form):
     a = forms.CharField(widget=forms.HiddenInput)
     b = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -100,6 +128,8 @@ class Hidden(forms.Form):
 def test_a_form_of_hidden_fields_renders_as_djangos(data):
     django_html, project_html = _both(lambda r: Hidden(data, renderer=r))
     assert project_html == django_html
+    django_p = str(Hidden(data, renderer=TemplatesSetting()).as_p())
+    assert str(Hidden(data, renderer=FormRenderer()).as_p()) == django_p
 
 
 def test_labels_and_fields_rendered_one_by_one_are_djangos():

@@ -17,7 +17,7 @@ from documents.models import DocumentAccess
 from exchange import services
 from exchange.enums import Audience, LiftStatus
 from exchange.models import ClassificationDecision, Record, RecordGroupObjectPermission, Share
-from exchange.queries import records_for_user, search_records, type_facets
+from exchange.queries import facets_and_total, records_for_user, search_records, type_facets
 from exchange.tasks import notify_share
 from notifications.models import Notification
 
@@ -354,6 +354,24 @@ def test_search_filters_within_what_the_user_sees(
     assert list(search_records(delegate_other_party, status="ongoing")) == [record_to_france]
     assert type_facets(records_for_user(delegate_third))["b"] == 0
     assert type_facets(records_for_user(delegate_other_party))["b"] == 1
+
+
+def test_each_type_counts_the_visible_records_that_carry_it_whatever_their_other_types(
+    record_to_france, record_to_all, delegate_party, delegate_third, delegate_other_party
+):
+    for types in (["a", "b"], ["a", "b"], ["b", "c", "g"], ["g"]):
+        services.share_record(by=delegate_party, title="More", audience=Audience.ALL_ELIGIBLE, information_types=types)
+    for reader in (delegate_third, delegate_other_party):
+        visible = list(records_for_user(reader))
+        facets, total = facets_and_total(records_for_user(reader))
+        assert total == len(visible)
+        assert facets == {letter: sum(letter in r.information_types for r in visible) for letter in "abcdefg"}
+    # record_to_france (b, e) is France's only: Mexico's delegate counts it nowhere
+    assert facets_and_total(records_for_user(delegate_third)) == (
+        {"a": 2, "b": 3, "c": 2, "d": 0, "e": 0, "f": 0, "g": 2},
+        5,
+    )
+    assert facets_and_total(records_for_user(delegate_other_party))[0]["e"] == 1
 
 
 def test_search_page_counts_no_hidden_record(client, record_to_france, record_to_all, delegate_third):

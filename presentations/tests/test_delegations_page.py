@@ -57,3 +57,16 @@ def test_the_delegations_page_reads_as_many_queries_with_more_delegations(
     assert not any(
         q["sql"].startswith('SELECT "meetings_delegationregistration_members"') for q in two.captured_queries
     )
+
+
+def test_the_delegations_page_reads_its_meeting_without_its_tor_version_or_invitation(meeting, delegate_party, client):
+    url = reverse("meetings:delegations", args=[meeting.pk])
+    with time_machine.travel(EARLY, tick=False):
+        login_verified(client, delegate_party)
+        client.get(url)
+        with CaptureQueriesContext(connection) as read:
+            page = client.get(url).content.decode()
+    assert meeting.title in page and "Register" in page
+    meeting_reads = [q["sql"] for q in read.captured_queries if 'FROM "meetings_meeting"' in q["sql"]]
+    assert len(meeting_reads) == 1
+    assert "meetings_torversion" not in meeting_reads[0] and "meetings_invitation" not in meeting_reads[0]
