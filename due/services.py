@@ -6,8 +6,8 @@ from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection
+from django.core.exceptions import EmptyResultSet, FullResultSet, ObjectDoesNotExist
+from django.db import connection, connections
 from django.db.models import BooleanField, Count, Exists, OuterRef, Window
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
@@ -69,12 +69,136 @@ def upcoming_meetings_for_user(user) -> list:
     later in the default procedural time zone), soonest first, with their ToR version,
     invitation and agenda and the flags of :func:`with_due_flags`: one query, evaluated once
     per request and handed to the functions below. Returns a list of
-    :class:`meetings.models.Meeting`."""
+    :class:`meetings.models.Meeting`.
+
+    Written out around the ORM's own condition of ``meetings_for_user`` (who may see which
+    meeting stays there): the ORM query of the same objects (:func:`orm_upcoming_meetings`)
+    cost more to build than to run, on every What is due and calendar download.
+    due/tests/test_due_queries.py pins it to the ORM's answers."""
     today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
+    visible = meetings_for_user(user).filter(end_date__gte=today)
+    query = visible.query
+    if query.is_empty():
+        return []
+    joined = [alias for alias, n in query.alias_refcount.items() if n and alias != query.base_table]
+    if joined or query.distinct or query.combinator or query.annotations:
+        return orm_upcoming_meetings(visible, user)  # a condition on another table: as the ORM reads it
+    from agendas.models import Agenda
+    from experts.enums import ProposalStatus
+    from meetings.models import Invitation, Meeting, ToRVersion
+
+    db = visible.db
+    conn = connections[db]
+    try:
+        where, where_params = query.get_compiler(connection=conn).compile(query.where)
+    except EmptyResultSet:
+        return []
+    except FullResultSet:
+        where, where_params = "1 = 1", []
+    sql = _flag_sql()
+    flags = [("due_open_proposals", [ProposalStatus.IN_SILENCE.value, ProposalStatus.IN_CONSULTATION.value])]
+    if user.role == Role.DELEGATE and user.state_id:
+        flags += [("due_state_presents", [user.state_id, "registered"])]
+        flags += [("due_state_involved", ["registered", user.state_id])]
+    if is_chair_in_office(user):
+        flags += [("due_draft_agenda_items", ["draft"])]
+    head = _upcoming_sql()
+    query_sql = head.replace("{flags}", "".join(f", {sql[name]}" for name, _p in flags)).replace("{where}", where)
+    with conn.cursor() as cursor:
+        cursor.execute(query_sql, [p for _n, ps in flags for p in ps] + list(where_params))
+        rows = cursor.fetchall()
+    columns = [f for model in (Meeting,) for f in model._meta.concrete_fields] + [None] * len(flags)
+    columns += [f for model in (ToRVersion, Invitation, Agenda) for f in model._meta.concrete_fields]
+    converters = []
+    for i, field in enumerate(columns):
+        if field is not None:
+            col = field.get_col(field.model._meta.db_table)
+            found = conn.ops.get_db_converters(col) + col.get_db_converters(conn)
+            if found:
+                converters.append((i, col, found))
+    if converters:
+        rows = [_converted(row, converters, conn) for row in rows]
+    n_meeting, n_tor = len(Meeting._meta.concrete_fields), len(ToRVersion._meta.concrete_fields)
+    n_inv = len(Invitation._meta.concrete_fields)
+    names = {
+        model: [f.attname for f in model._meta.concrete_fields] for model in (Meeting, ToRVersion, Invitation, Agenda)
+    }
+    tor_field = Meeting._meta.get_field("tor_version")
+    invitation_rel, agenda_rel = Meeting._meta.get_field("invitation"), Meeting._meta.get_field("agenda")
+    invitation_meeting, agenda_meeting = Invitation._meta.get_field("meeting"), Agenda._meta.get_field("meeting")
+    meetings, tors = [], {}
+    for row in rows:
+        meeting = Meeting.from_db(db, names[Meeting], row[:n_meeting])
+        at = n_meeting
+        for name, _p in flags:
+            setattr(meeting, name, bool(row[at]))
+            at += 1
+        tor_row = row[at : at + n_tor]
+        tor = tors.get(tor_row[0])
+        if tor is None:
+            tor = tors[tor_row[0]] = ToRVersion.from_db(db, names[ToRVersion], tor_row)
+        tor_field.set_cached_value(meeting, tor)
+        at += n_tor
+        inv_row = row[at : at + n_inv]
+        at += n_inv
+        invitation = None if inv_row[0] is None else Invitation.from_db(db, names[Invitation], inv_row)
+        invitation_rel.set_cached_value(meeting, invitation)
+        if invitation is not None:
+            invitation_meeting.set_cached_value(invitation, meeting)
+        agenda_row = row[at:]
+        agenda = None if agenda_row[0] is None else Agenda.from_db(db, names[Agenda], agenda_row)
+        agenda_rel.set_cached_value(meeting, agenda)
+        if agenda is not None:
+            agenda_meeting.set_cached_value(agenda, meeting)
+        meetings.append(meeting)
+    return meetings
+
+
+def _converted(row, converters, conn) -> tuple:
+    """``row`` with each value of ``converters`` (index, column, functions) made a Python value
+    as the ORM makes it."""
+    row = list(row)
+    for i, col, functions in converters:
+        value = row[i]
+        for convert in functions:
+            value = convert(value, col, conn)
+        row[i] = value
+    return tuple(row)
+
+
+def orm_upcoming_meetings(visible, user) -> list:
+    """The meetings of :func:`upcoming_meetings_for_user` read through the ORM, from ``visible``
+    (the meetings of :func:`meetings_for_user` not ended)."""
     return list(
-        with_due_flags(meetings_for_user(user).filter(end_date__gte=today), user)
-        .select_related("tor_version", "invitation", "agenda")
-        .order_by("start_date", "pk")
+        with_due_flags(visible, user).select_related("tor_version", "invitation", "agenda").order_by("start_date", "pk")
+    )
+
+
+@lru_cache(maxsize=1)
+def _upcoming_sql() -> str:
+    """The query of :func:`upcoming_meetings_for_user`, from the models' table and column names,
+    with ``{flags}`` for the flags' columns and ``{where}`` for the ORM's condition on the
+    meeting's own (unaliased) table: the meeting's columns, the flags', the ToR version's, the
+    invitation's and the agenda's, each in its model's field order."""
+    from agendas.models import Agenda
+    from meetings.models import Invitation, Meeting, ToRVersion
+
+    q = connection.ops.quote_name
+
+    def columns(model):
+        return ", ".join(f"{q(model._meta.db_table)}.{q(f.column)}" for f in model._meta.concrete_fields)
+
+    m, tv, inv, ag = (q(model._meta.db_table) for model in (Meeting, ToRVersion, Invitation, Agenda))
+
+    def c(model, field):
+        return q(model._meta.get_field(field).column)
+
+    return (
+        f"SELECT {columns(Meeting)}{{flags}}, {columns(ToRVersion)}, {columns(Invitation)}, {columns(Agenda)}"
+        f" FROM {m} INNER JOIN {tv} ON {m}.{c(Meeting, 'tor_version')} = {tv}.{c(ToRVersion, 'id')}"
+        f" LEFT OUTER JOIN {inv} ON {m}.{c(Meeting, 'id')} = {inv}.{c(Invitation, 'meeting')}"
+        f" LEFT OUTER JOIN {ag} ON {m}.{c(Meeting, 'id')} = {ag}.{c(Agenda, 'meeting')}"
+        f" WHERE ({{where}}) ORDER BY {m}.{c(Meeting, 'start_date')}, {m}.{c(Meeting, 'id')}"
     )
 
 

@@ -194,3 +194,58 @@ def test_the_written_out_flags_of_the_meetings_answer_as_the_orm_does(
             assert flags == {k: orm[row["id"]][k] for k in flags}
             seen.update(k for k, v in flags.items() if v)
     assert {"due_state_presents", "due_state_involved"} <= seen
+
+
+def test_the_written_out_upcoming_meetings_are_the_orm_s_objects_with_their_relations_and_flags(
+    meeting, secretariat, president, chair, delegate_party, other_party, delegate_other_party, outsider
+):
+    from agendas.models import Agenda
+    from dief.testing import meeting_factory
+    from due.services import orm_upcoming_meetings, upcoming_meetings_for_user
+    from meetings.models import Meeting
+    from meetings.queries import meetings_for_user
+    from presentations import services
+
+    later = meeting_factory(start_date=datetime.date(2099, 9, 1), created_by=secretariat, convened_by=president)
+    meeting_factory(start_date=datetime.date(2098, 6, 1), created_by=secretariat, convened_by=president)  # ended
+    Agenda.objects.get_or_create(meeting=later)
+    presentation = services.register_presentation(
+        by=delegate_party, meeting=meeting, kind="case", title="T", summary="S"
+    )
+    services.notify_involved_states(by=delegate_party, presentation=presentation, states=[other_party])
+
+    def values(obj):
+        return None if obj is None else {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+    def described(meetings):
+        out = []
+        for m in meetings:
+            flags = {k: v for k, v in vars(m).items() if k.startswith("due_")}
+            relations = {}
+            for name in ("tor_version", "invitation", "agenda"):
+                field = Meeting._meta.get_field(name)
+                assert field.is_cached(m)
+                relations[name] = values(field.get_cached_value(m))
+            out.append((values(m), flags, relations))
+        return out
+
+    today = datetime.date(2099, 1, 1)
+    users = (secretariat, president, chair, delegate_party, delegate_other_party, outsider)
+    for user in users:
+        user.is_verified = lambda: True
+        with CaptureQueriesContext(connection) as queries:
+            written = upcoming_meetings_for_user(user)
+        orm = orm_upcoming_meetings(meetings_for_user(user).filter(end_date__gte=today), user)
+        assert described(written) == described(orm)
+        assert len([q for q in queries.captured_queries if "meetings_meeting" in q["sql"]]) <= 1
+        for m in written:
+            with CaptureQueriesContext(connection) as queries:
+                m.invitation.is_sent  # noqa: B018
+                if m.pk == later.pk:
+                    assert m.agenda.meeting is m
+                else:
+                    with pytest.raises(Meeting.agenda.RelatedObjectDoesNotExist):
+                        m.agenda  # noqa: B018
+                m.tor_version.invitation_days  # noqa: B018
+            assert queries.captured_queries == []
+    assert {m.pk for m in upcoming_meetings_for_user(secretariat)} == {meeting.pk, later.pk}
