@@ -460,6 +460,22 @@ def _count_involved(user, meeting_ids) -> dict[int, tuple[int, int]]:
         return {meeting_id: (reply, consent) for meeting_id, reply, consent in cursor.fetchall()}
 
 
+def _all_involved(user, meeting_ids) -> list[tuple]:
+    """The registered presentations of ``meeting_ids`` involving ``user``'s State, in the order of
+    their involvement: (presentation id, meeting id, consent, replied by the State), one query.
+    Written out as :func:`_count_involved` is (meetings without :func:`with_due_flags` are read
+    through the ORM; due/tests/test_due_queries.py pins one to the other)."""
+    sql = _involved_sql()
+    query = (
+        f"SELECT i.{sql['presentation']}, p.{sql['meeting']}, i.{sql['consent_column']},"
+        f" CASE WHEN {sql['not_replied']} THEN 0 ELSE 1 END {sql['base']}"
+        f" AND p.{sql['meeting']} IN ({', '.join(['%s'] * len(meeting_ids))}) ORDER BY i.{sql['pk']}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [user.state_id, user.state_id, "registered", *meeting_ids])
+        return [(pk, meeting_id, consent, bool(replied)) for pk, meeting_id, consent, replied in cursor.fetchall()]
+
+
 @lru_cache(maxsize=1)
 def _involved_sql() -> dict[str, str]:
     """The pieces of :func:`_count_involved` and :func:`_read_involved`, from the models' table
@@ -488,6 +504,7 @@ def _involved_sql() -> dict[str, str]:
             f" = i.{c(InvolvedState, 'presentation')} AND r.{c(Reply, 'state')} = %s)"
         ),
         "consent": f"i.{c(InvolvedState, 'consent')} = %s",
+        "consent_column": c(InvolvedState, "consent"),
     }
 
 
@@ -518,26 +535,26 @@ def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
     to_reply, presenting, to_consent, counted = {}, set(), {}, False
     if user.role == Role.DELEGATE and user.state_id:
         involved_in = _flagged(meetings, "due_state_involved")
-        involved = InvolvedState.objects.filter(
-            state_id=user.state_id,
-            presentation__meeting_id__in=ids if involved_in is None else involved_in,
-            presentation__status="registered",
-        )
         if not read_all and involved_in is not None:
             # How many wait in each meeting, not which: a page reads those it shows.
             counted = True
             for meeting_id, (reply, consent) in (_count_involved(user, involved_in) if involved_in else {}).items():
                 to_reply[meeting_id], to_consent[meeting_id] = reply, consent
         else:
-            for row in (
-                involved.annotate(replied=Exists(_replied(user)))
-                .values("presentation_id", "presentation__meeting_id", "consent", "replied")
+            rows = (
+                (_all_involved(user, involved_in) if involved_in else [])
+                if involved_in is not None
+                else InvolvedState.objects.filter(
+                    state_id=user.state_id, presentation__meeting_id__in=ids, presentation__status="registered"
+                )
+                .annotate(replied=Exists(_replied(user)))
+                .values_list("presentation_id", "presentation__meeting_id", "consent", "replied")
                 .order_by("pk")
-            ):
-                meeting_id, presentation_id = row["presentation__meeting_id"], row["presentation_id"]
-                if not row["replied"]:
+            )
+            for presentation_id, meeting_id, consent, replied in rows:
+                if not replied:
                     to_reply.setdefault(meeting_id, []).append(presentation_id)
-                if row["consent"] == "pending":
+                if consent == "pending":
                     to_consent.setdefault(meeting_id, []).append(presentation_id)
         presenting = _flagged(meetings, "due_state_presents")
         presenting = set(

@@ -249,3 +249,55 @@ def test_the_written_out_upcoming_meetings_are_the_orm_s_objects_with_their_rela
                 m.tor_version.invitation_days  # noqa: B018
             assert queries.captured_queries == []
     assert {m.pk for m in upcoming_meetings_for_user(secretariat)} == {meeting.pk, later.pk}
+
+
+def test_the_written_out_presentations_involving_a_state_give_the_actions_the_orm_gives(
+    meeting, secretariat, president, delegate_party, other_party, delegate_other_party
+):
+    from dief.testing import meeting_factory
+    from due.services import due_items_for_user, upcoming_meetings_for_user
+    from meetings.queries import meetings_for_user
+    from presentations.models import InvolvedState, Presentation, Reply
+
+    later = meeting_factory(start_date=datetime.date(2099, 9, 1), created_by=secretariat, convened_by=president)
+    for m, n in ((meeting, 5), (later, 3)):
+        presentations = Presentation.objects.bulk_create(
+            Presentation(
+                meeting=m,
+                presenting_state=delegate_party.state,
+                registered_by=delegate_party,
+                registered_at=NOW,
+                kind="case",
+                title=f"Case {i}",
+                summary="s",
+            )
+            for i in range(n)
+        )
+        InvolvedState.objects.bulk_create(
+            InvolvedState(presentation=p, state=other_party, notified_at=NOW, consent="pending" if i % 2 else "")
+            for i, p in enumerate(presentations)
+        )
+        Reply.objects.create(
+            presentation=presentations[1],
+            state=other_party,
+            text="r",
+            submitted_by=delegate_other_party,
+            submitted_at=NOW,
+        )
+    user = delegate_other_party
+    user.is_verified = lambda: True
+    flagged = upcoming_meetings_for_user(user)
+    plain = list(
+        meetings_for_user(user)
+        .filter(end_date__gte=datetime.date(2099, 1, 1))
+        .select_related("tor_version", "invitation", "agenda")
+        .order_by("start_date", "pk")
+    )
+    assert not hasattr(plain[0], "due_state_involved")
+
+    def seen(items):
+        return [(i.meeting.pk, i.deadline.key, i.action, i.url, i.overdue, i.subject) for i in items]
+
+    written = seen(due_items_for_user(user, NOW, meetings=flagged))
+    assert written == seen(due_items_for_user(user, NOW, meetings=plain))
+    assert len(written) >= 8
