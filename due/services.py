@@ -77,24 +77,18 @@ def upcoming_meetings_for_user(user) -> list:
     due/tests/test_due_queries.py pins it to the ORM's answers."""
     today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
     visible = meetings_for_user(user).filter(end_date__gte=today)
-    query = visible.query
-    if query.is_empty():
-        return []
-    joined = [alias for alias, n in query.alias_refcount.items() if n and alias != query.base_table]
-    if joined or query.distinct or query.combinator or query.annotations:
+    condition = _own_condition(visible)
+    if condition is None:
         return orm_upcoming_meetings(visible, user)  # a condition on another table: as the ORM reads it
+    if condition is _NOTHING:
+        return []
+    where, where_params = condition
     from agendas.models import Agenda
     from experts.enums import ProposalStatus
     from meetings.models import Invitation, Meeting, ToRVersion
 
     db = visible.db
     conn = connections[db]
-    try:
-        where, where_params = query.get_compiler(connection=conn).compile(query.where)
-    except EmptyResultSet:
-        return []
-    except FullResultSet:
-        where, where_params = "1 = 1", []
     sql = _flag_sql()
     flags = [("due_open_proposals", [ProposalStatus.IN_SILENCE.value, ProposalStatus.IN_CONSULTATION.value])]
     if user.role == Role.DELEGATE and user.state_id:
@@ -109,13 +103,7 @@ def upcoming_meetings_for_user(user) -> list:
         rows = cursor.fetchall()
     columns = [f for model in (Meeting,) for f in model._meta.concrete_fields] + [None] * len(flags)
     columns += [f for model in (ToRVersion, Invitation, Agenda) for f in model._meta.concrete_fields]
-    converters = []
-    for i, field in enumerate(columns):
-        if field is not None:
-            col = field.get_col(field.model._meta.db_table)
-            found = conn.ops.get_db_converters(col) + col.get_db_converters(conn)
-            if found:
-                converters.append((i, col, found))
+    converters = _converters(columns, conn)
     if converters:
         rows = [_converted(row, converters, conn) for row in rows]
     n_meeting, n_tor = len(Meeting._meta.concrete_fields), len(ToRVersion._meta.concrete_fields)
@@ -152,6 +140,74 @@ def upcoming_meetings_for_user(user) -> list:
             agenda_meeting.set_cached_value(agenda, meeting)
         meetings.append(meeting)
     return meetings
+
+
+_NOTHING = object()
+
+
+def _own_condition(visible):
+    """The ORM's condition of the meetings queryset ``visible`` as ``(sql, params)`` on the
+    meeting's own (unaliased) table; ``_NOTHING`` if it matches no meeting; None if it needs
+    another table or more than a condition (the caller then reads through the ORM)."""
+    query = visible.query
+    if query.is_empty():
+        return _NOTHING
+    joined = [alias for alias, n in query.alias_refcount.items() if n and alias != query.base_table]
+    if joined or query.distinct or query.combinator or query.annotations:
+        return None
+    try:
+        return query.get_compiler(using=visible.db).compile(query.where)
+    except EmptyResultSet:
+        return _NOTHING
+    except FullResultSet:
+        return "1 = 1", []
+
+
+def past_meetings_for_user(user, today: datetime.date) -> list[tuple]:
+    """The meetings of :func:`meetings_for_user` whose last day is before ``today``, in order of
+    start (then id), as the five values their calendar event shows: (id, title, start date, end
+    date, venue); one query. Written out around the ORM's condition as
+    :func:`upcoming_meetings_for_user` is (due/tests/test_due_queries.py pins it to the ORM)."""
+    from meetings.models import Meeting
+
+    visible = meetings_for_user(user).filter(end_date__lt=today)
+    condition = _own_condition(visible)
+    if condition is None:
+        return list(orm_past_meetings(visible))
+    if condition is _NOTHING:
+        return []
+    where, params = condition
+    conn = connections[visible.db]
+    fields = [Meeting._meta.get_field(name) for name in ("id", "title", "start_date", "end_date", "venue")]
+    q = conn.ops.quote_name
+    table = q(Meeting._meta.db_table)
+    columns = ", ".join(f"{table}.{q(f.column)}" for f in fields)
+    start, pk = q(Meeting._meta.get_field("start_date").column), q(Meeting._meta.get_field("id").column)
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {table} WHERE ({where}) ORDER BY {table}.{start}, {table}.{pk}", list(params)
+        )
+        rows = cursor.fetchall()
+    converters = _converters(fields, conn)
+    return [_converted(row, converters, conn) for row in rows] if converters else rows
+
+
+def orm_past_meetings(visible):
+    """The rows of :func:`past_meetings_for_user` read through the ORM, from ``visible``."""
+    return visible.order_by("start_date", "pk").values_list("pk", "title", "start_date", "end_date", "venue")
+
+
+def _converters(fields, conn) -> list:
+    """(index, column, functions) for each of ``fields`` (None for a column that is not a
+    field's) whose database value the ORM converts."""
+    converters = []
+    for i, field in enumerate(fields):
+        if field is not None:
+            col = field.get_col(field.model._meta.db_table)
+            found = conn.ops.get_db_converters(col) + col.get_db_converters(conn)
+            if found:
+                converters.append((i, col, found))
+    return converters
 
 
 def _converted(row, converters, conn) -> tuple:

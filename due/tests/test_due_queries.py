@@ -301,3 +301,21 @@ def test_the_written_out_presentations_involving_a_state_give_the_actions_the_or
     written = seen(due_items_for_user(user, NOW, meetings=flagged))
     assert written == seen(due_items_for_user(user, NOW, meetings=plain))
     assert len(written) >= 8
+
+
+def test_the_written_out_past_meetings_are_the_orm_s_rows(
+    meeting, secretariat, president, chair, delegate_party, delegate_other_party, outsider
+):
+    from dief.testing import meeting_factory
+    from due.services import orm_past_meetings, past_meetings_for_user
+    from meetings.queries import meetings_for_user
+
+    for day in (datetime.date(2098, 6, 1), datetime.date(2098, 3, 1), datetime.date(2098, 3, 1)):
+        meeting_factory(start_date=day, created_by=secretariat, convened_by=president)
+    today = datetime.date(2099, 1, 1)
+    for user in (secretariat, president, chair, delegate_party, delegate_other_party, outsider):
+        user.is_verified = lambda: True
+        written = past_meetings_for_user(user, today)
+        assert written == list(orm_past_meetings(meetings_for_user(user).filter(end_date__lt=today)))
+        assert all(isinstance(row, tuple) for row in written)
+    assert len(past_meetings_for_user(secretariat, today)) == 3
