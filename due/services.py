@@ -6,8 +6,8 @@ from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection
+from django.core.exceptions import EmptyResultSet, FullResultSet, ObjectDoesNotExist
+from django.db import connection, connections
 from django.db.models import BooleanField, Count, Exists, OuterRef, Window
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
@@ -69,12 +69,192 @@ def upcoming_meetings_for_user(user) -> list:
     later in the default procedural time zone), soonest first, with their ToR version,
     invitation and agenda and the flags of :func:`with_due_flags`: one query, evaluated once
     per request and handed to the functions below. Returns a list of
-    :class:`meetings.models.Meeting`."""
+    :class:`meetings.models.Meeting`.
+
+    Written out around the ORM's own condition of ``meetings_for_user`` (who may see which
+    meeting stays there): the ORM query of the same objects (:func:`orm_upcoming_meetings`)
+    cost more to build than to run, on every What is due and calendar download.
+    due/tests/test_due_queries.py pins it to the ORM's answers."""
     today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
+    visible = meetings_for_user(user).filter(end_date__gte=today)
+    condition = _own_condition(visible)
+    if condition is None:
+        return orm_upcoming_meetings(visible, user)  # a condition on another table: as the ORM reads it
+    if condition is _NOTHING:
+        return []
+    where, where_params = condition
+    from agendas.models import Agenda
+    from experts.enums import ProposalStatus
+    from meetings.models import Invitation, Meeting, ToRVersion
+
+    db = visible.db
+    conn = connections[db]
+    sql = _flag_sql()
+    flags = [("due_open_proposals", [ProposalStatus.IN_SILENCE.value, ProposalStatus.IN_CONSULTATION.value])]
+    if user.role == Role.DELEGATE and user.state_id:
+        flags += [("due_state_presents", [user.state_id, "registered"])]
+        flags += [("due_state_involved", ["registered", user.state_id])]
+    if is_chair_in_office(user):
+        flags += [("due_draft_agenda_items", ["draft"])]
+    head = _upcoming_sql()
+    query_sql = head.replace("{flags}", "".join(f", {sql[name]}" for name, _p in flags)).replace("{where}", where)
+    with conn.cursor() as cursor:
+        cursor.execute(query_sql, [p for _n, ps in flags for p in ps] + list(where_params))
+        rows = cursor.fetchall()
+    columns = [f for model in (Meeting,) for f in model._meta.concrete_fields] + [None] * len(flags)
+    columns += [f for model in (ToRVersion, Invitation, Agenda) for f in model._meta.concrete_fields]
+    converters = _converters(columns, conn)
+    if converters:
+        rows = [_converted(row, converters, conn) for row in rows]
+    n_meeting, n_tor = len(Meeting._meta.concrete_fields), len(ToRVersion._meta.concrete_fields)
+    n_inv = len(Invitation._meta.concrete_fields)
+    names = {
+        model: [f.attname for f in model._meta.concrete_fields] for model in (Meeting, ToRVersion, Invitation, Agenda)
+    }
+    tor_field = Meeting._meta.get_field("tor_version")
+    invitation_rel, agenda_rel = Meeting._meta.get_field("invitation"), Meeting._meta.get_field("agenda")
+    invitation_meeting, agenda_meeting = Invitation._meta.get_field("meeting"), Agenda._meta.get_field("meeting")
+    meetings, tors = [], {}
+    for row in rows:
+        meeting = Meeting.from_db(db, names[Meeting], row[:n_meeting])
+        at = n_meeting
+        for name, _p in flags:
+            setattr(meeting, name, bool(row[at]))
+            at += 1
+        tor_row = row[at : at + n_tor]
+        tor = tors.get(tor_row[0])
+        if tor is None:
+            tor = tors[tor_row[0]] = ToRVersion.from_db(db, names[ToRVersion], tor_row)
+        tor_field.set_cached_value(meeting, tor)
+        at += n_tor
+        inv_row = row[at : at + n_inv]
+        at += n_inv
+        invitation = None if inv_row[0] is None else Invitation.from_db(db, names[Invitation], inv_row)
+        invitation_rel.set_cached_value(meeting, invitation)
+        if invitation is not None:
+            invitation_meeting.set_cached_value(invitation, meeting)
+        agenda_row = row[at:]
+        agenda = None if agenda_row[0] is None else Agenda.from_db(db, names[Agenda], agenda_row)
+        agenda_rel.set_cached_value(meeting, agenda)
+        if agenda is not None:
+            agenda_meeting.set_cached_value(agenda, meeting)
+        meetings.append(meeting)
+    return meetings
+
+
+_NOTHING = object()
+
+
+def _own_condition(visible):
+    """The ORM's condition of the meetings queryset ``visible`` as ``(sql, params)`` on the
+    meeting's own (unaliased) table; ``_NOTHING`` if it matches no meeting; None if it needs
+    another table or more than a condition (the caller then reads through the ORM)."""
+    query = visible.query
+    if query.is_empty():
+        return _NOTHING
+    joined = [alias for alias, n in query.alias_refcount.items() if n and alias != query.base_table]
+    if joined or query.distinct or query.combinator or query.annotations:
+        return None
+    try:
+        return query.get_compiler(using=visible.db).compile(query.where)
+    except EmptyResultSet:
+        return _NOTHING
+    except FullResultSet:
+        return "1 = 1", []
+
+
+def past_meetings_for_user(user, today: datetime.date) -> list[tuple]:
+    """The meetings of :func:`meetings_for_user` whose last day is before ``today``, in order of
+    start (then id), as the five values their calendar event shows: (id, title, start date, end
+    date, venue); one query. Written out around the ORM's condition as
+    :func:`upcoming_meetings_for_user` is (due/tests/test_due_queries.py pins it to the ORM)."""
+    from meetings.models import Meeting
+
+    visible = meetings_for_user(user).filter(end_date__lt=today)
+    condition = _own_condition(visible)
+    if condition is None:
+        return list(orm_past_meetings(visible))
+    if condition is _NOTHING:
+        return []
+    where, params = condition
+    conn = connections[visible.db]
+    fields = [Meeting._meta.get_field(name) for name in ("id", "title", "start_date", "end_date", "venue")]
+    q = conn.ops.quote_name
+    table = q(Meeting._meta.db_table)
+    columns = ", ".join(f"{table}.{q(f.column)}" for f in fields)
+    start, pk = q(Meeting._meta.get_field("start_date").column), q(Meeting._meta.get_field("id").column)
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {table} WHERE ({where}) ORDER BY {table}.{start}, {table}.{pk}", list(params)
+        )
+        rows = cursor.fetchall()
+    converters = _converters(fields, conn)
+    return [_converted(row, converters, conn) for row in rows] if converters else rows
+
+
+def orm_past_meetings(visible):
+    """The rows of :func:`past_meetings_for_user` read through the ORM, from ``visible``."""
+    return visible.order_by("start_date", "pk").values_list("pk", "title", "start_date", "end_date", "venue")
+
+
+def _converters(fields, conn) -> list:
+    """(index, column, functions) for each of ``fields`` (None for a column that is not a
+    field's) whose database value the ORM converts."""
+    converters = []
+    for i, field in enumerate(fields):
+        if field is not None:
+            col = field.get_col(field.model._meta.db_table)
+            found = conn.ops.get_db_converters(col) + col.get_db_converters(conn)
+            if found:
+                converters.append((i, col, found))
+    return converters
+
+
+def _converted(row, converters, conn) -> tuple:
+    """``row`` with each value of ``converters`` (index, column, functions) made a Python value
+    as the ORM makes it."""
+    row = list(row)
+    for i, col, functions in converters:
+        value = row[i]
+        for convert in functions:
+            value = convert(value, col, conn)
+        row[i] = value
+    return tuple(row)
+
+
+def orm_upcoming_meetings(visible, user) -> list:
+    """The meetings of :func:`upcoming_meetings_for_user` read through the ORM, from ``visible``
+    (the meetings of :func:`meetings_for_user` not ended)."""
     return list(
-        with_due_flags(meetings_for_user(user).filter(end_date__gte=today), user)
-        .select_related("tor_version", "invitation", "agenda")
-        .order_by("start_date", "pk")
+        with_due_flags(visible, user).select_related("tor_version", "invitation", "agenda").order_by("start_date", "pk")
+    )
+
+
+@lru_cache(maxsize=1)
+def _upcoming_sql() -> str:
+    """The query of :func:`upcoming_meetings_for_user`, from the models' table and column names,
+    with ``{flags}`` for the flags' columns and ``{where}`` for the ORM's condition on the
+    meeting's own (unaliased) table: the meeting's columns, the flags', the ToR version's, the
+    invitation's and the agenda's, each in its model's field order."""
+    from agendas.models import Agenda
+    from meetings.models import Invitation, Meeting, ToRVersion
+
+    q = connection.ops.quote_name
+
+    def columns(model):
+        return ", ".join(f"{q(model._meta.db_table)}.{q(f.column)}" for f in model._meta.concrete_fields)
+
+    m, tv, inv, ag = (q(model._meta.db_table) for model in (Meeting, ToRVersion, Invitation, Agenda))
+
+    def c(model, field):
+        return q(model._meta.get_field(field).column)
+
+    return (
+        f"SELECT {columns(Meeting)}{{flags}}, {columns(ToRVersion)}, {columns(Invitation)}, {columns(Agenda)}"
+        f" FROM {m} INNER JOIN {tv} ON {m}.{c(Meeting, 'tor_version')} = {tv}.{c(ToRVersion, 'id')}"
+        f" LEFT OUTER JOIN {inv} ON {m}.{c(Meeting, 'id')} = {inv}.{c(Invitation, 'meeting')}"
+        f" LEFT OUTER JOIN {ag} ON {m}.{c(Meeting, 'id')} = {ag}.{c(Agenda, 'meeting')}"
+        f" WHERE ({{where}}) ORDER BY {m}.{c(Meeting, 'start_date')}, {m}.{c(Meeting, 'id')}"
     )
 
 
@@ -336,6 +516,22 @@ def _count_involved(user, meeting_ids) -> dict[int, tuple[int, int]]:
         return {meeting_id: (reply, consent) for meeting_id, reply, consent in cursor.fetchall()}
 
 
+def _all_involved(user, meeting_ids) -> list[tuple]:
+    """The registered presentations of ``meeting_ids`` involving ``user``'s State, in the order of
+    their involvement: (presentation id, meeting id, consent, replied by the State), one query.
+    Written out as :func:`_count_involved` is (meetings without :func:`with_due_flags` are read
+    through the ORM; due/tests/test_due_queries.py pins one to the other)."""
+    sql = _involved_sql()
+    query = (
+        f"SELECT i.{sql['presentation']}, p.{sql['meeting']}, i.{sql['consent_column']},"
+        f" CASE WHEN {sql['not_replied']} THEN 0 ELSE 1 END {sql['base']}"
+        f" AND p.{sql['meeting']} IN ({', '.join(['%s'] * len(meeting_ids))}) ORDER BY i.{sql['pk']}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [user.state_id, user.state_id, "registered", *meeting_ids])
+        return [(pk, meeting_id, consent, bool(replied)) for pk, meeting_id, consent, replied in cursor.fetchall()]
+
+
 @lru_cache(maxsize=1)
 def _involved_sql() -> dict[str, str]:
     """The pieces of :func:`_count_involved` and :func:`_read_involved`, from the models' table
@@ -364,6 +560,7 @@ def _involved_sql() -> dict[str, str]:
             f" = i.{c(InvolvedState, 'presentation')} AND r.{c(Reply, 'state')} = %s)"
         ),
         "consent": f"i.{c(InvolvedState, 'consent')} = %s",
+        "consent_column": c(InvolvedState, "consent"),
     }
 
 
@@ -394,26 +591,26 @@ def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
     to_reply, presenting, to_consent, counted = {}, set(), {}, False
     if user.role == Role.DELEGATE and user.state_id:
         involved_in = _flagged(meetings, "due_state_involved")
-        involved = InvolvedState.objects.filter(
-            state_id=user.state_id,
-            presentation__meeting_id__in=ids if involved_in is None else involved_in,
-            presentation__status="registered",
-        )
         if not read_all and involved_in is not None:
             # How many wait in each meeting, not which: a page reads those it shows.
             counted = True
             for meeting_id, (reply, consent) in (_count_involved(user, involved_in) if involved_in else {}).items():
                 to_reply[meeting_id], to_consent[meeting_id] = reply, consent
         else:
-            for row in (
-                involved.annotate(replied=Exists(_replied(user)))
-                .values("presentation_id", "presentation__meeting_id", "consent", "replied")
+            rows = (
+                (_all_involved(user, involved_in) if involved_in else [])
+                if involved_in is not None
+                else InvolvedState.objects.filter(
+                    state_id=user.state_id, presentation__meeting_id__in=ids, presentation__status="registered"
+                )
+                .annotate(replied=Exists(_replied(user)))
+                .values_list("presentation_id", "presentation__meeting_id", "consent", "replied")
                 .order_by("pk")
-            ):
-                meeting_id, presentation_id = row["presentation__meeting_id"], row["presentation_id"]
-                if not row["replied"]:
+            )
+            for presentation_id, meeting_id, consent, replied in rows:
+                if not replied:
                     to_reply.setdefault(meeting_id, []).append(presentation_id)
-                if row["consent"] == "pending":
+                if consent == "pending":
                     to_consent.setdefault(meeting_id, []).append(presentation_id)
         presenting = _flagged(meetings, "due_state_presents")
         presenting = set(

@@ -13,7 +13,6 @@ from icalendar.prop import vDDDTypes
 
 from dief import clock
 from dief.pagination import paginate
-from meetings.queries import meetings_for_user
 
 from .services import (
     DUE_PAGE_SIZE,
@@ -22,6 +21,7 @@ from .services import (
     due_items_for_user,
     due_page_items,
     open_proposals_for_user,
+    past_meetings_for_user,
     silence_deadlines_for_user,
     timeline,
     upcoming_meetings_for_user,
@@ -102,12 +102,7 @@ def calendar_ics(request):
     # The upcoming meetings are read whole (their deadlines need the ToR version, invitation and
     # agenda); the past ones only as the five values their event shows.
     upcoming = upcoming_meetings_for_user(user)
-    past = (
-        meetings_for_user(user)
-        .filter(end_date__lt=today)
-        .order_by("start_date", "pk")
-        .values_list("pk", "title", "start_date", "end_date", "venue")
-    )
+    past = past_meetings_for_user(user, today)
     meetings = heapq.merge(
         past,
         ((m.pk, m.title, m.start_date, m.end_date, m.venue) for m in upcoming),

@@ -194,3 +194,128 @@ def test_the_written_out_flags_of_the_meetings_answer_as_the_orm_does(
             assert flags == {k: orm[row["id"]][k] for k in flags}
             seen.update(k for k, v in flags.items() if v)
     assert {"due_state_presents", "due_state_involved"} <= seen
+
+
+def test_the_written_out_upcoming_meetings_are_the_orm_s_objects_with_their_relations_and_flags(
+    meeting, secretariat, president, chair, delegate_party, other_party, delegate_other_party, outsider
+):
+    from agendas.models import Agenda
+    from dief.testing import meeting_factory
+    from due.services import orm_upcoming_meetings, upcoming_meetings_for_user
+    from meetings.models import Meeting
+    from meetings.queries import meetings_for_user
+    from presentations import services
+
+    later = meeting_factory(start_date=datetime.date(2099, 9, 1), created_by=secretariat, convened_by=president)
+    meeting_factory(start_date=datetime.date(2098, 6, 1), created_by=secretariat, convened_by=president)  # ended
+    Agenda.objects.get_or_create(meeting=later)
+    presentation = services.register_presentation(
+        by=delegate_party, meeting=meeting, kind="case", title="T", summary="S"
+    )
+    services.notify_involved_states(by=delegate_party, presentation=presentation, states=[other_party])
+
+    def values(obj):
+        return None if obj is None else {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+    def described(meetings):
+        out = []
+        for m in meetings:
+            flags = {k: v for k, v in vars(m).items() if k.startswith("due_")}
+            relations = {}
+            for name in ("tor_version", "invitation", "agenda"):
+                field = Meeting._meta.get_field(name)
+                assert field.is_cached(m)
+                relations[name] = values(field.get_cached_value(m))
+            out.append((values(m), flags, relations))
+        return out
+
+    today = datetime.date(2099, 1, 1)
+    users = (secretariat, president, chair, delegate_party, delegate_other_party, outsider)
+    for user in users:
+        user.is_verified = lambda: True
+        with CaptureQueriesContext(connection) as queries:
+            written = upcoming_meetings_for_user(user)
+        orm = orm_upcoming_meetings(meetings_for_user(user).filter(end_date__gte=today), user)
+        assert described(written) == described(orm)
+        assert len([q for q in queries.captured_queries if "meetings_meeting" in q["sql"]]) <= 1
+        for m in written:
+            with CaptureQueriesContext(connection) as queries:
+                m.invitation.is_sent  # noqa: B018
+                if m.pk == later.pk:
+                    assert m.agenda.meeting is m
+                else:
+                    with pytest.raises(Meeting.agenda.RelatedObjectDoesNotExist):
+                        m.agenda  # noqa: B018
+                m.tor_version.invitation_days  # noqa: B018
+            assert queries.captured_queries == []
+    assert {m.pk for m in upcoming_meetings_for_user(secretariat)} == {meeting.pk, later.pk}
+
+
+def test_the_written_out_presentations_involving_a_state_give_the_actions_the_orm_gives(
+    meeting, secretariat, president, delegate_party, other_party, delegate_other_party
+):
+    from dief.testing import meeting_factory
+    from due.services import due_items_for_user, upcoming_meetings_for_user
+    from meetings.queries import meetings_for_user
+    from presentations.models import InvolvedState, Presentation, Reply
+
+    later = meeting_factory(start_date=datetime.date(2099, 9, 1), created_by=secretariat, convened_by=president)
+    for m, n in ((meeting, 5), (later, 3)):
+        presentations = Presentation.objects.bulk_create(
+            Presentation(
+                meeting=m,
+                presenting_state=delegate_party.state,
+                registered_by=delegate_party,
+                registered_at=NOW,
+                kind="case",
+                title=f"Case {i}",
+                summary="s",
+            )
+            for i in range(n)
+        )
+        InvolvedState.objects.bulk_create(
+            InvolvedState(presentation=p, state=other_party, notified_at=NOW, consent="pending" if i % 2 else "")
+            for i, p in enumerate(presentations)
+        )
+        Reply.objects.create(
+            presentation=presentations[1],
+            state=other_party,
+            text="r",
+            submitted_by=delegate_other_party,
+            submitted_at=NOW,
+        )
+    user = delegate_other_party
+    user.is_verified = lambda: True
+    flagged = upcoming_meetings_for_user(user)
+    plain = list(
+        meetings_for_user(user)
+        .filter(end_date__gte=datetime.date(2099, 1, 1))
+        .select_related("tor_version", "invitation", "agenda")
+        .order_by("start_date", "pk")
+    )
+    assert not hasattr(plain[0], "due_state_involved")
+
+    def seen(items):
+        return [(i.meeting.pk, i.deadline.key, i.action, i.url, i.overdue, i.subject) for i in items]
+
+    written = seen(due_items_for_user(user, NOW, meetings=flagged))
+    assert written == seen(due_items_for_user(user, NOW, meetings=plain))
+    assert len(written) >= 8
+
+
+def test_the_written_out_past_meetings_are_the_orm_s_rows(
+    meeting, secretariat, president, chair, delegate_party, delegate_other_party, outsider
+):
+    from dief.testing import meeting_factory
+    from due.services import orm_past_meetings, past_meetings_for_user
+    from meetings.queries import meetings_for_user
+
+    for day in (datetime.date(2098, 6, 1), datetime.date(2098, 3, 1), datetime.date(2098, 3, 1)):
+        meeting_factory(start_date=day, created_by=secretariat, convened_by=president)
+    today = datetime.date(2099, 1, 1)
+    for user in (secretariat, president, chair, delegate_party, delegate_other_party, outsider):
+        user.is_verified = lambda: True
+        written = past_meetings_for_user(user, today)
+        assert written == list(orm_past_meetings(meetings_for_user(user).filter(end_date__lt=today)))
+        assert all(isinstance(row, tuple) for row in written)
+    assert len(past_meetings_for_user(secretariat, today)) == 3

@@ -431,3 +431,19 @@ def test_an_acknowledgement_of_an_outdated_text_is_refused(delegate_party, propo
             by=approved.expert_user, proposal=approved, text_version=services.CONFIDENTIALITY_TEXT_VERSION
         )
     assert first.pk == again.pk and first.acknowledged_at == AFTER_SILENCE
+
+
+def test_the_written_out_counts_by_status_are_the_orm_s_and_kept_on_the_meeting(
+    proposal, meeting, django_assert_num_queries
+):
+    from experts.duties import counts_by_status, orm_counts_by_status
+
+    for status in ProposalStatus:
+        ExpertProposal.objects.filter(pk=proposal.pk).update(status=status)
+        fresh_meeting = Meeting.objects.get(pk=meeting.pk)
+        with django_assert_num_queries(1):
+            counts = counts_by_status(fresh_meeting)
+            assert counts_by_status(fresh_meeting) is counts
+        assert counts == orm_counts_by_status(meeting) == {status: 1}
+    ExpertProposal.objects.filter(pk=proposal.pk).delete()
+    assert counts_by_status(Meeting.objects.get(pk=meeting.pk)) == orm_counts_by_status(meeting) == {}
