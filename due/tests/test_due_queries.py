@@ -251,6 +251,27 @@ def test_the_written_out_upcoming_meetings_are_the_orm_s_objects_with_their_rela
     assert {m.pk for m in upcoming_meetings_for_user(secretariat)} == {meeting.pk, later.pk}
 
 
+
+def test_the_written_out_upcoming_meetings_of_a_non_state_expert_are_its_own_grants_only(
+    meeting, secretariat, president, party
+):
+    from guardian.shortcuts import assign_perm
+
+    from accounts.enums import Role
+    from dief.testing import UserFactory, meeting_factory
+    from due.services import orm_upcoming_meetings, upcoming_meetings_for_user
+    from meetings.queries import meetings_for_user
+
+    other = meeting_factory(start_date=datetime.date(2099, 9, 1), created_by=secretariat, convened_by=president)
+    expert = UserFactory(username="invited_expert", role=Role.EXPERT, state=party)
+    expert.is_verified = lambda: True
+    assert upcoming_meetings_for_user(expert) == []
+    assign_perm("meetings.view_meeting", expert, meeting)  # ToR rules 8, 15: its own user only
+    written = upcoming_meetings_for_user(expert)
+    orm = orm_upcoming_meetings(meetings_for_user(expert).filter(end_date__gte=datetime.date(2099, 1, 1)), expert)
+    assert [m.pk for m in written] == [m.pk for m in orm] == [meeting.pk]
+    assert other.pk not in {m.pk for m in written}
+
 def test_the_written_out_presentations_involving_a_state_give_the_actions_the_orm_gives(
     meeting, secretariat, president, delegate_party, other_party, delegate_other_party
 ):
