@@ -48,6 +48,7 @@ PLACES: dict[str, str] = {
     "dief.pagination": "core",  # one page size and one way to read ?page=
     "dief.confidentiality": "core",  # the words of classification and of rules 18-19, no queries
     "dief.typography": "core",  # {% colon %}: punctuation of the interface language
+    "dief.sql": "core",  # quoted table and column names for written-out queries
     "states": "people",
     "accounts": "people",
     "twofactor": "people",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import Role
 from dief import clock
 from dief.links import path_to
+from dief.sql import column, table
 from meetings.deadlines import Deadline, deadline_status, meeting_calendar, meeting_deadline
 from meetings.enums import DeadlineKey, DeadlineStatus
 from meetings.queries import is_chair_in_office, meetings_for_user
@@ -244,10 +245,8 @@ def _upcoming_sql() -> str:
     def columns(model):
         return ", ".join(f"{q(model._meta.db_table)}.{q(f.column)}" for f in model._meta.concrete_fields)
 
-    m, tv, inv, ag = (q(model._meta.db_table) for model in (Meeting, ToRVersion, Invitation, Agenda))
-
-    def c(model, field):
-        return q(model._meta.get_field(field).column)
+    m, tv, inv, ag = (table(model) for model in (Meeting, ToRVersion, Invitation, Agenda))
+    c = column
 
     return (
         f"SELECT {columns(Meeting)}{{flags}}, {columns(ToRVersion)}, {columns(Invitation)}, {columns(Agenda)}"
@@ -300,11 +299,7 @@ def _flag_sql() -> dict[str, str]:
     from meetings.models import Meeting
     from presentations.models import InvolvedState, Presentation
 
-    def t(model):
-        return connection.ops.quote_name(model._meta.db_table)
-
-    def c(model, field):
-        return connection.ops.quote_name(model._meta.get_field(field).column)
+    t, c = table, column
 
     here = f"{t(Meeting)}.{c(Meeting, 'id')}"
     return {
@@ -540,11 +535,7 @@ def _involved_sql() -> dict[str, str]:
     ``consent`` (consent is still asked: one, "pending")."""
     from presentations.models import InvolvedState, Presentation, Reply
 
-    def t(model):
-        return connection.ops.quote_name(model._meta.db_table)
-
-    def c(model, field):
-        return connection.ops.quote_name(model._meta.get_field(field).column)
+    t, c = table, column
 
     return {
         "pk": c(InvolvedState, "id"),
@@ -1087,11 +1078,7 @@ def _waiting_sql() -> str:
     from exchange.models import DisclosureConcern, LiftObjection, LiftProposal, OperationalUseRequest, Record
     from meetings.models import DelegationRegistration
 
-    def t(model):
-        return connection.ops.quote_name(model._meta.db_table)
-
-    def c(model, field):
-        return connection.ops.quote_name(model._meta.get_field(field).column)
+    t, c = table, column
 
     use, record, concern = OperationalUseRequest, Record, DisclosureConcern
     lift, objection, briefing, decision, took_part = (

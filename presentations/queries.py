@@ -4,10 +4,11 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import connection, connections
+from django.db import connections
 
 from accounts.access import granted_to_user, granted_to_user_groups
 from accounts.enums import Role
+from dief.sql import column, table
 from meetings.queries import in_list_order, in_meetings_for_user, is_chair_in_office
 from states.names import StateRef
 
@@ -164,11 +165,7 @@ def _list_sql(lateral: bool) -> str:
 
     from .models import InvolvedState, Presentation, Reply
 
-    def t(model):
-        return connection.ops.quote_name(model._meta.db_table)
-
-    def c(model, field):
-        return connection.ops.quote_name(model._meta.get_field(field).column)
+    t, c = table, column
 
     p = t(Presentation)
     own = ", ".join(
