@@ -49,6 +49,7 @@ PLACES: dict[str, str] = {
     "dief.confidentiality": "core",  # the words of classification and of rules 18-19, no queries
     "dief.typography": "core",  # {% colon %}: punctuation of the interface language
     "dief.sql": "core",  # quoted table and column names for written-out queries
+    "dief.prepared": "core",  # prepared statements for a request's reads on PostgreSQL
     "states": "people",
     "accounts": "people",
     "twofactor": "people",

@@ -134,6 +134,18 @@ DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 # before reuse so that a restarted database server costs one failed check, not an error page.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=300)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DB_PREPARED_STATEMENTS", True):
+    # A request's reads are planned once per connection, not on every request (dief/prepared.py).
+    import dief.prepared
+
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["connection_factory"] = dief.prepared.PreparingConnection
+    DATABASES["default"]["OPTIONS"]["cursor_factory"] = dief.prepared.PreparingCursor
+    # prepared statements (only those) run on the plan made when they were prepared
+    DATABASES["default"]["OPTIONS"]["options"] = " ".join(
+        filter(None, [DATABASES["default"]["OPTIONS"].get("options"), "-c plan_cache_mode=force_generic_plan"])
+    )
+    MIDDLEWARE.insert(0, "dief.prepared.PreparedReadsMiddleware")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     # A web process, a worker and beat share the file: wait for locks instead of failing.
