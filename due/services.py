@@ -10,6 +10,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet, ObjectDoesNotE
 from django.db import connection, connections
 from django.db.models import BooleanField, Count, Exists, OuterRef, Window
 from django.db.models.expressions import RawSQL
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
@@ -616,31 +617,31 @@ def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
     def add(meeting, deadline, *item):
         runs.append(_Run(meeting, deadline, 1, [DueItem(meeting, deadline, *item)]))
 
+    role = user.role
+    is_secretariat, is_president = role == Role.SECRETARIAT, role == Role.CSP_PRESIDENT
     for meeting in meetings:
         agenda = _agenda(meeting)
+        invitation = meeting.invitation
+        pk = meeting.pk
         for deadline in meeting_calendar(meeting):
-            key, passed = deadline.key, deadline.has_passed(now)
-            if user.role == Role.SECRETARIAT and key in SECRETARIAT_ACTIONS:
-                done = (
-                    meeting.invitation.is_sent
-                    if key == DeadlineKey.INVITATION
-                    else bool(agenda and agenda.is_distributed)
-                )
+            key, passed = deadline.key, now > deadline.due_at
+            if is_secretariat and key in SECRETARIAT_ACTIONS:
+                done = invitation.is_sent if key == DeadlineKey.INVITATION else bool(agenda and agenda.is_distributed)
                 if not done:
                     page = "meetings:invitation" if key == DeadlineKey.INVITATION else "meetings:agenda"
-                    add(meeting, deadline, SECRETARIAT_ACTIONS[key], passed, True, (page, (meeting.pk,), ""))
-            if is_chair and key == DeadlineKey.DRAFT_AGENDA and meeting.pk in waiting_for_chair:
-                link = ("meetings:agenda", (meeting.pk,), "")
+                    add(meeting, deadline, SECRETARIAT_ACTIONS[key], passed, True, (page, (pk,), ""))
+            if is_chair and key == DeadlineKey.DRAFT_AGENDA and pk in waiting_for_chair:
+                link = ("meetings:agenda", (pk,), "")
                 add(meeting, deadline, CHAIR_APPROVAL, passed, True, link, "chair-approval")
-            if key == DeadlineKey.INVITATION and not meeting.invitation.is_sent:
-                if user.role == Role.CSP_PRESIDENT and not meeting.is_convened:
-                    add(meeting, deadline, CONVENING_ACTION, passed, True, ("meetings:detail", (meeting.pk,), ""))
-                if is_chair and meeting.invitation.chair_consulted_at is None:
-                    link = ("meetings:invitation", (meeting.pk,), "")
+            if key == DeadlineKey.INVITATION and (is_president or is_chair) and not invitation.is_sent:
+                if is_president and not meeting.is_convened:
+                    add(meeting, deadline, CONVENING_ACTION, passed, True, ("meetings:detail", (pk,), ""))
+                if is_chair and invitation.chair_consulted_at is None:
+                    link = ("meetings:invitation", (pk,), "")
                     add(meeting, deadline, CONSULTATION_ACTION, passed, True, link)
             if key == DeadlineKey.INVOLVED_STATE_RESPONSE:
                 for kind, waiting in (("consent", to_consent), ("reply", to_reply)):
-                    found = waiting.get(meeting.pk)
+                    found = waiting.get(pk)
                     if not found:
                         continue
                     run = _Run(meeting, deadline, 0, [], kind, passed)
@@ -650,10 +651,8 @@ def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
                         run.items = [run.item(presentation_id) for presentation_id in found]
                         run.count, run.kind = len(run.items), ""
                     runs.append(run)
-            if key == DeadlineKey.INVOLVED_STATE_NOTICE and meeting.pk in presenting and not passed:
-                add(
-                    meeting, deadline, NOTICE_WINDOW, False, False, ("presentations:list", (), f"?meeting={meeting.pk}")
-                )
+            if key == DeadlineKey.INVOLVED_STATE_NOTICE and pk in presenting and not passed:
+                add(meeting, deadline, NOTICE_WINDOW, False, False, ("presentations:list", (), f"?meeting={pk}"))
     if user.role == Role.DELEGATE and user.state_id:
         if proposals is None:
             proposals = open_proposals_for_user(user, meetings)
@@ -857,11 +856,43 @@ def timeline(meeting, now: datetime.datetime | None = None, extra=()) -> Timelin
     """
     now = now or clock.now()
     calendar = meeting_calendar(meeting)
-    statuses = deadline_statuses(meeting, calendar, now)
-    deadlines = [*calendar, *extra]
+    by_key = deadline_statuses(meeting, calendar, now)
+    deadlines = (*calendar, *extra)
+    statuses = tuple(
+        by_key[d.key] if number < len(calendar) else deadline_status(d, None, now) for number, d in enumerate(deadlines)
+    )
     today = now.astimezone(ZoneInfo(meeting.procedural_time_zone)).date()
+    layout = _layout(deadlines, statuses, today, meeting.start_date, meeting.end_date, get_language())
+    first, last, today_x, start_x, marks, ticks, shapes = layout
+    return Timeline(
+        meeting=meeting,
+        width=WIDTH,
+        height=HEIGHT,
+        axis_y=AXIS_Y,
+        axis_from=MARGIN,
+        axis_to=WIDTH - MARGIN,
+        first_day=first,
+        last_day=last,
+        today=today,
+        today_x=today_x,
+        today_before_axis=today < first,
+        start_x=start_x,
+        marks=list(marks),
+        ticks=list(ticks),
+        shapes=list(shapes),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _layout(deadlines: tuple, statuses: tuple, today, start_date, end_date, language) -> tuple:
+    """Where :func:`timeline` draws ``deadlines`` (each with its status in ``statuses``) for a
+    meeting from ``start_date`` to ``end_date`` on ``today``: ``(first day, last day, x of
+    today or None, x of the start, marks, ticks, shapes)``. A pure function of its arguments
+    (``language`` is the active one, in which the labels are written, passed so that it is in
+    the key), so its answers are kept per process: the same timelines are drawn for many users,
+    and change when a deadline passes or the day does."""
     first = min(d.due_date for d in deadlines) - datetime.timedelta(days=LEAD_DAYS)
-    last = max(meeting.start_date, meeting.end_date) + datetime.timedelta(days=TAIL_DAYS)
+    last = max(start_date, end_date) + datetime.timedelta(days=TAIL_DAYS)
     if first - datetime.timedelta(days=MAX_EXTENSION_DAYS) <= today < first:
         first = today - datetime.timedelta(days=2)
     if last < today:
@@ -880,7 +911,7 @@ def timeline(meeting, now: datetime.datetime | None = None, extra=()) -> Timelin
             len(LEVELS) - 1,
         )
         placed.append((mx, level))
-        status = statuses[d.key] if number <= len(calendar) else deadline_status(d, None, now)
+        status = statuses[number - 1]
         marks.append(
             TimelineMark(
                 mx,
@@ -894,25 +925,10 @@ def timeline(meeting, now: datetime.datetime | None = None, extra=()) -> Timelin
             )
         )
     marks.sort(key=lambda m: m.number)
-    ticks = [TimelineTick(x(day), day, day.day == 1) for day in _tick_days(first, last)]
+    ticks = tuple(TimelineTick(x(day), day, day.day == 1) for day in _tick_days(first, last))
     used = {m.shape for m in marks}
-    return Timeline(
-        meeting=meeting,
-        width=WIDTH,
-        height=HEIGHT,
-        axis_y=AXIS_Y,
-        axis_from=axis_from,
-        axis_to=axis_to,
-        first_day=first,
-        last_day=last,
-        today=today,
-        today_x=x(today) if first <= today <= last else None,
-        today_before_axis=today < first,
-        start_x=x(meeting.start_date),
-        marks=marks,
-        ticks=ticks,
-        shapes=[(shape, SHAPE_LABELS[shape]) for shape in SHAPE_LABELS if shape in used],
-    )
+    shapes = tuple((shape, SHAPE_LABELS[shape]) for shape in SHAPE_LABELS if shape in used)
+    return first, last, x(today) if first <= today <= last else None, x(start_date), tuple(marks), ticks, shapes
 
 
 # --- Bilateral matters: no meeting, but someone must answer (ToR rules 15, 16, 22) ------------
@@ -973,16 +989,9 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
         return [], 0
     state_id = user.state_id
     zone = settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE
-    use_open = {"record__provider_state_id": state_id, "answered_at__isnull": True}
-    concern_open = {"concerned_state_id": state_id, "answered_at__isnull": True}
-    lift_open = {"status": LiftStatus.OPEN, "objections_close_at__gte": now}
-    not_objected = ~Exists(LiftObjection.objects.filter(proposal=OuterRef("pk"), state_id=state_id))
-    took_part = DelegationRegistration.objects.filter(state_id=state_id).values("meeting_id")
-    briefing_open = {"status": BriefingStatus.DRAFT, "meeting_id__in": took_part}
-    not_decided = ~Exists(
-        BriefingDecision.objects.filter(briefing=OuterRef("pk"), state_id=state_id, version=OuterRef("version"))
-    )
     waiting = waiting_for_state(state_id, now)
+    if not any(waiting.values()):
+        return [], 0
 
     def first_rows(queryset, order, *fields):
         """The first ``limit`` rows of ``queryset`` in ``order`` and the number of all its rows,
@@ -992,6 +1001,7 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
 
     items, total = [], 0
     if waiting.get("uses"):
+        use_open = {"record__provider_state_id": state_id, "answered_at__isnull": True}
         rows, n = first_rows(
             use_requests_for_user(user).filter(**use_open), ("requested_at", "pk"), "record_id", "requested_at"
         )
@@ -1003,6 +1013,7 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
             for u in rows
         ]
     if waiting.get("concerns"):
+        concern_open = {"concerned_state_id": state_id, "answered_at__isnull": True}
         rows, n = first_rows(concerns_for_user(user).filter(**concern_open), ("raised_at", "pk"), "pk", "raised_at")
         total += n
         items += [
@@ -1010,6 +1021,8 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
             for c in rows
         ]
     if waiting.get("lifts"):
+        lift_open = {"status": LiftStatus.OPEN, "objections_close_at__gte": now}
+        not_objected = ~Exists(LiftObjection.objects.filter(proposal=OuterRef("pk"), state_id=state_id))
         rows, n = first_rows(
             lift_proposals_for_user(user).filter(not_objected, **lift_open).exclude(provider_state_id=state_id),
             ("objections_close_at", "pk"),
@@ -1026,6 +1039,11 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
             ends = p["objections_close_at"]
             items.append(BilateralItem(LIFT_OBJECTION_WINDOW, "15", p["proposed_at"], ends, False, link, zone))
     if waiting.get("briefings"):
+        took_part = DelegationRegistration.objects.filter(state_id=state_id).values("meeting_id")
+        briefing_open = {"status": BriefingStatus.DRAFT, "meeting_id__in": took_part}
+        not_decided = ~Exists(
+            BriefingDecision.objects.filter(briefing=OuterRef("pk"), state_id=state_id, version=OuterRef("version"))
+        )
         rows, n = first_rows(
             briefings_for_user(user).filter(not_decided, **briefing_open),
             ("edited_at", "pk"),
