@@ -392,12 +392,17 @@ def due_items_for_user(user, now: datetime.datetime | None = None, *, meetings=N
     return [item for run in _due_runs(user, now, meetings, proposals, read_all=True) for item in run.items]
 
 
-def due_page_items(user, now: datetime.datetime | None = None, *, meetings=None, proposals=None) -> "DueItems":
+def due_page_items(
+    user, now: datetime.datetime | None = None, *, meetings=None, proposals=None, first: int = 0
+) -> "DueItems":
     """The open actions of :func:`due_items_for_user`, in the same order, as a sequence to cut
     into pages (:class:`DueItems`): with ``meetings`` from :func:`upcoming_meetings_for_user`,
     the presentations involving the user's State are counted (one query, grouped by meeting)
-    and only those a page shows are read (one query)."""
-    return DueItems(_due_runs(user, now, meetings, proposals, read_all=False), user)
+    and only those a page shows are read (one query). With ``first`` (the size of the first
+    page, when that is the page shown), the count also reads the first ``first`` presentations
+    of each meeting that wait for a reply, and for consent (:func:`_first_involved`): the first
+    page then needs no other query, as it may show that many of one meeting."""
+    return DueItems(_due_runs(user, now, meetings, proposals, read_all=False, first=first), user)
 
 
 @dataclass
@@ -412,6 +417,8 @@ class _Run:
     items: list
     kind: str = ""
     passed: bool = False
+    #: For ``kind`` "reply" or "consent", the ids of the first presentations when already read.
+    first: tuple = ()
 
     def item(self, presentation_id: int) -> DueItem:
         if self.kind == "consent":
@@ -446,7 +453,9 @@ class DueItems:
             last = first + run.count
             if last > start and first < stop:
                 a, b = max(start, first) - first, min(stop, last) - first
-                if run.kind:
+                if run.kind and b <= len(run.first):
+                    shown.append((run, [run.item(p) for p in run.first[a:b]]))
+                elif run.kind:
                     shown.append((run, len(to_read)))
                     to_read.append((run, a, b))
                 else:
@@ -512,6 +521,39 @@ def _count_involved(user, meeting_ids) -> dict[int, tuple[int, int]]:
         return {meeting_id: (reply, consent) for meeting_id, reply, consent in cursor.fetchall()}
 
 
+def _first_involved(user, meeting_ids, first: int) -> dict[int, tuple]:
+    """:func:`_count_involved` and the ids of the first ``first`` presentations of each meeting
+    that wait for the State's reply, and for its consent, in the order :func:`_read_involved`
+    gives: {meeting id: (reply, consent, reply ids, consent ids)}, one query (a count and a row
+    number over each meeting's presentations). Written out as :func:`_count_involved` is;
+    due/tests/test_due_queries.py checks the first page against the whole list."""
+    sql = _involved_sql()
+    ids = ", ".join(["%s"] * len(meeting_ids))
+
+    def part(kind: int, waits: str) -> str:
+        return (
+            f"SELECT p.{sql['meeting']} AS m, {kind} AS k, i.{sql['presentation']} AS pr, i.{sql['pk']} AS pk,"
+            f" ROW_NUMBER() OVER (PARTITION BY p.{sql['meeting']} ORDER BY i.{sql['pk']}) AS n,"
+            f" COUNT(*) OVER (PARTITION BY p.{sql['meeting']}) AS t"
+            f" {sql['base']} AND p.{sql['meeting']} IN ({ids}) AND {waits}"
+        )
+
+    query = (
+        f"SELECT m, k, pr, t FROM ({part(0, sql['not_replied'])} UNION ALL {part(1, sql['consent'])}) w"
+        f" WHERE n <= %s ORDER BY m, k, pk"
+    )
+    params = [user.state_id, "registered", *meeting_ids, user.state_id]
+    params += [user.state_id, "registered", *meeting_ids, "pending", int(first)]
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for meeting_id, kind, presentation_id, total in cursor.fetchall():
+            counts = found.setdefault(meeting_id, [0, 0, [], []])
+            counts[kind] = total
+            counts[2 + kind].append(presentation_id)
+    return {meeting_id: tuple(counts) for meeting_id, counts in found.items()}
+
+
 def _all_involved(user, meeting_ids) -> list[tuple]:
     """The registered presentations of ``meeting_ids`` involving ``user``'s State, in the order of
     their involvement: (presentation id, meeting id, consent, replied by the State), one query.
@@ -556,9 +598,10 @@ def _involved_sql() -> dict[str, str]:
     }
 
 
-def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
+def _due_runs(user, now, meetings, proposals, *, read_all: bool, first: int = 0) -> list[_Run]:
     """The open actions of :func:`due_items_for_user` as :class:`_Run` objects in order; with
-    ``read_all`` (or meetings without :func:`with_due_flags`), each run's items are read."""
+    ``read_all`` (or meetings without :func:`with_due_flags`), each run's items are read; else,
+    with ``first``, the first ``first`` of each run that waits for the State (:func:`_first_involved`)."""
     from agendas.models import AgendaItem
     from presentations.models import InvolvedState, Presentation
 
@@ -580,14 +623,21 @@ def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
                 .distinct()
             )
         )
-    to_reply, presenting, to_consent, counted = {}, set(), {}, False
+    to_reply, presenting, to_consent, counted, first_ids = {}, set(), {}, False, {}
     if user.role == Role.DELEGATE and user.state_id:
         involved_in = _flagged(meetings, "due_state_involved")
         if not read_all and involved_in is not None:
             # How many wait in each meeting, not which: a page reads those it shows.
             counted = True
-            for meeting_id, (reply, consent) in (_count_involved(user, involved_in) if involved_in else {}).items():
-                to_reply[meeting_id], to_consent[meeting_id] = reply, consent
+            if involved_in and first:
+                for meeting_id, (reply, consent, replies, consents) in _first_involved(
+                    user, involved_in, first
+                ).items():
+                    to_reply[meeting_id], to_consent[meeting_id] = reply, consent
+                    first_ids[meeting_id, "reply"], first_ids[meeting_id, "consent"] = tuple(replies), tuple(consents)
+            else:
+                for meeting_id, (reply, consent) in (_count_involved(user, involved_in) if involved_in else {}).items():
+                    to_reply[meeting_id], to_consent[meeting_id] = reply, consent
         else:
             rows = (
                 (_all_involved(user, involved_in) if involved_in else [])
@@ -644,7 +694,7 @@ def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
                     found = waiting.get(pk)
                     if not found:
                         continue
-                    run = _Run(meeting, deadline, 0, [], kind, passed)
+                    run = _Run(meeting, deadline, 0, [], kind, passed, first_ids.get((pk, kind), ()))
                     if counted:
                         run.count = found
                     else:

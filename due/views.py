@@ -35,7 +35,9 @@ def due_list(request):
     now = clock.now()
     meetings = upcoming_meetings_for_user(request.user)
     proposals = open_proposals_for_user(request.user, meetings)
-    items = due_page_items(request.user, now, meetings=meetings, proposals=proposals)
+    # The first page (no ``?page=``, or 1) is read with the counts (see ``due_page_items``).
+    first = DUE_PAGE_SIZE if request.GET.get("page", "1") == "1" else 0
+    items = due_page_items(request.user, now, meetings=meetings, proposals=proposals, first=first)
     page = paginate(request, items, per_page=DUE_PAGE_SIZE)
     shown = meetings[:DUE_TIMELINES]
     silences = silence_deadlines_for_user(request.user, shown, proposals)
