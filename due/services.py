@@ -68,10 +68,12 @@ class DueItem:
         return path_to(name, *args) + suffix
 
 
-def upcoming_meetings_for_user(user) -> list:
+def upcoming_meetings_for_user(user, *, waiting_at: datetime.datetime | None = None) -> list:
     """The meetings of :func:`meetings_for_user` that have not ended (their last day is today or
     later in the default procedural time zone), soonest first, with their ToR version,
-    invitation and agenda and the flags of :func:`with_due_flags`: one query, evaluated once
+    invitation and agenda and the flags of :func:`with_due_flags` (with ``waiting_at``, for a
+    delegate, also what :func:`waiting_for_state` answers at that instant, as
+    ``due_waiting_<kind>`` on each meeting: :func:`carried_waiting`): one query, evaluated once
     per request and handed to the functions below. Returns a list of
     :class:`meetings.models.Meeting`.
 
@@ -100,7 +102,12 @@ def upcoming_meetings_for_user(user) -> list:
         flags += [("due_state_involved", ["registered", user.state_id])]
     if is_chair_in_office(user):
         flags += [("due_draft_agenda_items", ["draft"])]
+    if waiting_at is not None and user.role == Role.DELEGATE and user.state_id:
+        # what waits for the State, whatever the meeting (see carried_waiting): no query of its own
+        by_kind = _waiting_params(user.state_id, waiting_at, conn)
+        flags += [(f"due_waiting_{kind}", by_kind[kind]) for kind in WAITING_KINDS]
     head = _upcoming_sql()
+    sql = {**sql, **{f"due_waiting_{kind}": part for kind, part in _waiting_parts().items()}}
     query_sql = head.replace("{flags}", "".join(f", {sql[name]}" for name, _p in flags)).replace("{where}", where)
     with conn.cursor() as cursor:
         cursor.execute(query_sql, [p for _n, ps in flags for p in ps] + list(where_params))
@@ -1036,7 +1043,7 @@ class BilateralItem:
         return path_to(name, *args) + suffix
 
 
-def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limit: int = DUE_PAGE_SIZE):
+def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limit: int = DUE_PAGE_SIZE, waiting=None):
     """The bilateral matters waiting for ``user``'s own answer, oldest first: an operational-use
     request to its State as provider (ToR rule 16), a disclosure concern raised with its State
     (rule 15), a proposal to lift a classification its State may object to (rule 15, if it
@@ -1047,7 +1054,8 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
     number of all of them. One query asks which kinds have anything waiting for the State at
     all; each kind that has is then read through its ``*_for_user()`` query, its first
     ``limit`` rows and its total in one query: one to five queries whatever the number of
-    matters.
+    matters. ``waiting``: the answer of :func:`waiting_for_state` at ``now`` when the caller
+    has it already (:func:`carried_waiting`), sparing the first query.
     """
     from briefings.enums import BriefingStatus
     from briefings.models import BriefingDecision
@@ -1067,7 +1075,7 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
         return [], 0
     state_id = user.state_id
     zone = settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE
-    waiting = waiting_for_state(state_id, now)
+    waiting = waiting_for_state(state_id, now) if waiting is None else waiting
     if not any(waiting.values()):
         return [], 0
 
@@ -1155,21 +1163,48 @@ def waiting_for_state(state_id: int, now: datetime.datetime) -> dict:
 
     Written out, because the ORM query cost several times more to build than to run, on every
     What is due of a delegate (due/tests/test_bilateral.py pins it to the ORM's answers)."""
+    by_kind = _waiting_params(state_id, now)
+    with connection.cursor() as cursor:
+        cursor.execute(_waiting_sql(), [p for kind in WAITING_KINDS for p in by_kind[kind]])
+        row = cursor.fetchone()
+    return dict(zip(WAITING_KINDS, map(bool, row), strict=True))
+
+
+def carried_waiting(meetings) -> dict | None:
+    """What :func:`waiting_for_state` answers, as the rows of ``meetings`` carry it (read by
+    :func:`upcoming_meetings_for_user` with ``waiting_at``), or None if they do not (none
+    was read, or they were read without it)."""
+    if not meetings or not all(hasattr(meetings[0], f"due_waiting_{kind}") for kind in WAITING_KINDS):
+        return None
+    return {kind: getattr(meetings[0], f"due_waiting_{kind}") for kind in WAITING_KINDS}
+
+
+WAITING_KINDS = ("uses", "concerns", "lifts", "briefings")
+
+
+def _waiting_params(state_id: int, now: datetime.datetime, conn=connection) -> dict[str, list]:
+    """The parameters of each kind's condition in :func:`_waiting_parts`."""
     from briefings.enums import BriefingStatus
     from exchange.enums import LiftStatus
 
-    moment = connection.ops.adapt_datetimefield_value(now)
-    params = [state_id, state_id, LiftStatus.OPEN.value, moment, state_id, state_id]
-    params += [BriefingStatus.DRAFT.value, state_id, state_id]
-    with connection.cursor() as cursor:
-        cursor.execute(_waiting_sql(), params)
-        row = cursor.fetchone()
-    return dict(zip(("uses", "concerns", "lifts", "briefings"), map(bool, row), strict=True))
+    moment = conn.ops.adapt_datetimefield_value(now)
+    return {
+        "uses": [state_id],
+        "concerns": [state_id],
+        "lifts": [LiftStatus.OPEN.value, moment, state_id, state_id],
+        "briefings": [BriefingStatus.DRAFT.value, state_id, state_id],
+    }
 
 
 @lru_cache(maxsize=1)
 def _waiting_sql() -> str:
     """The SQL of :func:`waiting_for_state`, from the models' own table and column names."""
+    return "SELECT " + ", ".join(_waiting_parts()[kind] for kind in WAITING_KINDS)
+
+
+@lru_cache(maxsize=1)
+def _waiting_parts() -> dict[str, str]:
+    """Each kind's EXISTS of :func:`waiting_for_state` (it refers to no outer row)."""
     from briefings.models import Briefing, BriefingDecision
     from exchange.models import DisclosureConcern, LiftObjection, LiftProposal, OperationalUseRequest, Record
     from meetings.models import DelegationRegistration
@@ -1184,19 +1219,27 @@ def _waiting_sql() -> str:
         BriefingDecision,
         DelegationRegistration,
     )
-    return (
-        f"SELECT EXISTS (SELECT 1 FROM {t(use)} u"
-        f" INNER JOIN {t(record)} r ON u.{c(use, 'record')} = r.{c(record, 'id')}"
-        f" WHERE u.{c(use, 'answered_at')} IS NULL AND r.{c(record, 'provider_state')} = %s),"
-        f" EXISTS (SELECT 1 FROM {t(concern)} c WHERE c.{c(concern, 'answered_at')} IS NULL"
-        f" AND c.{c(concern, 'concerned_state')} = %s),"
-        f" EXISTS (SELECT 1 FROM {t(lift)} p WHERE p.{c(lift, 'status')} = %s"
-        f" AND p.{c(lift, 'objections_close_at')} >= %s"
-        f" AND NOT (p.{c(lift, 'provider_state')} = %s) AND NOT EXISTS (SELECT 1 FROM {t(objection)} o"
-        f" WHERE o.{c(objection, 'proposal')} = p.{c(lift, 'id')} AND o.{c(objection, 'state')} = %s)),"
-        f" EXISTS (SELECT 1 FROM {t(briefing)} b WHERE b.{c(briefing, 'status')} = %s"
-        f" AND b.{c(briefing, 'meeting')} IN (SELECT d.{c(took_part, 'meeting')} FROM {t(took_part)} d"
-        f" WHERE d.{c(took_part, 'state')} = %s) AND NOT EXISTS (SELECT 1 FROM {t(decision)} x"
-        f" WHERE x.{c(decision, 'briefing')} = b.{c(briefing, 'id')} AND x.{c(decision, 'state')} = %s"
-        f" AND x.{c(decision, 'version')} = b.{c(briefing, 'version')}))"
-    )
+    return {
+        "uses": (
+            f"EXISTS (SELECT 1 FROM {t(use)} u"
+            f" INNER JOIN {t(record)} r ON u.{c(use, 'record')} = r.{c(record, 'id')}"
+            f" WHERE u.{c(use, 'answered_at')} IS NULL AND r.{c(record, 'provider_state')} = %s)"
+        ),
+        "concerns": (
+            f"EXISTS (SELECT 1 FROM {t(concern)} c WHERE c.{c(concern, 'answered_at')} IS NULL"
+            f" AND c.{c(concern, 'concerned_state')} = %s)"
+        ),
+        "lifts": (
+            f"EXISTS (SELECT 1 FROM {t(lift)} p WHERE p.{c(lift, 'status')} = %s"
+            f" AND p.{c(lift, 'objections_close_at')} >= %s"
+            f" AND NOT (p.{c(lift, 'provider_state')} = %s) AND NOT EXISTS (SELECT 1 FROM {t(objection)} o"
+            f" WHERE o.{c(objection, 'proposal')} = p.{c(lift, 'id')} AND o.{c(objection, 'state')} = %s))"
+        ),
+        "briefings": (
+            f"EXISTS (SELECT 1 FROM {t(briefing)} b WHERE b.{c(briefing, 'status')} = %s"
+            f" AND b.{c(briefing, 'meeting')} IN (SELECT d.{c(took_part, 'meeting')} FROM {t(took_part)} d"
+            f" WHERE d.{c(took_part, 'state')} = %s) AND NOT EXISTS (SELECT 1 FROM {t(decision)} x"
+            f" WHERE x.{c(decision, 'briefing')} = b.{c(briefing, 'id')} AND x.{c(decision, 'state')} = %s"
+            f" AND x.{c(decision, 'version')} = b.{c(briefing, 'version')}))"
+        ),
+    }
