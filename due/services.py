@@ -8,10 +8,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet, ObjectDoesNotExist
 from django.db import connection, connections
-from django.db.models import BooleanField, Count, Exists, Model, OuterRef, Window
-from django.db.models.base import ModelState
+from django.db.models import BooleanField, Count, Exists, OuterRef, Window
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import post_init, pre_init
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -126,9 +124,8 @@ def upcoming_meetings_for_user(user, *, waiting_at: datetime.datetime | None = N
     invitation_rel, agenda_rel = Meeting._meta.get_field("invitation"), Meeting._meta.get_field("agenda")
     invitation_meeting, agenda_meeting = Invitation._meta.get_field("meeting"), Agenda._meta.get_field("meeting")
     meetings, tors = [], {}
-    make = {model: _maker(model, db) for model in (Meeting, ToRVersion, Invitation, Agenda)}
     for row in rows:
-        meeting = make[Meeting](names[Meeting], row[:n_meeting])
+        meeting = Meeting.from_db(db, names[Meeting], row[:n_meeting])
         at = n_meeting
         for name, _p in flags:
             setattr(meeting, name, bool(row[at]))
@@ -136,17 +133,17 @@ def upcoming_meetings_for_user(user, *, waiting_at: datetime.datetime | None = N
         tor_row = row[at : at + n_tor]
         tor = tors.get(tor_row[0])
         if tor is None:
-            tor = tors[tor_row[0]] = make[ToRVersion](names[ToRVersion], tor_row)
+            tor = tors[tor_row[0]] = ToRVersion.from_db(db, names[ToRVersion], tor_row)
         tor_field.set_cached_value(meeting, tor)
         at += n_tor
         inv_row = row[at : at + n_inv]
         at += n_inv
-        invitation = None if inv_row[0] is None else make[Invitation](names[Invitation], inv_row)
+        invitation = None if inv_row[0] is None else Invitation.from_db(db, names[Invitation], inv_row)
         invitation_rel.set_cached_value(meeting, invitation)
         if invitation is not None:
             invitation_meeting.set_cached_value(invitation, meeting)
         agenda_row = row[at:]
-        agenda = None if agenda_row[0] is None else make[Agenda](names[Agenda], agenda_row)
+        agenda = None if agenda_row[0] is None else Agenda.from_db(db, names[Agenda], agenda_row)
         agenda_rel.set_cached_value(meeting, agenda)
         if agenda is not None:
             agenda_meeting.set_cached_value(agenda, meeting)
@@ -155,31 +152,6 @@ def upcoming_meetings_for_user(user, *, waiting_at: datetime.datetime | None = N
 
 
 _NOTHING = object()
-
-
-def _maker(model, db):
-    """``make(names, values)``: the instance of ``model`` that ``model.from_db(db, names, values)``
-    gives for all of its concrete fields' values. Without ``Model.__init__`` (its values put
-    in the instance's ``__dict__``, where ``__init__`` puts them, a new instance having no related
-    object to forget) when nothing listens to ``pre_init`` or ``post_init`` for ``model`` and the
-    model does not change how it is made: a fifth of the time, for the forty objects of a page."""
-    if (
-        pre_init.has_listeners(model)
-        or post_init.has_listeners(model)
-        or model.__init__ is not Model.__init__
-        or model.from_db.__func__ is not Model.from_db.__func__
-    ):
-        return lambda names, values: model.from_db(db, names, values)
-    new = model.__new__
-
-    def make(names, values):
-        instance = new(model)
-        state = instance._state = ModelState()
-        state.adding, state.db = False, db
-        instance.__dict__.update(zip(names, values, strict=True))
-        return instance
-
-    return make
 
 
 def _own_condition(visible):

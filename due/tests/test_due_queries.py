@@ -257,13 +257,7 @@ def test_the_written_out_upcoming_meetings_are_the_orm_s_objects_with_their_rela
     services.notify_involved_states(by=delegate_party, presentation=presentation, states=[other_party])
 
     def values(obj):
-        if obj is None:
-            return None
-        return (
-            type(obj),
-            {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields},
-            (obj._state.adding, obj._state.db),
-        )
+        return None if obj is None else {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
     def described(meetings):
         out = []
