@@ -10,6 +10,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet, ObjectDoesNotE
 from django.db import connection, connections
 from django.db.models import BooleanField, Count, Exists, OuterRef, Window
 from django.db.models.expressions import RawSQL
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
@@ -65,10 +66,12 @@ class DueItem:
         return path_to(name, *args) + suffix
 
 
-def upcoming_meetings_for_user(user) -> list:
+def upcoming_meetings_for_user(user, *, waiting_at: datetime.datetime | None = None) -> list:
     """The meetings of :func:`meetings_for_user` that have not ended (their last day is today or
     later in the default procedural time zone), soonest first, with their ToR version,
-    invitation and agenda and the flags of :func:`with_due_flags`: one query, evaluated once
+    invitation and agenda and the flags of :func:`with_due_flags` (with ``waiting_at``, for a
+    delegate, also what :func:`waiting_for_state` answers at that instant, as
+    ``due_waiting_<kind>`` on each meeting: :func:`carried_waiting`): one query, evaluated once
     per request and handed to the functions below. Returns a list of
     :class:`meetings.models.Meeting`.
 
@@ -97,7 +100,12 @@ def upcoming_meetings_for_user(user) -> list:
         flags += [("due_state_involved", ["registered", user.state_id])]
     if is_chair_in_office(user):
         flags += [("due_draft_agenda_items", ["draft"])]
+    if waiting_at is not None and user.role == Role.DELEGATE and user.state_id:
+        # what waits for the State, whatever the meeting (see carried_waiting): no query of its own
+        by_kind = _waiting_params(user.state_id, waiting_at, conn)
+        flags += [(f"due_waiting_{kind}", by_kind[kind]) for kind in WAITING_KINDS]
     head = _upcoming_sql()
+    sql = {**sql, **{f"due_waiting_{kind}": part for kind, part in _waiting_parts().items()}}
     query_sql = head.replace("{flags}", "".join(f", {sql[name]}" for name, _p in flags)).replace("{where}", where)
     with conn.cursor() as cursor:
         cursor.execute(query_sql, [p for _n, ps in flags for p in ps] + list(where_params))
@@ -391,12 +399,17 @@ def due_items_for_user(user, now: datetime.datetime | None = None, *, meetings=N
     return [item for run in _due_runs(user, now, meetings, proposals, read_all=True) for item in run.items]
 
 
-def due_page_items(user, now: datetime.datetime | None = None, *, meetings=None, proposals=None) -> "DueItems":
+def due_page_items(
+    user, now: datetime.datetime | None = None, *, meetings=None, proposals=None, first: int = 0
+) -> "DueItems":
     """The open actions of :func:`due_items_for_user`, in the same order, as a sequence to cut
     into pages (:class:`DueItems`): with ``meetings`` from :func:`upcoming_meetings_for_user`,
     the presentations involving the user's State are counted (one query, grouped by meeting)
-    and only those a page shows are read (one query)."""
-    return DueItems(_due_runs(user, now, meetings, proposals, read_all=False), user)
+    and only those a page shows are read (one query). With ``first`` (the size of the first
+    page, when that is the page shown), the count also reads the first ``first`` presentations
+    of each meeting that wait for a reply, and for consent (:func:`_first_involved`): the first
+    page then needs no other query, as it may show that many of one meeting."""
+    return DueItems(_due_runs(user, now, meetings, proposals, read_all=False, first=first), user)
 
 
 @dataclass
@@ -411,6 +424,8 @@ class _Run:
     items: list
     kind: str = ""
     passed: bool = False
+    #: For ``kind`` "reply" or "consent", the ids of the first presentations when already read.
+    first: tuple = ()
 
     def item(self, presentation_id: int) -> DueItem:
         if self.kind == "consent":
@@ -445,7 +460,9 @@ class DueItems:
             last = first + run.count
             if last > start and first < stop:
                 a, b = max(start, first) - first, min(stop, last) - first
-                if run.kind:
+                if run.kind and b <= len(run.first):
+                    shown.append((run, [run.item(p) for p in run.first[a:b]]))
+                elif run.kind:
                     shown.append((run, len(to_read)))
                     to_read.append((run, a, b))
                 else:
@@ -511,6 +528,39 @@ def _count_involved(user, meeting_ids) -> dict[int, tuple[int, int]]:
         return {meeting_id: (reply, consent) for meeting_id, reply, consent in cursor.fetchall()}
 
 
+def _first_involved(user, meeting_ids, first: int) -> dict[int, tuple]:
+    """:func:`_count_involved` and the ids of the first ``first`` presentations of each meeting
+    that wait for the State's reply, and for its consent, in the order :func:`_read_involved`
+    gives: {meeting id: (reply, consent, reply ids, consent ids)}, one query (a count and a row
+    number over each meeting's presentations). Written out as :func:`_count_involved` is;
+    due/tests/test_due_queries.py checks the first page against the whole list."""
+    sql = _involved_sql()
+    ids = ", ".join(["%s"] * len(meeting_ids))
+
+    def part(kind: int, waits: str) -> str:
+        return (
+            f"SELECT p.{sql['meeting']} AS m, {kind} AS k, i.{sql['presentation']} AS pr, i.{sql['pk']} AS pk,"
+            f" ROW_NUMBER() OVER (PARTITION BY p.{sql['meeting']} ORDER BY i.{sql['pk']}) AS n,"
+            f" COUNT(*) OVER (PARTITION BY p.{sql['meeting']}) AS t"
+            f" {sql['base']} AND p.{sql['meeting']} IN ({ids}) AND {waits}"
+        )
+
+    query = (
+        f"SELECT m, k, pr, t FROM ({part(0, sql['not_replied'])} UNION ALL {part(1, sql['consent'])}) w"
+        f" WHERE n <= %s ORDER BY m, k, pk"
+    )
+    params = [user.state_id, "registered", *meeting_ids, user.state_id]
+    params += [user.state_id, "registered", *meeting_ids, "pending", int(first)]
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for meeting_id, kind, presentation_id, total in cursor.fetchall():
+            counts = found.setdefault(meeting_id, [0, 0, [], []])
+            counts[kind] = total
+            counts[2 + kind].append(presentation_id)
+    return {meeting_id: tuple(counts) for meeting_id, counts in found.items()}
+
+
 def _all_involved(user, meeting_ids) -> list[tuple]:
     """The registered presentations of ``meeting_ids`` involving ``user``'s State, in the order of
     their involvement: (presentation id, meeting id, consent, replied by the State), one query.
@@ -555,9 +605,10 @@ def _involved_sql() -> dict[str, str]:
     }
 
 
-def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
+def _due_runs(user, now, meetings, proposals, *, read_all: bool, first: int = 0) -> list[_Run]:
     """The open actions of :func:`due_items_for_user` as :class:`_Run` objects in order; with
-    ``read_all`` (or meetings without :func:`with_due_flags`), each run's items are read."""
+    ``read_all`` (or meetings without :func:`with_due_flags`), each run's items are read; else,
+    with ``first``, the first ``first`` of each run that waits for the State (:func:`_first_involved`)."""
     from agendas.models import AgendaItem
     from presentations.models import InvolvedState, Presentation
 
@@ -579,14 +630,21 @@ def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
                 .distinct()
             )
         )
-    to_reply, presenting, to_consent, counted = {}, set(), {}, False
+    to_reply, presenting, to_consent, counted, first_ids = {}, set(), {}, False, {}
     if user.role == Role.DELEGATE and user.state_id:
         involved_in = _flagged(meetings, "due_state_involved")
         if not read_all and involved_in is not None:
             # How many wait in each meeting, not which: a page reads those it shows.
             counted = True
-            for meeting_id, (reply, consent) in (_count_involved(user, involved_in) if involved_in else {}).items():
-                to_reply[meeting_id], to_consent[meeting_id] = reply, consent
+            if involved_in and first:
+                for meeting_id, (reply, consent, replies, consents) in _first_involved(
+                    user, involved_in, first
+                ).items():
+                    to_reply[meeting_id], to_consent[meeting_id] = reply, consent
+                    first_ids[meeting_id, "reply"], first_ids[meeting_id, "consent"] = tuple(replies), tuple(consents)
+            else:
+                for meeting_id, (reply, consent) in (_count_involved(user, involved_in) if involved_in else {}).items():
+                    to_reply[meeting_id], to_consent[meeting_id] = reply, consent
         else:
             rows = (
                 (_all_involved(user, involved_in) if involved_in else [])
@@ -616,44 +674,42 @@ def _due_runs(user, now, meetings, proposals, *, read_all: bool) -> list[_Run]:
     def add(meeting, deadline, *item):
         runs.append(_Run(meeting, deadline, 1, [DueItem(meeting, deadline, *item)]))
 
+    role = user.role
+    is_secretariat, is_president = role == Role.SECRETARIAT, role == Role.CSP_PRESIDENT
     for meeting in meetings:
         agenda = _agenda(meeting)
+        invitation = meeting.invitation
+        pk = meeting.pk
         for deadline in meeting_calendar(meeting):
-            key, passed = deadline.key, deadline.has_passed(now)
-            if user.role == Role.SECRETARIAT and key in SECRETARIAT_ACTIONS:
-                done = (
-                    meeting.invitation.is_sent
-                    if key == DeadlineKey.INVITATION
-                    else bool(agenda and agenda.is_distributed)
-                )
+            key, passed = deadline.key, now > deadline.due_at
+            if is_secretariat and key in SECRETARIAT_ACTIONS:
+                done = invitation.is_sent if key == DeadlineKey.INVITATION else bool(agenda and agenda.is_distributed)
                 if not done:
                     page = "meetings:invitation" if key == DeadlineKey.INVITATION else "meetings:agenda"
-                    add(meeting, deadline, SECRETARIAT_ACTIONS[key], passed, True, (page, (meeting.pk,), ""))
-            if is_chair and key == DeadlineKey.DRAFT_AGENDA and meeting.pk in waiting_for_chair:
-                link = ("meetings:agenda", (meeting.pk,), "")
+                    add(meeting, deadline, SECRETARIAT_ACTIONS[key], passed, True, (page, (pk,), ""))
+            if is_chair and key == DeadlineKey.DRAFT_AGENDA and pk in waiting_for_chair:
+                link = ("meetings:agenda", (pk,), "")
                 add(meeting, deadline, CHAIR_APPROVAL, passed, True, link, "chair-approval")
-            if key == DeadlineKey.INVITATION and not meeting.invitation.is_sent:
-                if user.role == Role.CSP_PRESIDENT and not meeting.is_convened:
-                    add(meeting, deadline, CONVENING_ACTION, passed, True, ("meetings:detail", (meeting.pk,), ""))
-                if is_chair and meeting.invitation.chair_consulted_at is None:
-                    link = ("meetings:invitation", (meeting.pk,), "")
+            if key == DeadlineKey.INVITATION and (is_president or is_chair) and not invitation.is_sent:
+                if is_president and not meeting.is_convened:
+                    add(meeting, deadline, CONVENING_ACTION, passed, True, ("meetings:detail", (pk,), ""))
+                if is_chair and invitation.chair_consulted_at is None:
+                    link = ("meetings:invitation", (pk,), "")
                     add(meeting, deadline, CONSULTATION_ACTION, passed, True, link)
             if key == DeadlineKey.INVOLVED_STATE_RESPONSE:
                 for kind, waiting in (("consent", to_consent), ("reply", to_reply)):
-                    found = waiting.get(meeting.pk)
+                    found = waiting.get(pk)
                     if not found:
                         continue
-                    run = _Run(meeting, deadline, 0, [], kind, passed)
+                    run = _Run(meeting, deadline, 0, [], kind, passed, first_ids.get((pk, kind), ()))
                     if counted:
                         run.count = found
                     else:
                         run.items = [run.item(presentation_id) for presentation_id in found]
                         run.count, run.kind = len(run.items), ""
                     runs.append(run)
-            if key == DeadlineKey.INVOLVED_STATE_NOTICE and meeting.pk in presenting and not passed:
-                add(
-                    meeting, deadline, NOTICE_WINDOW, False, False, ("presentations:list", (), f"?meeting={meeting.pk}")
-                )
+            if key == DeadlineKey.INVOLVED_STATE_NOTICE and pk in presenting and not passed:
+                add(meeting, deadline, NOTICE_WINDOW, False, False, ("presentations:list", (), f"?meeting={pk}"))
     if user.role == Role.DELEGATE and user.state_id:
         if proposals is None:
             proposals = open_proposals_for_user(user, meetings)
@@ -857,11 +913,43 @@ def timeline(meeting, now: datetime.datetime | None = None, extra=()) -> Timelin
     """
     now = now or clock.now()
     calendar = meeting_calendar(meeting)
-    statuses = deadline_statuses(meeting, calendar, now)
-    deadlines = [*calendar, *extra]
+    by_key = deadline_statuses(meeting, calendar, now)
+    deadlines = (*calendar, *extra)
+    statuses = tuple(
+        by_key[d.key] if number < len(calendar) else deadline_status(d, None, now) for number, d in enumerate(deadlines)
+    )
     today = now.astimezone(ZoneInfo(meeting.procedural_time_zone)).date()
+    layout = _layout(deadlines, statuses, today, meeting.start_date, meeting.end_date, get_language())
+    first, last, today_x, start_x, marks, ticks, shapes = layout
+    return Timeline(
+        meeting=meeting,
+        width=WIDTH,
+        height=HEIGHT,
+        axis_y=AXIS_Y,
+        axis_from=MARGIN,
+        axis_to=WIDTH - MARGIN,
+        first_day=first,
+        last_day=last,
+        today=today,
+        today_x=today_x,
+        today_before_axis=today < first,
+        start_x=start_x,
+        marks=list(marks),
+        ticks=list(ticks),
+        shapes=list(shapes),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _layout(deadlines: tuple, statuses: tuple, today, start_date, end_date, language) -> tuple:
+    """Where :func:`timeline` draws ``deadlines`` (each with its status in ``statuses``) for a
+    meeting from ``start_date`` to ``end_date`` on ``today``: ``(first day, last day, x of
+    today or None, x of the start, marks, ticks, shapes)``. A pure function of its arguments
+    (``language`` is the active one, in which the labels are written, passed so that it is in
+    the key), so its answers are kept per process: the same timelines are drawn for many users,
+    and change when a deadline passes or the day does."""
     first = min(d.due_date for d in deadlines) - datetime.timedelta(days=LEAD_DAYS)
-    last = max(meeting.start_date, meeting.end_date) + datetime.timedelta(days=TAIL_DAYS)
+    last = max(start_date, end_date) + datetime.timedelta(days=TAIL_DAYS)
     if first - datetime.timedelta(days=MAX_EXTENSION_DAYS) <= today < first:
         first = today - datetime.timedelta(days=2)
     if last < today:
@@ -880,7 +968,7 @@ def timeline(meeting, now: datetime.datetime | None = None, extra=()) -> Timelin
             len(LEVELS) - 1,
         )
         placed.append((mx, level))
-        status = statuses[d.key] if number <= len(calendar) else deadline_status(d, None, now)
+        status = statuses[number - 1]
         marks.append(
             TimelineMark(
                 mx,
@@ -894,25 +982,10 @@ def timeline(meeting, now: datetime.datetime | None = None, extra=()) -> Timelin
             )
         )
     marks.sort(key=lambda m: m.number)
-    ticks = [TimelineTick(x(day), day, day.day == 1) for day in _tick_days(first, last)]
+    ticks = tuple(TimelineTick(x(day), day, day.day == 1) for day in _tick_days(first, last))
     used = {m.shape for m in marks}
-    return Timeline(
-        meeting=meeting,
-        width=WIDTH,
-        height=HEIGHT,
-        axis_y=AXIS_Y,
-        axis_from=axis_from,
-        axis_to=axis_to,
-        first_day=first,
-        last_day=last,
-        today=today,
-        today_x=x(today) if first <= today <= last else None,
-        today_before_axis=today < first,
-        start_x=x(meeting.start_date),
-        marks=marks,
-        ticks=ticks,
-        shapes=[(shape, SHAPE_LABELS[shape]) for shape in SHAPE_LABELS if shape in used],
-    )
+    shapes = tuple((shape, SHAPE_LABELS[shape]) for shape in SHAPE_LABELS if shape in used)
+    return first, last, x(today) if first <= today <= last else None, x(start_date), tuple(marks), ticks, shapes
 
 
 # --- Bilateral matters: no meeting, but someone must answer (ToR rules 15, 16, 22) ------------
@@ -942,7 +1015,7 @@ class BilateralItem:
         return path_to(name, *args) + suffix
 
 
-def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limit: int = DUE_PAGE_SIZE):
+def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limit: int = DUE_PAGE_SIZE, waiting=None):
     """The bilateral matters waiting for ``user``'s own answer, oldest first: an operational-use
     request to its State as provider (ToR rule 16), a disclosure concern raised with its State
     (rule 15), a proposal to lift a classification its State may object to (rule 15, if it
@@ -953,7 +1026,8 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
     number of all of them. One query asks which kinds have anything waiting for the State at
     all; each kind that has is then read through its ``*_for_user()`` query, its first
     ``limit`` rows and its total in one query: one to five queries whatever the number of
-    matters.
+    matters. ``waiting``: the answer of :func:`waiting_for_state` at ``now`` when the caller
+    has it already (:func:`carried_waiting`), sparing the first query.
     """
     from briefings.enums import BriefingStatus
     from briefings.models import BriefingDecision
@@ -973,16 +1047,9 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
         return [], 0
     state_id = user.state_id
     zone = settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE
-    use_open = {"record__provider_state_id": state_id, "answered_at__isnull": True}
-    concern_open = {"concerned_state_id": state_id, "answered_at__isnull": True}
-    lift_open = {"status": LiftStatus.OPEN, "objections_close_at__gte": now}
-    not_objected = ~Exists(LiftObjection.objects.filter(proposal=OuterRef("pk"), state_id=state_id))
-    took_part = DelegationRegistration.objects.filter(state_id=state_id).values("meeting_id")
-    briefing_open = {"status": BriefingStatus.DRAFT, "meeting_id__in": took_part}
-    not_decided = ~Exists(
-        BriefingDecision.objects.filter(briefing=OuterRef("pk"), state_id=state_id, version=OuterRef("version"))
-    )
-    waiting = waiting_for_state(state_id, now)
+    waiting = waiting_for_state(state_id, now) if waiting is None else waiting
+    if not any(waiting.values()):
+        return [], 0
 
     def first_rows(queryset, order, *fields):
         """The first ``limit`` rows of ``queryset`` in ``order`` and the number of all its rows,
@@ -992,6 +1059,7 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
 
     items, total = [], 0
     if waiting.get("uses"):
+        use_open = {"record__provider_state_id": state_id, "answered_at__isnull": True}
         rows, n = first_rows(
             use_requests_for_user(user).filter(**use_open), ("requested_at", "pk"), "record_id", "requested_at"
         )
@@ -1003,6 +1071,7 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
             for u in rows
         ]
     if waiting.get("concerns"):
+        concern_open = {"concerned_state_id": state_id, "answered_at__isnull": True}
         rows, n = first_rows(concerns_for_user(user).filter(**concern_open), ("raised_at", "pk"), "pk", "raised_at")
         total += n
         items += [
@@ -1010,6 +1079,8 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
             for c in rows
         ]
     if waiting.get("lifts"):
+        lift_open = {"status": LiftStatus.OPEN, "objections_close_at__gte": now}
+        not_objected = ~Exists(LiftObjection.objects.filter(proposal=OuterRef("pk"), state_id=state_id))
         rows, n = first_rows(
             lift_proposals_for_user(user).filter(not_objected, **lift_open).exclude(provider_state_id=state_id),
             ("objections_close_at", "pk"),
@@ -1026,6 +1097,11 @@ def bilateral_items_for_user(user, now: datetime.datetime | None = None, *, limi
             ends = p["objections_close_at"]
             items.append(BilateralItem(LIFT_OBJECTION_WINDOW, "15", p["proposed_at"], ends, False, link, zone))
     if waiting.get("briefings"):
+        took_part = DelegationRegistration.objects.filter(state_id=state_id).values("meeting_id")
+        briefing_open = {"status": BriefingStatus.DRAFT, "meeting_id__in": took_part}
+        not_decided = ~Exists(
+            BriefingDecision.objects.filter(briefing=OuterRef("pk"), state_id=state_id, version=OuterRef("version"))
+        )
         rows, n = first_rows(
             briefings_for_user(user).filter(not_decided, **briefing_open),
             ("edited_at", "pk"),
@@ -1059,21 +1135,48 @@ def waiting_for_state(state_id: int, now: datetime.datetime) -> dict:
 
     Written out, because the ORM query cost several times more to build than to run, on every
     What is due of a delegate (due/tests/test_bilateral.py pins it to the ORM's answers)."""
+    by_kind = _waiting_params(state_id, now)
+    with connection.cursor() as cursor:
+        cursor.execute(_waiting_sql(), [p for kind in WAITING_KINDS for p in by_kind[kind]])
+        row = cursor.fetchone()
+    return dict(zip(WAITING_KINDS, map(bool, row), strict=True))
+
+
+def carried_waiting(meetings) -> dict | None:
+    """What :func:`waiting_for_state` answers, as the rows of ``meetings`` carry it (read by
+    :func:`upcoming_meetings_for_user` with ``waiting_at``), or None if they do not (none
+    was read, or they were read without it)."""
+    if not meetings or not all(hasattr(meetings[0], f"due_waiting_{kind}") for kind in WAITING_KINDS):
+        return None
+    return {kind: getattr(meetings[0], f"due_waiting_{kind}") for kind in WAITING_KINDS}
+
+
+WAITING_KINDS = ("uses", "concerns", "lifts", "briefings")
+
+
+def _waiting_params(state_id: int, now: datetime.datetime, conn=connection) -> dict[str, list]:
+    """The parameters of each kind's condition in :func:`_waiting_parts`."""
     from briefings.enums import BriefingStatus
     from exchange.enums import LiftStatus
 
-    moment = connection.ops.adapt_datetimefield_value(now)
-    params = [state_id, state_id, LiftStatus.OPEN.value, moment, state_id, state_id]
-    params += [BriefingStatus.DRAFT.value, state_id, state_id]
-    with connection.cursor() as cursor:
-        cursor.execute(_waiting_sql(), params)
-        row = cursor.fetchone()
-    return dict(zip(("uses", "concerns", "lifts", "briefings"), map(bool, row), strict=True))
+    moment = conn.ops.adapt_datetimefield_value(now)
+    return {
+        "uses": [state_id],
+        "concerns": [state_id],
+        "lifts": [LiftStatus.OPEN.value, moment, state_id, state_id],
+        "briefings": [BriefingStatus.DRAFT.value, state_id, state_id],
+    }
 
 
 @lru_cache(maxsize=1)
 def _waiting_sql() -> str:
     """The SQL of :func:`waiting_for_state`, from the models' own table and column names."""
+    return "SELECT " + ", ".join(_waiting_parts()[kind] for kind in WAITING_KINDS)
+
+
+@lru_cache(maxsize=1)
+def _waiting_parts() -> dict[str, str]:
+    """Each kind's EXISTS of :func:`waiting_for_state` (it refers to no outer row)."""
     from briefings.models import Briefing, BriefingDecision
     from exchange.models import DisclosureConcern, LiftObjection, LiftProposal, OperationalUseRequest, Record
     from meetings.models import DelegationRegistration
@@ -1088,19 +1191,27 @@ def _waiting_sql() -> str:
         BriefingDecision,
         DelegationRegistration,
     )
-    return (
-        f"SELECT EXISTS (SELECT 1 FROM {t(use)} u"
-        f" INNER JOIN {t(record)} r ON u.{c(use, 'record')} = r.{c(record, 'id')}"
-        f" WHERE u.{c(use, 'answered_at')} IS NULL AND r.{c(record, 'provider_state')} = %s),"
-        f" EXISTS (SELECT 1 FROM {t(concern)} c WHERE c.{c(concern, 'answered_at')} IS NULL"
-        f" AND c.{c(concern, 'concerned_state')} = %s),"
-        f" EXISTS (SELECT 1 FROM {t(lift)} p WHERE p.{c(lift, 'status')} = %s"
-        f" AND p.{c(lift, 'objections_close_at')} >= %s"
-        f" AND NOT (p.{c(lift, 'provider_state')} = %s) AND NOT EXISTS (SELECT 1 FROM {t(objection)} o"
-        f" WHERE o.{c(objection, 'proposal')} = p.{c(lift, 'id')} AND o.{c(objection, 'state')} = %s)),"
-        f" EXISTS (SELECT 1 FROM {t(briefing)} b WHERE b.{c(briefing, 'status')} = %s"
-        f" AND b.{c(briefing, 'meeting')} IN (SELECT d.{c(took_part, 'meeting')} FROM {t(took_part)} d"
-        f" WHERE d.{c(took_part, 'state')} = %s) AND NOT EXISTS (SELECT 1 FROM {t(decision)} x"
-        f" WHERE x.{c(decision, 'briefing')} = b.{c(briefing, 'id')} AND x.{c(decision, 'state')} = %s"
-        f" AND x.{c(decision, 'version')} = b.{c(briefing, 'version')}))"
-    )
+    return {
+        "uses": (
+            f"EXISTS (SELECT 1 FROM {t(use)} u"
+            f" INNER JOIN {t(record)} r ON u.{c(use, 'record')} = r.{c(record, 'id')}"
+            f" WHERE u.{c(use, 'answered_at')} IS NULL AND r.{c(record, 'provider_state')} = %s)"
+        ),
+        "concerns": (
+            f"EXISTS (SELECT 1 FROM {t(concern)} c WHERE c.{c(concern, 'answered_at')} IS NULL"
+            f" AND c.{c(concern, 'concerned_state')} = %s)"
+        ),
+        "lifts": (
+            f"EXISTS (SELECT 1 FROM {t(lift)} p WHERE p.{c(lift, 'status')} = %s"
+            f" AND p.{c(lift, 'objections_close_at')} >= %s"
+            f" AND NOT (p.{c(lift, 'provider_state')} = %s) AND NOT EXISTS (SELECT 1 FROM {t(objection)} o"
+            f" WHERE o.{c(objection, 'proposal')} = p.{c(lift, 'id')} AND o.{c(objection, 'state')} = %s))"
+        ),
+        "briefings": (
+            f"EXISTS (SELECT 1 FROM {t(briefing)} b WHERE b.{c(briefing, 'status')} = %s"
+            f" AND b.{c(briefing, 'meeting')} IN (SELECT d.{c(took_part, 'meeting')} FROM {t(took_part)} d"
+            f" WHERE d.{c(took_part, 'state')} = %s) AND NOT EXISTS (SELECT 1 FROM {t(decision)} x"
+            f" WHERE x.{c(decision, 'briefing')} = b.{c(briefing, 'id')} AND x.{c(decision, 'state')} = %s"
+            f" AND x.{c(decision, 'version')} = b.{c(briefing, 'version')}))"
+        ),
+    }

@@ -18,6 +18,7 @@ from .services import (
     DUE_PAGE_SIZE,
     DUE_TIMELINES,
     bilateral_items_for_user,
+    carried_waiting,
     due_items_for_user,
     due_page_items,
     open_proposals_for_user,
@@ -33,14 +34,16 @@ def due_list(request):
     timelines of the soonest upcoming meetings. The meetings are read once; only the shown
     items' links are built."""
     now = clock.now()
-    meetings = upcoming_meetings_for_user(request.user)
+    meetings = upcoming_meetings_for_user(request.user, waiting_at=now)
     proposals = open_proposals_for_user(request.user, meetings)
-    items = due_page_items(request.user, now, meetings=meetings, proposals=proposals)
+    # The first page (no ``?page=``, or 1) is read with the counts (see ``due_page_items``).
+    first = DUE_PAGE_SIZE if request.GET.get("page", "1") == "1" else 0
+    items = due_page_items(request.user, now, meetings=meetings, proposals=proposals, first=first)
     page = paginate(request, items, per_page=DUE_PAGE_SIZE)
     shown = meetings[:DUE_TIMELINES]
     silences = silence_deadlines_for_user(request.user, shown, proposals)
     timelines = [(m, timeline(m, now, extra=silences.get(m.pk, ()))) for m in shown]
-    bilateral, bilateral_total = bilateral_items_for_user(request.user, now)
+    bilateral, bilateral_total = bilateral_items_for_user(request.user, now, waiting=carried_waiting(meetings))
     context = {
         "bilateral": bilateral,
         "bilateral_more": bilateral_total - len(bilateral),

@@ -153,12 +153,19 @@ def tor_calendar(start_date: datetime.date, time_zone: str, tor_version) -> list
     (IANA name) and a :class:`meetings.models.ToRVersion`; returns the deadlines sorted by
     instant, earliest first.
     """
+    return list(_calendar(start_date, time_zone, tuple(getattr(tor_version, spec[2]) for spec in DEADLINE_SPECS)))
+
+
+@lru_cache(maxsize=4096)
+def _calendar(start_date: datetime.date, time_zone: str, days: tuple[int, ...]) -> tuple[Deadline, ...]:
+    """The deadlines of :func:`tor_calendar`, given the days of each of ``DEADLINE_SPECS`` in
+    order. A pure function of its arguments (a :class:`Deadline` cannot be changed), so its
+    answers are kept per process: a page of meetings asks for the same calendars many times."""
     deadlines = []
-    for key, rule, field, obligation in DEADLINE_SPECS:
-        n = getattr(tor_version, field)
+    for (key, rule, _field, obligation), n in zip(DEADLINE_SPECS, days, strict=True):
         due_date, due_at = days_before(start_date, n, time_zone)
         deadlines.append(Deadline(key, rule, n, due_date, due_at, time_zone, obligation))
-    return sorted(deadlines, key=lambda d: (d.due_at, d.key))
+    return tuple(sorted(deadlines, key=lambda d: (d.due_at, d.key)))
 
 
 def meeting_calendar(meeting) -> list[Deadline]:
@@ -168,13 +175,13 @@ def meeting_calendar(meeting) -> list[Deadline]:
 
 def meeting_deadline(meeting, key: str) -> Deadline:
     """One deadline of a meeting by its :class:`DeadlineKey` (the entry of :func:`meeting_calendar`
-    with that key, computed alone: the sweep asks one per transition). Raises ``KeyError`` for a
-    key that is not a ToR calendar deadline."""
-    for spec_key, rule, field, obligation in DEADLINE_SPECS:
-        if spec_key == key:
-            n = getattr(meeting.tor_version, field)
-            due_date, due_at = days_before(meeting.start_date, n, meeting.procedural_time_zone)
-            return Deadline(spec_key, rule, n, due_date, due_at, meeting.procedural_time_zone, obligation)
+    with that key, from the calendar kept per process). Raises ``KeyError`` for a key that is not
+    a ToR calendar deadline."""
+    tor_version = meeting.tor_version
+    days = tuple(getattr(tor_version, spec[2]) for spec in DEADLINE_SPECS)
+    for deadline in _calendar(meeting.start_date, meeting.procedural_time_zone, days):
+        if deadline.key == key:
+            return deadline
     raise KeyError(key)
 
 

@@ -1,6 +1,7 @@
 """``{% meeting_timeline meeting %}``: the timeline of a meeting's ToR deadlines, for any page
 (the meeting page shows the same picture as What is due)."""
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from babel.dates import format_date
@@ -45,15 +46,70 @@ def timeline_figure(tl, show_title=False):
     and description for assistive technology), its key and its text legend; with
     ``show_title``, the caption links to the meeting.
 
+    The figure is a pure function of what the timeline shows, ``show_title`` and the active
+    language, so it is kept per process under all of them (:func:`_figure`): the timelines of
+    What is due are the same for many users and change when a deadline passes or the day does."""
+    meeting = tl.meeting
+    shown = (
+        meeting.pk,
+        meeting.title,
+        meeting.start_date,
+        tl.width,
+        tl.height,
+        tl.axis_y,
+        tl.axis_from,
+        tl.axis_to,
+        tl.today,
+        tl.today_x,
+        tl.today_before_axis,
+        tl.start_x,
+        tuple(tl.marks),
+        tuple(tl.ticks),
+        tuple((shape, str(label)) for shape, label in tl.shapes),
+    )
+    return _figure(shown, bool(show_title), translation.get_language())
+
+
+@lru_cache(maxsize=1024)
+def _figure(shown: tuple, show_title: bool, language: str):
+    """:func:`timeline_figure` of the timeline whose content is ``shown`` (see there), in the
+    active ``language`` (passed so that it is in the key)."""
+    return _draw(_Shown(*shown), show_title)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What :func:`_draw` reads of a timeline and its meeting."""
+
+    pk: int
+    title: str
+    start_date: object
+    width: int
+    height: int
+    axis_y: int
+    axis_from: float
+    axis_to: float
+    today: object
+    today_x: float | None
+    today_before_axis: bool
+    start_x: float
+    marks: tuple
+    ticks: tuple
+    shapes: tuple
+
+
+def _draw(tl, show_title):
+    """The ``<figure>`` of :func:`timeline_figure` from ``tl`` (a :class:`_Shown`).
+
     Written here rather than in a template: What is due draws three, and the template
     language spent more on them than on computing them. Numbers are written as the template
     wrote them with localisation off (``str``); translations are written as they are, the
     values put in them escaped, as ``{% translate %}`` and ``{% blocktranslate %}`` do."""
-    pk, title = tl.meeting.pk, escape(tl.meeting.title)
+    pk, title = tl.pk, escape(tl.title)
     language = translation.get_language()
     # Each text through its own gettext() call (makemessages does not read inside f-strings).
     picture_title = gettext("ToR deadlines of %(title)s") % {"title": title}
-    meeting_label = gettext("meeting %(start)s") % {"start": escape(short_date(tl.meeting.start_date))}
+    meeting_label = gettext("meeting %(start)s") % {"start": escape(short_date(tl.start_date))}
     key = gettext("Key:")
     today_key = gettext("today: %(today)s") % {"today": _date_text(tl.today, language)}
     if tl.today_x is not None:
@@ -74,7 +130,7 @@ def timeline_figure(tl, show_title=False):
     shapes = " · ".join(f'<span class="key {shape}">{escape(label)}</span>' for shape, label in tl.shapes)
     described = gettext("Today: %(today)s. The meeting starts on %(start)s.") % {
         "today": tl.today.isoformat(),
-        "start": tl.meeting.start_date.isoformat(),
+        "start": tl.start_date.isoformat(),
     }
     return mark_safe(  # noqa: S308 - escaped text, numbers and fixed markup only
         '<figure class="timeline">\n'

@@ -265,3 +265,31 @@ def test_bilateral_matters_cost_one_query_when_nothing_waits_and_one_more_per_ki
     everything = {"uses": True, "concerns": True, "lifts": True, "briefings": True}
     assert waiting_for_state(delegate_party.state_id, clock.now()) == everything
     assert _waiting_by_orm(delegate_party.state_id, clock.now()) == everything
+
+
+def test_what_is_due_reads_what_waits_for_the_state_with_the_upcoming_meetings(
+    client, meeting, record, delegate_party, delegate_other_party
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from due.services import carried_waiting, upcoming_meetings_for_user
+
+    def check(user):
+        meetings = upcoming_meetings_for_user(User.objects.get(pk=user.pk), waiting_at=clock.now())
+        assert meetings
+        answer = waiting_for_state(user.state_id, clock.now())
+        assert carried_waiting(meetings) == answer == _waiting_by_orm(user.state_id, clock.now())
+        return answer
+
+    assert not any(check(delegate_party).values())
+    services.raise_concern(by=delegate_other_party, concerned_state=delegate_party.state, description="x")
+    services.request_operational_use(by=delegate_other_party, record=record, purpose="export_assessment")
+    assert check(delegate_party) == {"uses": True, "concerns": True, "lifts": False, "briefings": False}
+    check(delegate_other_party)
+    login_verified(client, delegate_party)
+    client.get(reverse("due:list"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("due:list"))
+    assert len(response.context["bilateral"]) == 2
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("SELECT EXISTS")]

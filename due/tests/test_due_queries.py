@@ -53,10 +53,12 @@ def test_what_is_due_reads_no_expert_proposal_nor_presentation_where_the_meeting
     assert not [sql for sql in own if "experts_expertproposal" in sql or "presentations_" in sql]
 
 
+@pytest.mark.parametrize("first", [0, 3, 25])
 def test_every_page_of_what_is_due_shows_the_same_actions_in_the_same_order_as_the_whole_list(
-    meeting, secretariat, president, delegate_party, other_party, delegate_other_party
+    meeting, secretariat, president, delegate_party, other_party, delegate_other_party, first
 ):
-    """Pages read only the presentations they show; cut anywhere, they give the whole list."""
+    """Pages read only the presentations they show (or, with ``first``, the first ones of each
+    meeting with the counts); cut anywhere, they give the whole list."""
     from dief.testing import meeting_factory
     from due.services import due_items_for_user, due_page_items, upcoming_meetings_for_user
     from presentations.models import InvolvedState, Presentation, Reply
@@ -89,7 +91,8 @@ def test_every_page_of_what_is_due_shows_the_same_actions_in_the_same_order_as_t
     delegate_other_party.is_verified = lambda: True
     whole = [(i.url, i.action, i.deadline.key) for i in due_items_for_user(delegate_other_party, NOW)]
     assert len(whole) > 12
-    pages = due_page_items(delegate_other_party, NOW, meetings=upcoming_meetings_for_user(delegate_other_party))
+    meetings = upcoming_meetings_for_user(delegate_other_party)
+    pages = due_page_items(delegate_other_party, NOW, meetings=meetings, first=first)
     assert len(pages) == len(whole)
     for start in range(len(whole)):
         for stop in range(start, len(whole) + 2):
@@ -132,6 +135,45 @@ def test_a_page_of_what_is_due_reads_at_most_the_presentations_it_shows(
     rows = [sql for sql in involved if sql not in counts]
     assert len(counts) == 1 and "GROUP BY" in counts[0]
     assert len(rows) == 1 and f"LIMIT {DUE_PAGE_SIZE} OFFSET {DUE_PAGE_SIZE}" in rows[0]
+
+
+def test_the_first_page_of_what_is_due_reads_its_presentations_with_the_counts(
+    client, meeting, delegate_party, other_party, delegate_other_party
+):
+    from due.services import DUE_PAGE_SIZE
+    from presentations.models import InvolvedState, Presentation
+
+    presentations = Presentation.objects.bulk_create(
+        Presentation(
+            meeting=meeting,
+            presenting_state=delegate_party.state,
+            registered_by=delegate_party,
+            registered_at=NOW,
+            kind="case",
+            title=f"Case {i}",
+            summary="s",
+        )
+        for i in range(2 * DUE_PAGE_SIZE)
+    )
+    InvolvedState.objects.bulk_create(
+        InvolvedState(presentation=p, state=other_party, notified_at=NOW, consent="pending") for p in presentations
+    )
+    login_verified(client, delegate_other_party)
+    client.get(reverse("due:list"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("due:list"))
+    assert response.context["page_obj"].paginator.count == 4 * DUE_PAGE_SIZE
+    involved = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "presentations_involvedstate"' in q["sql"] and not q["sql"].startswith('SELECT "meetings_meeting"')
+    ]
+    assert len(involved) == 1 and "ROW_NUMBER()" in involved[0]
+    shown = [i.url for i in response.context["items"]]
+    assert shown == [f"/presentations/{p.pk}/#consent" for p in presentations[:DUE_PAGE_SIZE]]
+    with CaptureQueriesContext(connection) as again:
+        assert [i.url for i in client.get(reverse("due:list") + "?page=1").context["items"]] == shown
+    assert len(again.captured_queries) == len(queries.captured_queries)
 
 
 @pytest.mark.parametrize("who", ["secretariat", "delegate_party"])
