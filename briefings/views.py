@@ -11,14 +11,14 @@ from accounts.security import object_for_user_or_404
 from dief import clock
 from dief.actions import perform
 from dief.errors import RuleViolation
-from dief.pagination import paginate_lean
+from dief.pagination import PAGE_SIZE, LeanPage, page_number, paginate_lean
 from meetings.queries import is_chair_in_office, procedural_today, sees_forum_offices
 from presentations.queries import presentations_for_user
 from states.models import State
 from states.names import sorted_by_name, sorted_states, territory_name
 from states.queries import eligible_states
 
-from . import export, services
+from . import export, list_read, services
 from .enums import BriefingStatus, Decision
 from .forms import ArrangementForm, ArrangementStatusForm, BriefingForm, DecisionForm, DeliveryForm, PeriodForm
 from .queries import (
@@ -44,35 +44,56 @@ def _offered_in_menu(user) -> bool:
     return user.role in (Role.SECRETARIAT, Role.DELEGATE) and sees_forum_offices(user)
 
 
+def _list_pages(request, user):
+    """The three lists of :func:`briefing_list` as :func:`dief.pagination.paginate_lean` pages
+    them, read in one statement (:mod:`briefings.list_read`); None for a page number past the
+    end of its list (the ORM then finds the last page)."""
+    numbers = [page_number(request, param) for param in ("page", "arrangements", "meetings")]
+    lists = list_read.read_lists(user, tuple((n - 1) * PAGE_SIZE for n in numbers), PAGE_SIZE, clock.today_in("UTC"))
+    if any(n > 1 and not rows for n, rows in zip(numbers, lists, strict=True)):
+        return None
+    return [
+        LeanPage(rows, n, PAGE_SIZE, request.GET, param)
+        for rows, n, param in zip(lists, numbers, ("page", "arrangements", "meetings"), strict=True)
+    ]
+
+
 def briefing_list(request):
     """Three lists, each read a page at a time with one LIMIT and no COUNT (``?page=`` the
-    outlines, ``?meetings=`` the meetings that have ended, ``?arrangements=`` the arrangements)."""
+    outlines, ``?meetings=`` the meetings that have ended, ``?arrangements=`` the arrangements);
+    for Secretariat staff and delegates the three in one written-out statement."""
     user = request.user
-    # Each list reads only the columns the page shows (and the status of the ended meetings).
-    briefings = paginate_lean(
-        request,
-        briefings_for_user(user)
-        .select_related("meeting")
-        .only("pk", "version", "status", "meeting__title")
-        .order_by("-meeting__start_date", "-pk"),
-    )
-    arrangements = paginate_lean(
-        request,
-        arrangements_for_user(user)
-        .select_related("meeting")
-        .only("pk", "status", "meeting__title")
-        .prefetch_related("states"),
-        param="arrangements",
-    )
+    pages = _list_pages(request, user) if list_read.reads_lists(user) else None
+    if pages is not None:
+        briefings, arrangements, maybe_ended = pages
+    else:
+        # Each list reads only the columns the page shows (and the status of the ended meetings).
+        briefings = paginate_lean(
+            request,
+            briefings_for_user(user)
+            .select_related("meeting")
+            .only("pk", "version", "status", "meeting__title")
+            .order_by("-meeting__start_date", "-pk"),
+        )
+        arrangements = paginate_lean(
+            request,
+            arrangements_for_user(user)
+            .select_related("meeting")
+            .only("pk", "status", "meeting__title")
+            .prefetch_related("states"),
+            param="arrangements",
+        )
+        maybe_ended = paginate_lean(
+            request,
+            meetings_with_briefing_access(user)
+            .order_by("-start_date", "-pk")
+            .filter(end_date__lte=clock.today_in("UTC"))
+            .only("pk", "title", "end_date", "procedural_time_zone"),
+            param="meetings",
+        )
     # Ended in its own procedural time zone: a meeting whose last day is before yesterday (UTC)
     # has ended everywhere, one that ends after today (UTC) nowhere; the page drops the few of
     # the last two days that have not ended yet where they are held.
-    meetings = meetings_with_briefing_access(user).order_by("-start_date", "-pk")
-    maybe_ended = paginate_lean(
-        request,
-        meetings.filter(end_date__lte=clock.today_in("UTC")).only("pk", "title", "end_date", "procedural_time_zone"),
-        param="meetings",
-    )
     today = {}  # per procedural time zone
     ended = []
     for meeting in maybe_ended.object_list:
@@ -86,7 +107,7 @@ def briefing_list(request):
         or briefings.object_list
         or arrangements.object_list
         or maybe_ended.object_list
-        or meetings.exists()
+        or meetings_with_briefing_access(user).exists()
     ):
         raise Http404
     return render(

@@ -85,14 +85,20 @@ class LeanPage:
         return self._link(self.number - 1)
 
 
+def page_number(request, param: str = "page") -> int:
+    """The page number ``request``'s ``param`` names, as :func:`paginate_lean` reads it: 1 for a
+    missing or malformed one (not a whole number from 1 to 999999)."""
+    raw = request.GET.get(param, "")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+
+
 def paginate_lean(request, queryset, per_page: int = PAGE_SIZE, param: str = "page") -> LeanPage:
     """The page of ``queryset`` that ``request``'s ``?page=`` names, as :func:`paginate` reads
     it (the first for a missing or malformed number, the last for one past the end), with one
     query of at most ``per_page + 1`` rows and no ``COUNT``. Only a number past the end costs
     a count, to find the last page. ``param``: the query parameter that holds the number (two
     lists on one page each have their own)."""
-    raw = request.GET.get(param, "")
-    number = int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+    number = page_number(request, param)
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
     if not rows and number > 1:

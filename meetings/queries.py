@@ -383,6 +383,15 @@ def _granted_sql(connection, meeting_id_sql: str):
     return sql, tuple(params)
 
 
+def granted_meeting_sql(connection, meeting_id_sql: str, user_id) -> tuple[str, list]:
+    """The condition that the meeting whose id is ``meeting_id_sql`` was granted to one of the
+    groups of the user ``user_id``, as :func:`meetings_for_user` filters on it for Secretariat staff and
+    delegates (:class:`accounts.access.Granted`), and its parameters: for written-out queries
+    that read what belongs to the meetings the user sees."""
+    sql, params = _granted_sql(connection, meeting_id_sql)
+    return sql, [user_id, *params[1:]]
+
+
 def _from_row(connection, model, fields, converters, values):
     """An instance of ``model`` from the database ``values`` of ``fields`` (converted as the
     ORM converts them); None when the row was not joined (its primary key is null)."""

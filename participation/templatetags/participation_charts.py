@@ -11,6 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 
+from dief.links import path_to
+
 register = template.Library()
 
 
@@ -61,4 +63,20 @@ def bar_chart_figure(chart, id, title, desc):
         "</svg>\n"
         f"<figcaption>{title}</figcaption>\n"
         "</figure>\n"
+    )
+
+
+@register.simple_tag
+def trend_rows(rows):
+    """One ``<tr>`` per meeting of the overview's table (the markup the template wrote): its
+    label linked to its page, its delegations, those with an enforcement officer (and their
+    share) and the States that presented, each already a number, a share or "hidden"."""
+    return mark_safe(  # noqa: S308 - escaped text, fixed markup and paths of whole-number ids
+        "".join(
+            f'<tr><th scope="row"><a href="{path_to("participation:meeting", f.meeting.pk)}">'
+            f"{conditional_escape(label)}</a></th><td>{conditional_escape(delegations)}</td>"
+            f"<td>{conditional_escape(with_officer)} ({conditional_escape(share)})</td>"
+            f"<td>{conditional_escape(presenting)}</td></tr>"
+            for f, label, delegations, with_officer, share, presenting in rows
+        )
     )
