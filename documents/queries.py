@@ -83,43 +83,102 @@ def _by_token_sql(connection):
     return _sql_cache[key]
 
 
-def presentation_documents(presentation) -> list:
+def presentation_documents(user, presentation, shown: int | None = None) -> tuple[list, dict]:
     """The documents of ``presentation`` (reached through
     :func:`presentations.queries.presentations_for_user`: whoever sees it reads its documents,
-    :func:`documents_for_user`), in upload order, each with its uploader's id and State (the
-    rest of ``uploaded_by`` deferred): what ``presentation.documents.select_related("uploaded_by")
-    .order_by("uploaded_at", "pk")`` gives the page, in one written-out query.
-    documents/tests/test_written_reads.py pins it to the ORM's answer."""
+    :func:`documents_for_user`) for ``user``'s page, and their download logs: what
+    ``presentation.documents.select_related("uploaded_by").order_by("uploaded_at", "pk")`` and
+    :func:`download_log_for_user` give, in one written-out query. The documents come in upload
+    order, each with its uploader's id and State (the rest of ``uploaded_by`` deferred); the
+    logs are those :func:`sees_download_log` lets ``user`` see, ``shown`` rows of each (by
+    default :data:`LOG_SHOWN`).
+    documents/tests/test_written_reads.py pins both to the ORM's answers."""
     from django.contrib.auth import get_user_model
 
+    shown = LOG_SHOWN if shown is None else shown
     connection = connections[Document.objects.db]
+    sql, parts_read = _documents_sql(connection)
+    # the logs read are those of the documents whose log the user sees (sees_download_log,
+    # which decides again below): every one for the Secretariat, its State's for a delegate
+    if not (user.is_authenticated and user.is_active):
+        whose, whose_params = " AND 1 = 0", []
+    elif user.role == Role.SECRETARIAT:
+        whose, whose_params = "", []
+    elif user.role == Role.DELEGATE and user.state_id:
+        column = connection.ops.quote_name(get_user_model()._meta.get_field("state").column)
+        whose, whose_params = f" AND yu.{column} = %s", [user.state_id]
+    else:
+        whose, whose_params = " AND 1 = 0", []
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace("{whose}", whose), [presentation.pk, *whose_params, shown + 1, presentation.pk])
+        rows = cursor.fetchall()
+    documents, logs, seen = [], {}, None
+    for row in rows:
+        (document, uploader, access, reader, state), _rest = split_row(connection, parts_read, row)
+        if seen is None or document.pk != seen.pk:
+            Document.uploaded_by.field.set_cached_value(document, uploader)
+            Document.presentation.field.set_cached_value(document, presentation)
+            documents.append(document)
+            seen = document
+            if sees_download_log(user, document):
+                logs[document.pk] = []
+        if access is not None and seen.pk in logs:
+            type(reader).state.field.set_cached_value(reader, state)
+            type(access).user.field.set_cached_value(access, reader)
+            logs[seen.pk].append(access)
+    return documents, {pk: (rows[:shown], len(rows) > shown) for pk, rows in logs.items()}
+
+
+def _documents_sql(connection):
+    """The query of :func:`presentation_documents`, with ``{whose}`` for the condition on the
+    uploader (``yu``) of the documents whose logs are read; its parameters: the presentation's
+    id, those of ``{whose}``, how many rows of each log to read, the presentation's id."""
     key = ("presentation", connection.alias, connection.vendor)
     if key not in _sql_cache:
+        from django.contrib.auth import get_user_model
+
+        from states.models import State
+
+        from .models import DocumentAccess
+
         user_model = get_user_model()
         q = connection.ops.quote_name
-        user_fields = [user_model._meta.get_field(n) for n in ("id", "state")]
-        parts_read, columns = reads(connection, [("d", Document, None), ("u", user_model, user_fields)])
+        access_fields = [DocumentAccess._meta.get_field(n) for n in ("id", "document", "user", "accessed_at")]
+        reader_fields = [user_model._meta.get_field(n) for n in ("id", "username", "first_name", "last_name", "role")]
+        reader_fields.append(user_model._meta.get_field("state"))
+        parts = [
+            ("d", Document, None),
+            ("u", user_model, [user_model._meta.get_field(n) for n in ("id", "state")]),
+            ("a", DocumentAccess, access_fields),
+            ("au", user_model, reader_fields),
+            ("s", State, [State._meta.get_field(n) for n in ("id", "name", "iso3")]),
+        ]
+        parts_read, columns = reads(connection, parts)
 
-        def c(name):
-            return f"d.{q(Document._meta.get_field(name).column)}"
+        def c(model, name):
+            return q(model._meta.get_field(name).column)
 
+        users, user_id = q(user_model._meta.db_table), q(user_model._meta.pk.column)
+        own = ", ".join(f"x.{q(f.column)}" for f in access_fields)
+        accessed, access_id = c(DocumentAccess, "accessed_at"), c(DocumentAccess, "id")
         _sql_cache[key] = (
-            f"SELECT {', '.join(columns)} FROM {q(Document._meta.db_table)} d INNER JOIN"
-            f" {q(user_model._meta.db_table)} u ON u.{q(user_model._meta.pk.column)} = {c('uploaded_by')}"
-            f" WHERE {c('presentation')} = %s ORDER BY {c('uploaded_at')}, {c('id')}",
+            f"SELECT {', '.join(columns)} FROM {q(Document._meta.db_table)} d"
+            f" INNER JOIN {users} u ON u.{user_id} = d.{c(Document, 'uploaded_by')}"
+            # the latest rows of each log, numbered (PostgreSQL and SQLite have window functions)
+            f" LEFT JOIN (SELECT {own}, ROW_NUMBER() OVER (PARTITION BY x.{c(DocumentAccess, 'document')}"
+            f" ORDER BY x.{accessed} DESC, x.{access_id} DESC) AS nth FROM {q(DocumentAccess._meta.db_table)} x"
+            f" WHERE x.{c(DocumentAccess, 'document')} IN (SELECT y.{c(Document, 'id')}"
+            f" FROM {q(Document._meta.db_table)} y"
+            f" INNER JOIN {users} yu ON yu.{user_id} = y.{c(Document, 'uploaded_by')}"
+            f" WHERE y.{c(Document, 'presentation')} = %s{{whose}})) a"
+            f" ON a.{c(DocumentAccess, 'document')} = d.{c(Document, 'id')} AND a.nth <= %s"
+            f" LEFT JOIN {users} au ON au.{user_id} = a.{c(DocumentAccess, 'user')}"
+            f" LEFT JOIN {q(State._meta.db_table)} s ON s.{c(State, 'id')} = au.{c(user_model, 'state')}"
+            f" WHERE d.{c(Document, 'presentation')} = %s"
+            f" ORDER BY d.{c(Document, 'uploaded_at')}, d.{c(Document, 'id')}, a.{accessed} DESC, a.{access_id} DESC",
             parts_read,
         )
-    sql, parts_read = _sql_cache[key]
-    with connections[Document.objects.db].cursor() as cursor:
-        cursor.execute(sql, [presentation.pk])
-        rows = cursor.fetchall()
-    documents = []
-    for row in rows:
-        (document, uploader), _rest = split_row(connection, parts_read, row)
-        Document.uploaded_by.field.set_cached_value(document, uploader)
-        Document.presentation.field.set_cached_value(document, presentation)
-        documents.append(document)
-    return documents
+    return _sql_cache[key]
 
 
 def sees_download_log(user, document) -> bool:
@@ -154,69 +213,7 @@ def download_log_for_user(user, documents, shown: int = LOG_SHOWN) -> dict:
     ``user`` may see (:func:`sees_download_log`), its latest ``shown`` accesses and whether
     there are more: ``{document id: ([DocumentAccess with user and user.state], more)}``. One
     query for all documents, reading at most ``shown + 1`` rows of each into Python.
-
-    Written out (the latest rows of each document numbered by a window function, which
-    PostgreSQL and SQLite have): the ORM's query of the same rows (:func:`orm_download_log`)
-    cost several times more to build than to run. documents/tests/test_written_reads.py pins
-    it to the ORM's answer."""
-    from .models import DocumentAccess
-
-    visible = [d.pk for d in documents if sees_download_log(user, d)]
-    logs = {pk: [] for pk in visible}
-    if visible:
-        connection = connections[DocumentAccess.objects.db]
-        sql, parts_read = _log_sql(connection)
-        with connection.cursor() as cursor:
-            cursor.execute(sql.replace("{ids}", ", ".join(["%s"] * len(visible))), [*visible, shown + 1])
-            rows = cursor.fetchall()
-        for row in rows:
-            (access, reader, state), _rest = split_row(connection, parts_read, row)
-            type(reader).state.field.set_cached_value(reader, state)
-            DocumentAccess.user.field.set_cached_value(access, reader)
-            logs[access.document_id].append(access)
-    return {pk: (rows[:shown], len(rows) > shown) for pk, rows in logs.items()}
-
-
-def _log_sql(connection):
-    """The query of :func:`download_log_for_user`, with ``{ids}`` for the documents' ids; its
-    parameters: those ids, then how many rows of each to read."""
-    key = ("log", connection.alias, connection.vendor)
-    if key not in _sql_cache:
-        from django.contrib.auth import get_user_model
-
-        from states.models import State
-
-        from .models import DocumentAccess
-
-        user_model = get_user_model()
-        q = connection.ops.quote_name
-        access_fields = [DocumentAccess._meta.get_field(n) for n in ("id", "document", "user", "accessed_at")]
-        user_fields = [user_model._meta.get_field(n) for n in ("id", "username", "first_name", "last_name", "role")]
-        user_fields.append(user_model._meta.get_field("state"))
-        state_fields = [State._meta.get_field(n) for n in ("id", "name", "iso3")]
-        parts = [("a", DocumentAccess, access_fields), ("u", user_model, user_fields), ("s", State, state_fields)]
-        parts_read, columns = reads(connection, parts)
-
-        def c(model, name):
-            return q(model._meta.get_field(name).column)
-
-        own = ", ".join(f"x.{q(f.column)}" for f in access_fields)
-        _sql_cache[key] = (
-            f"SELECT {', '.join(columns)} FROM (SELECT {own}, ROW_NUMBER() OVER (PARTITION BY"
-            f" x.{c(DocumentAccess, 'document')} ORDER BY x.{c(DocumentAccess, 'accessed_at')} DESC,"
-            f" x.{c(DocumentAccess, 'id')} DESC) AS nth FROM {q(DocumentAccess._meta.db_table)} x"
-            f" WHERE x.{c(DocumentAccess, 'document')} IN ({{ids}})) a"
-            f" INNER JOIN {q(user_model._meta.db_table)} u ON u.{q(user_model._meta.pk.column)}"
-            f" = a.{c(DocumentAccess, 'user')}"
-            f" LEFT JOIN {q(State._meta.db_table)} s ON s.{c(State, 'id')} = u.{c(user_model, 'state')}"
-            f" WHERE a.nth <= %s ORDER BY a.{c(DocumentAccess, 'accessed_at')} DESC, a.{c(DocumentAccess, 'id')} DESC",
-            parts_read,
-        )
-    return _sql_cache[key]
-
-
-def orm_download_log(user, documents, shown: int = LOG_SHOWN) -> dict:
-    """What :func:`download_log_for_user` gives, read through the ORM."""
+    (A presentation's page reads them with its documents, :func:`presentation_documents`.)"""
     from django.db.models.expressions import RawSQL
 
     from .models import DocumentAccess
@@ -224,6 +221,9 @@ def orm_download_log(user, documents, shown: int = LOG_SHOWN) -> dict:
     visible = [d.pk for d in documents if sees_download_log(user, d)]
     logs = {pk: [] for pk in visible}
     if visible:
+        # The latest rows of each document, numbered in plain SQL (PostgreSQL and SQLite have
+        # window functions): Django's own filter on a window wraps the whole query, user and
+        # State columns included, in one more SELECT, 2 ms to build for a few rows.
         table = DocumentAccess._meta.db_table
         latest_ids = RawSQL(
             f"SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY document_id "  # noqa: S608 - no user text
@@ -231,6 +231,8 @@ def orm_download_log(user, documents, shown: int = LOG_SHOWN) -> dict:
             f"WHERE document_id IN ({', '.join(['%s'] * len(visible))})) ranked WHERE nth <= %s",
             [*visible, shown + 1],
         )
+        # the columns the log shows (who, their State or role, when), not every column of
+        # the access, the user and the State
         latest = (
             DocumentAccess.objects.filter(pk__in=latest_ids)
             .select_related("user__state")

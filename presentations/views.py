@@ -130,11 +130,10 @@ def presentation_detail(request, pk):
     replies = list(presentation.replies.select_related("state")) if involved else []
     is_presenting = user.is_delegate and user.state_id == presentation.presenting_state_id
     is_involved = user.is_delegate and user.state_id in involved_ids
-    # ToR rule 23: each document in the reader's language when there is a version in it.
-    documents = document_services.for_reader(
-        document_queries.presentation_documents(presentation), request.LANGUAGE_CODE
-    )
-    logs = document_queries.download_log_for_user(user, [d.document for d in documents])
+    # ToR rule 23: each document in the reader's language when there is a version in it; the
+    # download logs this reader sees (rules 14-15) read with the documents
+    read, logs = document_queries.presentation_documents(user, presentation)
+    documents = document_services.for_reader(read, request.LANGUAGE_CODE)
     for entry in documents:
         # None: not for this viewer (rules 14-15); else the latest downloads, and whether there are more
         entry.document.download_log, entry.document.download_log_more = logs.get(entry.document.pk, (None, False))

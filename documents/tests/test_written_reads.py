@@ -1,6 +1,6 @@
 """The written-out reads of documents against the ORM's answers: a document by its token
 (documents.queries.document_for_user_or_404), a presentation's documents
-(presentation_documents) and the download logs an item's page shows (download_log_for_user)."""
+with the download logs its page shows (presentation_documents)."""
 
 import datetime
 import uuid
@@ -96,37 +96,40 @@ def test_a_presentations_document_is_read_in_one_query(documents, delegate_other
         assert queries.document_for_user_or_404(delegate_other_party, documents[1][0].token) == documents[1][0]
 
 
-def test_a_presentations_documents_are_the_orms(documents, django_assert_num_queries):
+def _log_rows(logs):
+    return {
+        pk: (
+            [
+                (a.pk, a.document_id, a.accessed_at, a.user.username, a.user.get_full_name(), a.user.role)
+                + ((a.user.state.name, a.user.state.iso3) if a.user.state else (None,))
+                for a in rows
+            ],
+            more,
+        )
+        for pk, (rows, more) in logs.items()
+    }
+
+
+@pytest.mark.parametrize("who", ["secretariat", "delegate_party", "delegate_other_party", "national_authority"])
+@pytest.mark.parametrize("shown", [2, queries.LOG_SHOWN])
+def test_a_presentations_documents_and_their_logs_are_the_orms(
+    who, shown, documents, request, django_assert_num_queries
+):
+    user = request.getfixturevalue(who)
     presentation, _made = documents
     with django_assert_num_queries(1):
-        read = queries.presentation_documents(presentation)
+        read, logs = queries.presentation_documents(user, presentation, shown)
     expected = list(presentation.documents.select_related("uploaded_by").order_by("uploaded_at", "pk"))
     assert [_values(d) for d in read] == [_values(d) for d in expected]
     with django_assert_num_queries(0):
         assert [d.uploaded_by.state_id for d in read] == [d.uploaded_by.state_id for d in expected]
-
-
-@pytest.mark.parametrize("who", ["secretariat", "delegate_party", "delegate_other_party"])
-@pytest.mark.parametrize("shown", [2, queries.LOG_SHOWN])
-def test_the_download_logs_are_the_orms(who, shown, documents, request, django_assert_num_queries):
-    user = request.getfixturevalue(who)
-    read_documents = queries.presentation_documents(documents[0])
-    with django_assert_num_queries(1 if who != "delegate_other_party" else 0):
-        logs = queries.download_log_for_user(user, read_documents, shown)
-    expected = queries.orm_download_log(user, read_documents, shown)
-    assert logs.keys() == expected.keys()
-    for pk, (rows, more) in logs.items():
-        their_rows, their_more = expected[pk]
-        assert more == their_more
-        with django_assert_num_queries(0):
-            mine = [
-                (a.pk, a.document_id, a.accessed_at, a.user.username, a.user.get_full_name(), a.user.role)
-                + ((a.user.state.name, a.user.state.iso3) if a.user.state else (None,))
-                for a in rows
-            ]
-        assert mine == [
-            (a.pk, a.document_id, a.accessed_at, a.user.username, a.user.get_full_name(), a.user.role)
-            + ((a.user.state.name, a.user.state.iso3) if a.user.state else (None,))
-            for a in their_rows
-        ]
+        mine = _log_rows(logs)
+    assert mine == _log_rows(queries.download_log_for_user(user, expected, shown))
+    assert bool(mine) == (who in ("secretariat", "delegate_party"))
     assert Document.objects.count() == 3
+
+
+def test_the_default_log_is_as_long_as_the_pages(documents, secretariat):
+    presentation, (original, _version, _theirs) = documents
+    read, logs = queries.presentation_documents(secretariat, presentation)
+    assert len(logs[original.pk][0]) == queries.LOG_SHOWN and logs[original.pk][1]

@@ -97,9 +97,7 @@ def test_a_registered_participant_sees_the_page_once_its_delegation_is_registere
 
 
 @pytest.mark.parametrize("who", ["secretariat", "delegate_party", "delegate_other_party", "chair"])
-def test_whoever_sees_the_page_is_read_in_one_written_out_query(
-    who, presentations, request, django_assert_num_queries
-):
+def test_whoever_sees_the_page_is_read_in_one_written_out_query(who, presentations, request, django_assert_num_queries):
     user = request.getfixturevalue(who)
     user.is_verified = lambda: True
     assert queries.written_scope(user) is not None  # the Chair's and the delegates' standing read here
