@@ -65,7 +65,11 @@ def written_scope(user) -> str | None:
 def access_sql(connection, user, scope: str, alias: str) -> tuple[str, tuple]:
     """The condition of :func:`presentations_for_user` for ``user`` with ``scope`` (of
     :func:`written_scope`) on the presentation row ``alias`` of a written-out query, as SQL text
-    beginning with `` AND `` (nothing for "all"), and its parameters."""
+    beginning with `` AND `` (nothing for "all"), and its parameters.
+
+    Each EXISTS is tested ``IS TRUE`` (the same answer: an EXISTS is never null), so that
+    PostgreSQL checks it on the one row read instead of joining its table into the query:
+    with the page's joins, planning the semi-joins cost twice what the query took to run."""
     if scope == "all":
         return "", ()
     q = connection.ops.quote_name
@@ -75,8 +79,8 @@ def access_sql(connection, user, scope: str, alias: str) -> tuple[str, tuple]:
         mine, mine_params = granted_sql(
             connection, PresentationGroupObjectPermission, "view_presentation", user.pk, "group", own
         )
-        return f" AND {mine} AND {sql}", (*mine_params, *params)
-    return f" AND {sql}", params
+        return f" AND ({mine}) IS TRUE AND ({sql}) IS TRUE", (*mine_params, *params)
+    return f" AND ({sql}) IS TRUE", params
 
 
 def presentation_page_or_404(user, pk):
