@@ -113,9 +113,13 @@ def presentation_documents(user, presentation, shown: int | None = None) -> tupl
         cursor.execute(sql.replace("{whose}", whose), [presentation.pk, *whose_params, shown + 1, presentation.pk])
         rows = cursor.fetchall()
     documents, logs, seen = [], {}, None
+    own_parts, log_parts = parts_read[:2], parts_read[2:]
+    log_start = sum(len(fields) for _alias, _model, fields, _conv, _plan in own_parts)
+    pk_at = own_parts[0][4][2]  # where the document's id is in a row (its plan's primary key)
     for row in rows:
-        (document, uploader, access, reader, state), _rest = split_row(connection, parts_read, row)
-        if seen is None or document.pk != seen.pk:
+        (access, reader, state), _rest = split_row(connection, log_parts, row[log_start:])
+        if seen is None or row[pk_at] != seen.pk:  # each document's rows, one after the other
+            (document, uploader), _rest = split_row(connection, own_parts, row[:log_start])
             Document.uploaded_by.field.set_cached_value(document, uploader)
             Document.presentation.field.set_cached_value(document, presentation)
             documents.append(document)
