@@ -90,3 +90,24 @@ def granted_to_user(queryset: QuerySet, user_permission_model, codename: str, us
     (ToR rules 8, 15). One indexed EXISTS; groups, global permissions and superuser status
     never count."""
     return queryset.filter(Granted("pk", user_permission_model, codename, user.pk, "user"))
+
+
+_sql_cache: dict = {}
+
+
+def granted_sql(connection, permission_model, codename: str, user_id: int, by: str, ref_sql: str) -> tuple[str, tuple]:
+    """The condition of :class:`Granted` as SQL text for a written-out query, the object's id
+    being ``ref_sql`` (a column of the query), with its parameters: exactly what the ORM's filter
+    compiles to. The text is built once per database, table and column."""
+    key = (connection.alias, connection.vendor, permission_model, by, ref_sql)
+    sql = _sql_cache.get(key)
+    if sql is None:
+
+        class _Outer:  # the EXISTS' one outer column
+            def compile(self, node):
+                return ref_sql, []
+
+        expression = Granted("pk", permission_model, codename, 0, by)
+        as_sql = expression.as_postgresql if connection.vendor == "postgresql" else expression.as_sql
+        sql = _sql_cache[key] = as_sql(_Outer(), connection)[0]
+    return sql, (user_id, codename)

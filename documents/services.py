@@ -264,10 +264,11 @@ class ReaderDocument:
 
 
 def for_reader(documents, language: str) -> list[ReaderDocument]:
-    """Group ``documents`` (a queryset the reader may see) into originals with their language
-    versions, and pick for each the version in ``language``. One query whatever the count:
-    the versions of an original are among ``documents`` (the same item's)."""
-    rows = list(documents.order_by("uploaded_at", "pk"))
+    """Group ``documents`` (a queryset the reader may see, or a list of them in upload order)
+    into originals with their language versions, and pick for each the version in ``language``.
+    One query whatever the count: the versions of an original are among ``documents`` (the
+    same item's)."""
+    rows = documents if isinstance(documents, list) else list(documents.order_by("uploaded_at", "pk"))
     originals = [d for d in rows if d.version_of_id is None]
     original_ids = {d.pk for d in originals}
     versions = {}

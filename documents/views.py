@@ -12,7 +12,7 @@ from dief.pagination import paginate_lean
 
 from . import downloads
 from .models import DocumentAccess
-from .queries import documents_for_user, sees_download_log
+from .queries import document_for_user_or_404, documents_for_user, sees_download_log
 
 
 def uploaded_file(request):
@@ -48,7 +48,7 @@ def language_version_fields(request) -> dict:
 
 def download(request, token):
     """Serve a document to someone who may read it: logged, and stamped if it is a PDF."""
-    document = object_for_user_or_404(documents_for_user(request.user), token=token)
+    document = document_for_user_or_404(request.user, token)
     with document.file.open("rb") as handle:
         data = handle.read()
     try:

@@ -178,6 +178,13 @@ def _meeting_scope(user) -> str:
     return "none"
 
 
+def meeting_scope(user) -> str:
+    """Which meetings ``user`` sees, as :func:`meetings_for_user` narrows them: "none", "all",
+    "expert" (its own grants, during the meeting) or "granted" (its groups' grants). For the
+    written-out reads of other apps, which write the same condition."""
+    return _meeting_scope(user)
+
+
 def sees_forum_offices(user) -> bool:
     """True if ``user`` may see who holds the Forum's offices (the Chair, ToR rule 4): the
     Secretariat, the CSP President, the Chair and delegates of a State eligible today. A State

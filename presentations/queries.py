@@ -6,10 +6,12 @@ from typing import NamedTuple
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
 
-from accounts.access import granted_to_user, granted_to_user_groups
+from accounts.access import granted_sql, granted_to_user, granted_to_user_groups
 from accounts.enums import Role
-from dief.sql import column, table
-from meetings.queries import in_list_order, in_meetings_for_user, is_chair_in_office
+from accounts.security import object_for_user_or_404
+from dief.sql import column, reads, split_row, table
+from meetings.models import MeetingGroupObjectPermission
+from meetings.queries import in_list_order, in_meetings_for_user, is_chair_in_office, meeting_scope
 from states.names import StateRef
 
 from .models import Presentation, PresentationGroupObjectPermission, PresentationUserObjectPermission
@@ -43,6 +45,133 @@ def presentations_for_user(user):
         )
         return in_meetings_for_user(granted, user)
     return Presentation.objects.none()
+
+
+def written_scope(user) -> str | None:
+    """How :func:`presentations_for_user` narrows for ``user``, for the written-out reads:
+    "all" (every presentation), "meeting" (those of the meetings granted to the user's groups),
+    "both" (those granted to the user's groups, of a meeting granted to them), or None: the ORM
+    reads it (experts, and everyone who sees no presentation). The same branches, in the same
+    order; presentations/tests/test_page_read.py pins the reads to the ORM's answers."""
+    if not user.is_authenticated or user.is_superuser:
+        return None
+    if user.role == Role.SECRETARIAT or is_chair_in_office(user):
+        return {"all": "all", "granted": "meeting"}.get(meeting_scope(user))
+    if user.role == Role.DELEGATE and meeting_scope(user) == "granted":
+        return "both"
+    return None
+
+
+def access_sql(connection, user, scope: str, alias: str) -> tuple[str, tuple]:
+    """The condition of :func:`presentations_for_user` for ``user`` with ``scope`` (of
+    :func:`written_scope`) on the presentation row ``alias`` of a written-out query, as SQL text
+    beginning with `` AND `` (nothing for "all"), and its parameters.
+
+    Each EXISTS is tested ``IS TRUE`` (the same answer: an EXISTS is never null), so that
+    PostgreSQL checks it on the one row read instead of joining its table into the query:
+    with the page's joins, planning the semi-joins cost twice what the query took to run."""
+    if scope == "all":
+        return "", ()
+    q = connection.ops.quote_name
+    own, meeting = (f"{alias}.{q(Presentation._meta.get_field(n).column)}" for n in ("id", "meeting"))
+    sql, params = granted_sql(connection, MeetingGroupObjectPermission, "view_meeting", user.pk, "group", meeting)
+    if scope == "both":
+        mine, mine_params = granted_sql(
+            connection, PresentationGroupObjectPermission, "view_presentation", user.pk, "group", own
+        )
+        return f" AND ({mine}) IS TRUE AND ({sql}) IS TRUE", (*mine_params, *params)
+    return f" AND ({sql}) IS TRUE", params
+
+
+def presentation_page_or_404(user, pk):
+    """The presentation ``pk`` for its page, if ``user`` may see it, with its meeting (and the
+    meeting's ToR version) and presenting State, and its involved States with their States, in
+    the model's order: ``(presentation, involved)``. Else Http404
+    (:class:`accounts.security.DeniedAccess` when it exists).
+
+    For the Secretariat, delegates and the Chair one written-out query around the condition of
+    :func:`presentations_for_user` (:func:`access_sql`): built by the ORM, the two reads cost
+    several times more than they take to run. Anyone else, and any miss, goes through the ORM."""
+    scope = written_scope(user)
+    if scope is not None and isinstance(pk, int):
+        read = _read_page(user, pk, scope)
+        if read is not None:
+            return read
+    presentation = object_for_user_or_404(
+        presentations_for_user(user).select_related("meeting__tor_version", "presenting_state"), pk=pk
+    )
+    return presentation, list(presentation.involved_states.select_related("state"))
+
+
+_page_sql_cache: dict = {}
+
+
+def _page_sql(connection):
+    key = (connection.alias, connection.vendor)
+    if key not in _page_sql_cache:
+        from meetings.models import Meeting
+        from states.models import State
+
+        from .models import InvolvedState
+
+        q = connection.ops.quote_name
+        tor = Meeting._meta.get_field("tor_version").related_model
+        parts = [
+            ("p", Presentation, None),
+            ("m", Meeting, None),
+            ("t", tor, None),
+            ("s", State, None),
+            ("i", InvolvedState, None),
+            ("si", State, None),
+        ]
+        parts_read, columns = reads(connection, parts)
+
+        def c(model, name):
+            return q(model._meta.get_field(name).column)
+
+        sql = (
+            f"SELECT {', '.join(columns)} FROM {q(Presentation._meta.db_table)} p"
+            f" INNER JOIN {q(Meeting._meta.db_table)} m ON m.{c(Meeting, 'id')} = p.{c(Presentation, 'meeting')}"
+            f" INNER JOIN {q(tor._meta.db_table)} t ON t.{c(tor, 'id')} = m.{c(Meeting, 'tor_version')}"
+            f" INNER JOIN {q(State._meta.db_table)} s ON s.{c(State, 'id')} = p.{c(Presentation, 'presenting_state')}"
+            f" LEFT JOIN {q(InvolvedState._meta.db_table)} i"
+            f" ON i.{c(InvolvedState, 'presentation')} = p.{c(Presentation, 'id')}"
+            f" LEFT JOIN {q(State._meta.db_table)} si ON si.{c(State, 'id')} = i.{c(InvolvedState, 'state')}"
+            f" WHERE p.{c(Presentation, 'id')} = %s{{access}}"
+            # the involved States in the model's order (by State name), ties by id
+            f" ORDER BY si.{c(State, 'name')}, i.{c(InvolvedState, 'id')}"
+        )
+        _page_sql_cache[key] = (sql, parts_read)
+    return _page_sql_cache[key]
+
+
+def _read_page(user, pk: int, scope: str):
+    from meetings.models import Meeting
+
+    from .models import InvolvedState
+
+    connection = connections[Presentation.objects.db]
+    sql, parts_read = _page_sql(connection)
+    access, access_params = access_sql(connection, user, scope, "p")
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace("{access}", access), [pk, *access_params])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    presentation = None
+    involved = []
+    for row in rows:
+        (p, meeting, tor, state, inv, inv_state), _rest = split_row(connection, parts_read, row)
+        if presentation is None:
+            presentation = p
+            Meeting.tor_version.field.set_cached_value(meeting, tor)
+            Presentation.meeting.field.set_cached_value(presentation, meeting)
+            Presentation.presenting_state.field.set_cached_value(presentation, state)
+        if inv is not None:
+            InvolvedState.state.field.set_cached_value(inv, inv_state)
+            InvolvedState.presentation.field.set_cached_value(inv, presentation)
+            involved.append(inv)
+    return presentation, involved
 
 
 class ListRow(NamedTuple):

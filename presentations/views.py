@@ -37,7 +37,7 @@ from .forms import (
     RightOfReplyForm,
 )
 from .models import InvolvedState
-from .queries import ListRows, presentations_for_user
+from .queries import ListRows, presentation_page_or_404, presentations_for_user
 
 
 def _presentation_for(request, pk):
@@ -121,21 +121,19 @@ def _notify_media():
 
 
 def presentation_detail(request, pk):
-    presentation = _presentation_for(request, pk)
     user = request.user
+    presentation, involved = presentation_page_or_404(user, pk)
     now = clock.now()
-    involved = list(presentation.involved_states.select_related("state"))
     involved_ids = {i.state_id for i in involved}
     # only an involved State replies (ToR rule 12; services.submit_reply), and an involved State
     # is never removed: with none, there is no reply to read
     replies = list(presentation.replies.select_related("state")) if involved else []
     is_presenting = user.is_delegate and user.state_id == presentation.presenting_state_id
     is_involved = user.is_delegate and user.state_id in involved_ids
-    # ToR rule 23: each document in the reader's language when there is a version in it.
-    documents = document_services.for_reader(
-        presentation.documents.select_related("uploaded_by"), request.LANGUAGE_CODE
-    )
-    logs = document_queries.download_log_for_user(user, [d.document for d in documents])
+    # ToR rule 23: each document in the reader's language when there is a version in it; the
+    # download logs this reader sees (rules 14-15) read with the documents
+    read, logs = document_queries.presentation_documents(user, presentation)
+    documents = document_services.for_reader(read, request.LANGUAGE_CODE)
     for entry in documents:
         # None: not for this viewer (rules 14-15); else the latest downloads, and whether there are more
         entry.document.download_log, entry.document.download_log_more = logs.get(entry.document.pk, (None, False))

@@ -14,6 +14,7 @@ from functools import lru_cache
 from django import template
 from django.template.defaultfilters import filesizeformat
 from django.urls import get_script_prefix, reverse
+from django.utils.encoding import force_str
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
@@ -45,6 +46,20 @@ def _classification_pattern(script_prefix: str) -> tuple[str, str]:
     return before, after
 
 
+@lru_cache(maxsize=16)
+def _labels(field) -> dict:
+    """``field``'s choices as a table of value to (lazy) label, made once per process."""
+    return dict(field.flatchoices)
+
+
+def _display(instance, name: str) -> str:
+    """What ``instance.get_<name>_display()`` gives, in the active language: Django's builds
+    the table of choices and hashes each lazy label (translating it) on every call."""
+    field = type(instance)._meta.get_field(name)
+    value = getattr(instance, field.attname)
+    return force_str(_labels(field).get(value, value), strings_only=True)
+
+
 def _date_filter(engine):
     """The ``date`` filter the engine's templates use (the last of its built-ins to define it)."""
     found = None
@@ -59,7 +74,7 @@ def _log_rows(log, date, tz: str, use_tz: bool) -> str:
     for a in log:
         user = a.user
         who = user.get_full_name() or user.username
-        where = user.state.local_name if user.state else user.get_role_display()
+        where = user.state.local_name if user.state else _display(user, "role")
         when = date(template_localtime(a.accessed_at, use_tz), "DATETIME_FORMAT")
         rows.append(
             f"<tr><td>{escape(who)}</td><td>{escape(where)}</td><td>{escape(when)} <small>({tz})</small></td></tr>"
@@ -111,7 +126,7 @@ def document_items(context, documents):
     for d in documents:
         doc = d.document
         size = filesizeformat(doc.size)
-        language = f", {escape(doc.get_language_display())}" if doc.language else ""
+        language = f", {escape(_display(doc, 'language'))}" if doc.language else ""
         item = (
             f'<li><a href="{_token_path("documents:download", doc.token)}">{escape(doc.original_name)}</a> '
             f"<small>({size}{language})</small>"
@@ -126,7 +141,7 @@ def document_items(context, documents):
         before, after = _classification_pattern(get_script_prefix())
         item += (
             f' · <a href="{before}{doc.pk}{after}">'
-            f"{escape(doc.get_classification_display())}</a>\n  "
+            f"{escape(_display(doc, 'classification'))}</a>\n  "
             f"{_log(doc, doc.download_log, doc.download_log_more, date, tz, use_tz)}</li>"
         )
         out.append(item)
