@@ -460,6 +460,51 @@ def agenda_page_meeting_or_404(user, pk):
     return meeting
 
 
+def meeting_fields_or_404(user, pk, fields):
+    """The meeting ``pk`` with only ``fields`` read, if ``user`` may see it: the answer of
+    ``object_for_user_or_404(meetings_for_user(user).only(*fields), pk=pk)`` (the same 404s,
+    and :class:`accounts.security.DeniedAccess` when it exists); callers refuse experts first
+    where the page is not theirs. For the Secretariat, delegates, the CSP President and the
+    Chair it is written out around the same access condition (the ORM's query cost more to build
+    than to run; meetings/tests/test_page_read.py pins it to the ORM's answers)."""
+    scope = _meeting_scope(user)
+    if scope in ("all", "granted"):
+        meeting = _read_meeting_fields(user, pk, tuple(fields), granted=scope == "granted")
+        if meeting is not None:
+            return meeting
+    return object_for_user_or_404(meetings_for_user(user).only(*fields), pk=pk)
+
+
+_fields_sql_cache: dict = {}
+
+
+def _read_meeting_fields(user, pk, fields: tuple, *, granted: bool):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    connection = connections[Meeting.objects.db]
+    key = (connection.alias, connection.vendor, granted, fields)
+    if key not in _fields_sql_cache:
+        q = connection.ops.quote_name
+        names = {"pk" if n == "pk" else Meeting._meta.get_field(n).name for n in fields}
+        chosen = [f for f in Meeting._meta.concrete_fields if f.primary_key or f.name in names]
+        reads, columns = _reads(connection, [("m", Meeting, chosen)])
+        mid = f"m.{q(Meeting._meta.pk.column)}"
+        sql = f"SELECT {', '.join(columns)} FROM {q(Meeting._meta.db_table)} m WHERE {mid} = %s"
+        grant_params = ()
+        if granted:
+            grant_sql, grant_params = _granted_sql(connection, mid)
+            sql += f" AND {grant_sql}"
+        _fields_sql_cache[key] = (sql, reads[0], grant_params)
+    sql, (_alias, model, chosen, converters), grant_params = _fields_sql_cache[key]
+    params = [pk, user.pk, *grant_params[1:]] if granted else [pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else _from_row(connection, model, chosen, converters, row)
+
+
 def chair_in_office_today(meeting=None) -> bool:
     """ToR rule 4: True if a Chair is in office today (:func:`current_chair_appointment` is
     not None), as read with ``meeting`` by :func:`agenda_page_meeting_or_404`, else asked now."""
