@@ -125,6 +125,7 @@ def record_list(request):
         records.select_related("provider_state")
         .only(*RECORD_LIST_FIELDS)
         .prefetch_related(Prefetch("countries", queryset=State.objects.only("pk", "name", "iso3"))),
+        total=total,  # counted with the facets: no record found, no query for the page
     )
     return render(
         request,
