@@ -22,7 +22,7 @@ from dief.errors import RuleViolation
 from meetings.deadlines import meeting_deadline
 from meetings.enums import DeadlineKey
 from meetings.models import ChairAppointment, Meeting
-from meetings.queries import current_chair_appointment, is_chair_in_office, procedural_today
+from meetings.queries import chair_in_office_today, current_chair_appointment, is_chair_in_office, procedural_today
 from notifications.enums import NotificationKind
 from notifications.services import queue
 from presentations.services import mark_on_adopted_agenda, scheduling_verdict
@@ -48,6 +48,15 @@ UP, DOWN = "up", "down"
 def agenda_for_reading(meeting: Meeting) -> Agenda | None:
     """The meeting's agenda, or None while nothing was drafted. Never creates a row."""
     return Agenda.objects.filter(meeting=meeting).first()
+
+
+def agenda_read_with(meeting: Meeting) -> Agenda | None:
+    """:func:`agenda_for_reading` for a meeting read with its agenda just now, for the agenda
+    page (``meetings.queries.agenda_page_meeting_or_404``): that agenda, without asking again."""
+    relation = Meeting._meta.get_field("agenda")
+    if relation.is_cached(meeting):
+        return relation.get_cached_value(meeting)
+    return agenda_for_reading(meeting)
 
 
 def current_edition(meeting: Meeting) -> int:
@@ -143,13 +152,14 @@ def release_refusal(user, agenda: Agenda | None, meeting: Meeting) -> RuleViolat
     return None
 
 
-def consult_refusal(user, agenda: Agenda | None) -> RuleViolation | None:
-    """Why ``user`` cannot record the Chair's consultation on the draft agenda now, or None."""
+def consult_refusal(user, agenda: Agenda | None, meeting: Meeting | None = None) -> RuleViolation | None:
+    """Why ``user`` cannot record the Chair's consultation on the draft agenda now, or None
+    (``meeting``: the agenda's meeting, when it was read with whether a Chair is in office)."""
     if not (is_chair_in_office(user) or _is_secretariat(user)):
         return RuleViolation(
             _("The Chair, or the Secretariat for a consultation made on paper, records it (ToR rule 10)."), "10"
         )
-    if current_chair_appointment() is None:
+    if not chair_in_office_today(meeting):
         return RuleViolation(_("No Chair is in office to consult; the CSP President appoints one (ToR rule 4)."), "4")
     if agenda is None or not agenda.items.exists():
         return RuleViolation(_("The draft agenda has no item yet (ToR rule 10)."), "10")
@@ -166,7 +176,7 @@ def refusals(user, meeting: Meeting, agenda: Agenda | None) -> dict[str, RuleVio
         "distribute": distribute_refusal(user, agenda),
         "adopt": adopt_refusal(user, agenda, meeting),
         "release": release_refusal(user, agenda, meeting),
-        "consult": consult_refusal(user, agenda),
+        "consult": consult_refusal(user, agenda, meeting),
     }
 
 

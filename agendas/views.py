@@ -11,7 +11,12 @@ from dief.errors import RuleViolation
 from dief.pagination import paginate_lean
 from documents import services as document_services
 from documents.views import language_version_fields, uploaded_file
-from meetings.queries import can_manage_meetings, is_chair_in_office, meeting_for_user_or_404
+from meetings.queries import (
+    agenda_page_meeting_or_404,
+    can_manage_meetings,
+    is_chair_in_office,
+    meeting_for_user_or_404,
+)
 from presentations.forms import DocumentForm
 from presentations.queries import presentations_for_user
 
@@ -44,8 +49,8 @@ def _steps(agenda, versions) -> list[dict]:
 
 def agenda_detail(request, pk):
     """The agenda (GET: reads only, never creates a row)."""
-    meeting = meeting_for_user_or_404(request.user, pk)
-    agenda = agenda_services.agenda_for_reading(meeting)
+    meeting = agenda_page_meeting_or_404(request.user, pk)  # with its agenda and whether a Chair is in office
+    agenda = agenda_services.agenda_read_with(meeting)
     privileged = _privileged(request.user)
     if not (agenda and agenda.is_distributed) and not privileged:
         raise Http404

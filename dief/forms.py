@@ -142,6 +142,10 @@ class SelectList(forms.Select):
         if self.allow_multiple_selected:
             context["widget"]["attrs"]["multiple"] = True  # as Django's Select writes it
         chosen = set(context["widget"]["value"])
+        written = getattr(self.choices, "written_options", None)
+        if written is not None:
+            context["widget"]["groups"] = [(None, select_written(written(), chosen, self.allow_multiple_selected))]
+            return context
         has_selected = False
         groups = []  # (group name or None, [option markup, ...])
         for group, options, _index in choice_groups(self.choices):
@@ -163,6 +167,30 @@ class SelectList(forms.Select):
         groups = [(group, mark_safe("".join(html))) for group, html in groups]  # noqa: S308 - all escaped here
         context["widget"]["groups"] = groups
         return context
+
+
+def written_options(choices) -> list[tuple[str, str, str]]:
+    """Each of the flat ``choices`` (value, label) as :class:`SelectList` writes it, split around
+    where ``selected`` goes: ``(value as text, markup before, markup after)``. A list of choices
+    that seldom changes (every State) keeps these and gives them to the widget through its own
+    ``written_options()``: the escaping done once, not on every page."""
+    written = []
+    for value, label in choices:
+        value = "" if value is None else value
+        written.append((str(value), f'\n  <option value="{escape_text(value)}"', f">{escape_text(label)}</option>"))
+    return written
+
+
+def select_written(written, chosen: set, allow_multiple: bool) -> str:
+    """The options of :func:`written_options` with ``selected`` on those in ``chosen`` (the
+    first only, unless several may be), as :class:`SelectList` marks them."""
+    has_selected = False
+    parts = []
+    for value, head, tail in written:
+        selected = (not has_selected or allow_multiple) and value in chosen
+        has_selected |= selected
+        parts.append(f"{head} selected{tail}" if selected else f"{head}{tail}")
+    return mark_safe("".join(parts))  # noqa: S308 - escaped by written_options
 
 
 class SelectMultipleList(SelectList, forms.SelectMultiple):

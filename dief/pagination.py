@@ -92,13 +92,21 @@ def page_number(request, param: str = "page") -> int:
     return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
 
 
-def paginate_lean(request, queryset, per_page: int = PAGE_SIZE, param: str = "page") -> LeanPage:
+def paginate_lean(
+    request, queryset, per_page: int = PAGE_SIZE, param: str = "page", total: int | None = None
+) -> LeanPage:
     """The page of ``queryset`` that ``request``'s ``?page=`` names, as :func:`paginate` reads
     it (the first for a missing or malformed number, the last for one past the end), with one
     query of at most ``per_page + 1`` rows and no ``COUNT``. Only a number past the end costs
     a count, to find the last page. ``param``: the query parameter that holds the number (two
-    lists on one page each have their own)."""
+    lists on one page each have their own). ``total``: how many rows ``queryset`` has, when the
+    page counted them already: a number past the end is then the last page at once, and no
+    row means no query."""
     number = page_number(request, param)
+    if total is not None:
+        number = min(number, max(1, -(-total // per_page)))
+        if total == 0:
+            return LeanPage([], number, per_page, request.GET, param)
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
     if not rows and number > 1:

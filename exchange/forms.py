@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dief.confidentiality import Classification, InformationType, InvestigationStatus
-from dief.forms import IsoDateField, SelectList
+from dief.forms import IsoDateField, SelectList, written_options
 from states.forms import StateChoiceField, StatePickerField
 from states.names import StateRef, current_language, sorted_by_name, state_name
 
@@ -101,13 +101,35 @@ class _CountryChoices(BaseChoiceIterator):
     def __init__(self, countries, empty_label):
         self.countries, self.empty_label = countries, empty_label
 
+    #: the written options per language, empty label and rows read (see :meth:`written_options`)
+    _written: dict = {}
+
     def __iter__(self):
         if self.empty_label is not None:
             yield ("", self.empty_label)
-        language = current_language()
-        rows = self.countries.values_list("pk", "iso3", "name")
+        yield from self._named(current_language(), self.countries.values_list("pk", "iso3", "name"))
+
+    @staticmethod
+    def _named(language, rows):
         named = ((pk, state_name(StateRef(iso3, name), language)) for pk, iso3, name in rows)
-        yield from sorted_by_name(named, lambda choice: choice[1])
+        return sorted_by_name(named, lambda choice: choice[1])
+
+    def written_options(self):
+        """The options as :class:`dief.forms.SelectList` writes them: the rows are read on every
+        drawing, but named, sorted and escaped once per language for the same rows (a renamed,
+        added or removed State reads different rows, so it is written anew)."""
+        language = current_language()
+        rows = tuple(self.countries.values_list("pk", "iso3", "name"))
+        empty = None if self.empty_label is None else str(self.empty_label)
+        key = (language, empty, rows)
+        written = self._written.get(key)
+        if written is None:
+            choices = [("", empty)] if empty is not None else []
+            written = written_options(choices + self._named(language, rows))
+            if len(self._written) >= 16:  # a few languages, seldom new rows
+                self._written.clear()
+            self._written[key] = written
+        return written
 
 
 class ClassificationForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from dief.confidentiality import NATIONAL_AUTHORITY_MAX, InformationType
+from dief.sql import column, table
 from documents.queries import documents_for_user
 from meetings.queries import is_chair_in_office, is_verified, procedural_today
 from presentations.models import PresentationGroupObjectPermission
@@ -254,6 +255,48 @@ def facets_and_total(records) -> tuple[dict[str, int], int]:
             if letter in letters:
                 facets[letter] += n
     return facets, total
+
+
+def list_facets_and_total(user, records, *, filtered: bool) -> tuple[dict[str, int], int]:
+    """:func:`facets_and_total` of ``records``, the records list's search of ``user``'s records
+    (:func:`search_records`, ``filtered`` when any filter was given). A delegate's list without
+    filters, which every visit opens, is written out (:func:`_state_facet_rows`): the records
+    its State sees (:func:`records_seen_by_state`, as :func:`records_for_user` gives them to a
+    delegate), counted per set of types (exchange/tests/test_facets.py pins it to the ORM's)."""
+    if filtered or not (
+        is_verified(user)
+        and not user.is_superuser
+        and user.role == Role.DELEGATE
+        and _eligible_state_id(user) is not None
+    ):
+        return facets_and_total(records)
+    facets = dict.fromkeys(InformationType.values, 0)
+    total = 0
+    for letters, n in _state_facet_rows(user.state):
+        total += n
+        for letter in facets:
+            if letter in letters:
+                facets[letter] += n
+    return facets, total
+
+
+def _state_facet_rows(state) -> list[tuple[str, int]]:
+    """``(information types, how many)`` of the records ``state`` sees
+    (:func:`records_seen_by_state`), one row per set of types."""
+    from django.contrib.auth.models import Permission
+
+    grant = RecordGroupObjectPermission
+    sql = (
+        f"SELECT r.{column(Record, 'information_types')}, COUNT(*) FROM {table(Record)} r"
+        f" WHERE r.{column(Record, 'audience')} = %s OR r.{column(Record, 'provider_state')} = %s"
+        f" OR r.{column(Record, 'id')} IN (SELECT g.{column(grant, 'content_object')} FROM {table(grant)} g"
+        f" INNER JOIN {table(Permission)} p ON p.{column(Permission, 'id')} = g.{column(grant, 'permission')}"
+        f" WHERE g.{column(grant, 'group')} = %s AND p.{column(Permission, 'codename')} = %s)"
+        f" GROUP BY r.{column(Record, 'information_types')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Audience.ALL_ELIGIBLE.value, state.pk, state.group_id, VIEW_RECORD])
+        return cursor.fetchall()
 
 
 def use_requests_for_user(user):

@@ -57,9 +57,9 @@ from .queries import (
     chosen_states,
     concerns_for_user,
     contacts_for_user,
-    facets_and_total,
     is_delegate_of_eligible_state,
     lift_proposals_for_user,
+    list_facets_and_total,
     records_for_user,
     search_records,
     share_suspension,
@@ -118,13 +118,14 @@ def record_list(request):
         since=filters.get("since"),
         until=filters.get("until"),
     )
-    facets, total = facets_and_total(records)
+    facets, total = list_facets_and_total(user, records, filtered=bool(filters) and any(filters.values()))
     # one LIMIT per page, none of the long texts of the records (the list shows none of them)
     page = paginate_lean(
         request,
         records.select_related("provider_state")
         .only(*RECORD_LIST_FIELDS)
         .prefetch_related(Prefetch("countries", queryset=State.objects.only("pk", "name", "iso3"))),
+        total=total,  # counted with the facets: no record found, no query for the page
     )
     return render(
         request,

@@ -457,6 +457,137 @@ def _read_meeting_page(user, pk, *, granted: bool):
     return meeting
 
 
+def agenda_page_meeting_or_404(user, pk):
+    """The meeting ``pk`` for its agenda page, if ``user`` may see it: the answer of
+    :func:`meeting_for_user_or_404` (never for an expert, ToR rules 8, 15), else Http404
+    (:class:`accounts.security.DeniedAccess` when it exists).
+
+    For the Secretariat, delegates, the CSP President and the Chair it is one written-out
+    query: the meeting, its agenda (the reverse relation ``agenda``, cached, None before it is
+    drafted) and whether a Chair is in office today (ToR rule 4, :func:`chair_in_office_today`),
+    three ORM queries that cost more to build than to run (meetings/tests/test_page_read.py
+    pins the read to their answers). Anyone else goes through :func:`meeting_for_user_or_404`."""
+    scope = _meeting_scope(user)
+    if scope not in ("all", "granted") or user.role == Role.EXPERT:
+        return meeting_for_user_or_404(user, pk)
+    meeting = _read_agenda_page(user, pk, granted=scope == "granted")
+    if meeting is None:  # not there, or not granted: the ORM's answer, with the security log's record
+        return meeting_for_user_or_404(user, pk)
+    return meeting
+
+
+def meeting_fields_or_404(user, pk, fields):
+    """The meeting ``pk`` with only ``fields`` read, if ``user`` may see it: the answer of
+    ``object_for_user_or_404(meetings_for_user(user).only(*fields), pk=pk)`` (the same 404s,
+    and :class:`accounts.security.DeniedAccess` when it exists); callers refuse experts first
+    where the page is not theirs. For the Secretariat, delegates, the CSP President and the
+    Chair it is written out around the same access condition (the ORM's query cost more to build
+    than to run; meetings/tests/test_page_read.py pins it to the ORM's answers)."""
+    scope = _meeting_scope(user)
+    if scope in ("all", "granted"):
+        meeting = _read_meeting_fields(user, pk, tuple(fields), granted=scope == "granted")
+        if meeting is not None:
+            return meeting
+    return object_for_user_or_404(meetings_for_user(user).only(*fields), pk=pk)
+
+
+_fields_sql_cache: dict = {}
+
+
+def _read_meeting_fields(user, pk, fields: tuple, *, granted: bool):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    connection = connections[Meeting.objects.db]
+    key = (connection.alias, connection.vendor, granted, fields)
+    if key not in _fields_sql_cache:
+        q = connection.ops.quote_name
+        names = {"pk" if n == "pk" else Meeting._meta.get_field(n).name for n in fields}
+        chosen = [f for f in Meeting._meta.concrete_fields if f.primary_key or f.name in names]
+        reads, columns = _reads(connection, [("m", Meeting, chosen)])
+        mid = f"m.{q(Meeting._meta.pk.column)}"
+        sql = f"SELECT {', '.join(columns)} FROM {q(Meeting._meta.db_table)} m WHERE {mid} = %s"
+        grant_params = ()
+        if granted:
+            grant_sql, grant_params = _granted_sql(connection, mid)
+            sql += f" AND {grant_sql}"
+        _fields_sql_cache[key] = (sql, reads[0], grant_params)
+    sql, (_alias, model, chosen, converters), grant_params = _fields_sql_cache[key]
+    params = [pk, user.pk, *grant_params[1:]] if granted else [pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else _from_row(connection, model, chosen, converters, row)
+
+
+def chair_in_office_today(meeting=None) -> bool:
+    """ToR rule 4: True if a Chair is in office today (:func:`current_chair_appointment` is
+    not None), as read with ``meeting`` by :func:`agenda_page_meeting_or_404`, else asked now."""
+    known = getattr(meeting, "_dief_chair_today", None)
+    if known is not None and known[0] == procedural_today():
+        return known[1]
+    return ChairAppointment.objects.in_office_on(procedural_today()).exists()
+
+
+_agenda_sql_cache: dict = {}
+
+
+def _agenda_sql(connection, granted: bool):
+    key = (connection.alias, connection.vendor, granted)
+    if key in _agenda_sql_cache:
+        return _agenda_sql_cache[key]
+    q = connection.ops.quote_name
+    agenda_model = Meeting._meta.get_field("agenda").related_model
+    reads, columns = _reads(connection, [("m", Meeting, None), ("a", agenda_model, None)])
+    chair = ChairAppointment._meta
+    mid = f"m.{q(Meeting._meta.get_field('id').column)}"
+    chair_in_office = (
+        f"EXISTS (SELECT 1 FROM {q(chair.db_table)} ca WHERE ca.{q(chair.get_field('appointed_on').column)} <= %s"
+        f" AND ca.{q(chair.get_field('term_ends_on').column)} >= %s"
+        f" AND ca.{q(chair.get_field('confirmed_at').column)} IS NOT NULL)"
+    )
+    sql = (
+        f"SELECT {', '.join(columns)}, {chair_in_office} FROM {q(Meeting._meta.db_table)} m"
+        f" LEFT JOIN {q(agenda_model._meta.db_table)} a ON a.{q(agenda_model._meta.get_field('meeting').column)}"
+        f" = {mid} WHERE {mid} = %s"
+    )
+    grant_params = ()
+    if granted:
+        grant_sql, grant_params = _granted_sql(connection, mid)
+        sql += f" AND {grant_sql}"
+    _agenda_sql_cache[key] = (sql, reads, grant_params)
+    return _agenda_sql_cache[key]
+
+
+def _read_agenda_page(user, pk, *, granted: bool):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    connection = connections[Meeting.objects.db]
+    sql, reads, grant_params = _agenda_sql(connection, granted)
+    today = procedural_today()
+    params = [today, today, pk]
+    if granted:
+        params += [user.pk, *grant_params[1:]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (_m, meeting_model, meeting_fields, meeting_conv), (_a, agenda_model, agenda_fields, agenda_conv) = reads
+    split = len(meeting_fields)
+    meeting = _from_row(connection, meeting_model, meeting_fields, meeting_conv, row[:split])
+    agenda = _from_row(connection, agenda_model, agenda_fields, agenda_conv, row[split : split + len(agenda_fields)])
+    rel = Meeting._meta.get_field("agenda")
+    rel.set_cached_value(meeting, agenda)
+    if agenda is not None:
+        rel.remote_field.set_cached_value(agenda, meeting)
+    meeting._dief_chair_today = (today, bool(row[-1]))
+    return meeting
+
+
 class MeetingList:
     """The meetings ``user`` sees (:func:`meetings_for_user`) in the one list order
     (:func:`in_list_order`), with the title, dates, venue and invitation status the list shows,

@@ -5,6 +5,7 @@ mounts :data:`meeting_urlpatterns` under /meetings/ with meetings.urls.
 """
 
 from django.contrib import messages
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,12 +15,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import ParticipantRole, Role
 from accounts.models import User
-from accounts.security import object_for_user_or_404
 from dief.errors import RuleViolation
+from dief.sql import column, table
 from meetings.forms import DELEGATE_FIELDS, DelegationForm
 from meetings.models import DelegationRegistration
-from meetings.queries import can_manage_meetings, is_chair_in_office, meeting_for_user_or_404, meetings_for_user
+from meetings.queries import can_manage_meetings, is_chair_in_office, meeting_fields_or_404, meeting_for_user_or_404
 from meetings.small_counts import protect_column
+from states.models import State
 from states.names import StateRef, region_name, sorted_by_name
 
 from . import services
@@ -40,7 +42,7 @@ def _page_meeting_or_404(user, pk):
     with only the columns the page shows and none of its ToR version or invitation."""
     if user.is_authenticated and user.role == Role.EXPERT:
         raise Http404
-    return object_for_user_or_404(meetings_for_user(user).only(*PAGE_MEETING_FIELDS), pk=pk)
+    return meeting_fields_or_404(user, pk, PAGE_MEETING_FIELDS)
 
 
 def _by_region(registrations) -> list[tuple]:
@@ -69,6 +71,42 @@ def _by_region(registrations) -> list[tuple]:
     return sorted_by_name(rows, lambda row: row[0])
 
 
+def registration_rows(meeting_id: int) -> list[tuple]:
+    """One row per State registered to the meeting: its region, ISO code and name, how many of
+    its delegation's members are enforcement officers, the registration's id and the State's id,
+    in no order. Written out (one join, grouped), as the ORM's answer
+    (:func:`registration_rows_orm`, pinned by presentations/tests/test_delegation_rows.py),
+    which costs more to build than to run on every visit of the delegations page."""
+    through = DelegationRegistration.members.through
+    sql = (
+        f"SELECT s.{column(State, 'region')}, s.{column(State, 'iso3')}, s.{column(State, 'name')},"
+        f" COUNT(u.{column(User, 'id')}), r.{column(DelegationRegistration, 'id')},"
+        f" r.{column(DelegationRegistration, 'state')}"
+        f" FROM {table(DelegationRegistration)} r"
+        f" INNER JOIN {table(State)} s ON s.{column(State, 'id')} = r.{column(DelegationRegistration, 'state')}"
+        f" LEFT JOIN {table(through)} mm ON mm.{column(through, 'delegationregistration')}"
+        f" = r.{column(DelegationRegistration, 'id')}"
+        f" LEFT JOIN {table(User)} u ON u.{column(User, 'id')} = mm.{column(through, 'user')}"
+        f" AND u.{column(User, 'participant_role')} = %s"
+        f" WHERE r.{column(DelegationRegistration, 'meeting')} = %s"
+        f" GROUP BY r.{column(DelegationRegistration, 'id')}, r.{column(DelegationRegistration, 'state')},"
+        f" s.{column(State, 'region')}, s.{column(State, 'iso3')}, s.{column(State, 'name')}"
+    )
+    with connections[DelegationRegistration.objects.db].cursor() as cursor:
+        cursor.execute(sql, [ParticipantRole.ENFORCEMENT.value, meeting_id])
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def registration_rows_orm(meeting_id: int) -> list[tuple]:
+    """:func:`registration_rows` as the ORM reads them."""
+    return list(
+        DelegationRegistration.objects.filter(meeting_id=meeting_id)
+        .order_by()
+        .annotate(officers=Count("members", filter=Q(members__participant_role=ParticipantRole.ENFORCEMENT)))
+        .values_list("state__region", "state__iso3", "state__name", "officers", "pk", "state_id")
+    )
+
+
 def delegations(request, pk):
     """Delegations registered to a meeting (ToR rule 7), with enforcement officers by region."""
     meeting = _page_meeting_or_404(request.user, pk)
@@ -76,12 +114,7 @@ def delegations(request, pk):
     # One row per registered State: its region, its name (for the Secretariat and the Chair)
     # and how many of its members are enforcement officers (one join, no subquery per row);
     # the user's own State's registration is among them.
-    rows = list(
-        DelegationRegistration.objects.filter(meeting=meeting)
-        .order_by()
-        .annotate(officers=Count("members", filter=Q(members__participant_role=ParticipantRole.ENFORCEMENT)))
-        .values_list("state__region", "state__iso3", "state__name", "officers", "pk", "state_id")
-    )
+    rows = registration_rows(meeting.pk)
     registrations = [row[:4] for row in rows]
     form = None
     may_register = services.can_register_delegation(user, meeting) if user.is_delegate else None

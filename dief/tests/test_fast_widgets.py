@@ -187,3 +187,17 @@ def test_two_lists_on_one_page_each_read_their_own_parameter(db):
     other = paginate_lean(request, State.objects.order_by("iso3"), per_page=2, param="other")
     assert [s.iso3 for s in first] == ["CCC"] and [s.iso3 for s in other] == ["AAA", "BBB"]
     assert QueryDict(other.next_link[1:]) == QueryDict("page=2&other=2")
+
+
+def test_a_lean_page_with_its_total_known_reads_no_count_and_nothing_when_empty(db):
+    for iso3 in ("AAA", "BBB", "CCC", "DDD", "EEE"):
+        make_state(iso3, name=iso3)
+    rows = State.objects.order_by("iso3")
+    with CaptureQueriesContext(connection) as queries:
+        page = paginate_lean(RequestFactory().get("/", {"page": "99"}), rows, per_page=2, total=5)
+    assert len(queries.captured_queries) == 1 and "COUNT" not in queries.captured_queries[0]["sql"]
+    assert [s.iso3 for s in page] == ["EEE"] and page.number == 3 and not page.has_next()
+    with CaptureQueriesContext(connection) as queries:
+        page = paginate_lean(RequestFactory().get("/", {"page": "2"}), rows.none(), per_page=2, total=0)
+    assert queries.captured_queries == [] and list(page) == [] and page.number == 1
+    assert not page.has_other_pages()

@@ -41,3 +41,24 @@ def test_a_country_outside_the_list_is_refused(db):
     make_state("DEU", name="Germany")
     form = SearchForm({"country": "999999"}, countries=State.objects.all())
     assert not form.is_valid() and "country" in form.errors
+
+
+def test_the_search_forms_written_countries_follow_a_renamed_or_added_state(db):
+    make_state("DEU", name="Germany")
+    make_state("CHE", name="Switzerland")
+
+    class Reference(forms.Form):
+        country = StateChoiceField(queryset=State.objects.all(), required=False)
+
+    def drawn():
+        return str(SearchForm(None, countries=State.objects.all())["country"])
+
+    for language in ("en", "fr", "es"):
+        with override(language):
+            assert drawn() == str(Reference()["country"]) == drawn()
+    State.objects.filter(iso3="CHE").update(name="Swiss Confederation <&>")
+    make_state("MEX", name="Mexico")
+    for language in ("en", "fr", "es"):
+        with override(language):
+            assert drawn() == str(Reference()["country"])
+    assert "Swiss Confederation &lt;&amp;&gt;" in drawn() and "Mexico" in drawn()
