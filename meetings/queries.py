@@ -13,6 +13,8 @@ from accounts.enums import Role
 from accounts.security import object_for_user_or_404
 from dief import clock
 from dief.permits import ALLOWED, Verdict, refuse
+from dief.sql import from_row
+from dief.sql import reads as read_parts
 from states.models import TreatyEvent
 
 from .models import ChairAppointment, Meeting, MeetingGroupObjectPermission, MeetingUserObjectPermission
@@ -326,7 +328,7 @@ def _page_sql(connection, granted: bool):
         ("rb", user_model, user_fields),
         ("f", flag_model, None),
     ]
-    reads, columns = _reads(connection, parts)
+    reads, columns = read_parts(connection, parts)
     chair = ChairAppointment._meta
     col = {name: q(Meeting._meta.get_field(name).column) for name in ("id", "start_date", "tor_version", "convened_by")}
     chair_in_office = (
@@ -358,22 +360,6 @@ def _page_sql(connection, granted: bool):
     return _page_sql_cache[key]
 
 
-def _reads(connection, parts):
-    """For each ``(alias, model, fields or None for all)`` of ``parts``: the alias, the model, its
-    fields and each field's database converters (as the ORM applies them); and the columns to
-    select, in that order."""
-    q = connection.ops.quote_name
-    reads, columns = [], []
-    for alias, model, fields in parts:
-        fields = fields or list(model._meta.concrete_fields)
-        converters = [
-            connection.ops.get_db_converters(f.get_col(alias)) + f.get_db_converters(connection) for f in fields
-        ]
-        reads.append((alias, model, fields, converters))
-        columns.extend(f"{q(alias)}.{q(f.column)}" for f in fields)
-    return reads, columns
-
-
 def _granted_sql(connection, meeting_id_sql: str):
     """The condition that the meeting whose id is ``meeting_id_sql`` was granted to one of the
     user's groups (:class:`accounts.access.Granted`, as :func:`meetings_for_user` filters on it)
@@ -399,20 +385,6 @@ def granted_meeting_sql(connection, meeting_id_sql: str, user_id) -> tuple[str, 
     return sql, [user_id, *params[1:]]
 
 
-def _from_row(connection, model, fields, converters, values):
-    """An instance of ``model`` from the database ``values`` of ``fields`` (converted as the
-    ORM converts them); None when the row was not joined (its primary key is null)."""
-    converted = []
-    for field, value, field_converters in zip(fields, values, converters, strict=True):
-        for converter in field_converters:
-            value = converter(value, field, connection)
-        converted.append(value)
-    pk_index = next(n for n, f in enumerate(fields) if f.primary_key)
-    if converted[pk_index] is None:
-        return None
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
-
-
 def _read_meeting_page(user, pk, *, granted: bool):
     try:
         pk = int(pk)
@@ -433,9 +405,9 @@ def _read_meeting_page(user, pk, *, granted: bool):
     for row in rows:
         start = 0
         objects = []
-        for _alias, model, fields, converters in reads:
+        for _alias, model, fields, converters, plan in reads:
             end = start + len(fields)
-            objects.append(_from_row(connection, model, fields, converters, row[start:end]))
+            objects.append(from_row(connection, model, fields, converters, row[start:end], plan))
             start = end
         if meeting is None:
             meeting, tor_version, invitation, agenda, convened_by, recorded_by = objects[:6]
@@ -505,7 +477,7 @@ def _read_meeting_fields(user, pk, fields: tuple, *, granted: bool):
         q = connection.ops.quote_name
         names = {"pk" if n == "pk" else Meeting._meta.get_field(n).name for n in fields}
         chosen = [f for f in Meeting._meta.concrete_fields if f.primary_key or f.name in names]
-        reads, columns = _reads(connection, [("m", Meeting, chosen)])
+        reads, columns = read_parts(connection, [("m", Meeting, chosen)])
         mid = f"m.{q(Meeting._meta.pk.column)}"
         sql = f"SELECT {', '.join(columns)} FROM {q(Meeting._meta.db_table)} m WHERE {mid} = %s"
         grant_params = ()
@@ -513,12 +485,12 @@ def _read_meeting_fields(user, pk, fields: tuple, *, granted: bool):
             grant_sql, grant_params = _granted_sql(connection, mid)
             sql += f" AND {grant_sql}"
         _fields_sql_cache[key] = (sql, reads[0], grant_params)
-    sql, (_alias, model, chosen, converters), grant_params = _fields_sql_cache[key]
+    sql, (_alias, model, chosen, converters, plan), grant_params = _fields_sql_cache[key]
     params = [pk, user.pk, *grant_params[1:]] if granted else [pk]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    return None if row is None else _from_row(connection, model, chosen, converters, row)
+    return None if row is None else from_row(connection, model, chosen, converters, row, plan)
 
 
 def chair_in_office_today(meeting=None) -> bool:
@@ -539,7 +511,7 @@ def _agenda_sql(connection, granted: bool):
         return _agenda_sql_cache[key]
     q = connection.ops.quote_name
     agenda_model = Meeting._meta.get_field("agenda").related_model
-    reads, columns = _reads(connection, [("m", Meeting, None), ("a", agenda_model, None)])
+    reads, columns = read_parts(connection, [("m", Meeting, None), ("a", agenda_model, None)])
     chair = ChairAppointment._meta
     mid = f"m.{q(Meeting._meta.get_field('id').column)}"
     chair_in_office = (
@@ -576,10 +548,12 @@ def _read_agenda_page(user, pk, *, granted: bool):
         row = cursor.fetchone()
     if row is None:
         return None
-    (_m, meeting_model, meeting_fields, meeting_conv), (_a, agenda_model, agenda_fields, agenda_conv) = reads
+    (_m, meeting_model, meeting_fields, meeting_conv, meeting_plan), read_agenda = reads
+    _a, agenda_model, agenda_fields, agenda_conv, agenda_plan = read_agenda
     split = len(meeting_fields)
-    meeting = _from_row(connection, meeting_model, meeting_fields, meeting_conv, row[:split])
-    agenda = _from_row(connection, agenda_model, agenda_fields, agenda_conv, row[split : split + len(agenda_fields)])
+    meeting = from_row(connection, meeting_model, meeting_fields, meeting_conv, row[:split], meeting_plan)
+    agenda_values = row[split : split + len(agenda_fields)]
+    agenda = from_row(connection, agenda_model, agenda_fields, agenda_conv, agenda_values, agenda_plan)
     rel = Meeting._meta.get_field("agenda")
     rel.set_cached_value(meeting, agenda)
     if agenda is not None:
@@ -611,7 +585,7 @@ class MeetingList:
             invitation_model = Meeting._meta.get_field("invitation").related_model
             meeting_fields = [Meeting._meta.get_field(n) for n in ("id", "title", "start_date", "end_date", "venue")]
             invitation_fields = [invitation_model._meta.get_field(n) for n in ("id", "status", "sent_late")]
-            reads, columns = _reads(
+            reads, columns = read_parts(
                 connection, [("m", Meeting, meeting_fields), ("i", invitation_model, invitation_fields)]
             )
             mid, start, end = (f"m.{q(Meeting._meta.get_field(n).column)}" for n in ("id", "start_date", "end_date"))
@@ -649,13 +623,14 @@ class MeetingList:
         with self.connection.cursor() as cursor:
             cursor.execute(rows_sql, [*self._grant(grant_params), today, today, today, stop - start, start])
             rows = cursor.fetchall()
-        (_m, meeting_model, meeting_fields, meeting_conv), (_i, inv_model, inv_fields, inv_conv) = reads
+        (_m, meeting_model, meeting_fields, meeting_conv, meeting_plan), read_invitation = reads
+        _i, inv_model, inv_fields, inv_conv, inv_plan = read_invitation
         rel = Meeting._meta.get_field("invitation")
         meetings = []
         split = len(meeting_fields)
         for row in rows:
-            meeting = _from_row(self.connection, meeting_model, meeting_fields, meeting_conv, row[:split])
-            invitation = _from_row(self.connection, inv_model, inv_fields, inv_conv, row[split:])
+            meeting = from_row(self.connection, meeting_model, meeting_fields, meeting_conv, row[:split], meeting_plan)
+            invitation = from_row(self.connection, inv_model, inv_fields, inv_conv, row[split:], inv_plan)
             rel.set_cached_value(meeting, invitation)
             if invitation is not None:
                 rel.remote_field.set_cached_value(invitation, meeting)
