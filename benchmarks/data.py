@@ -26,6 +26,7 @@ from dief.testing import tor_version
 from documents.models import Document
 from enforcement.models import ScheduledTransition
 from enforcement.services import _planned
+from meetings import officers
 from meetings.models import ChairAppointment, DelegationRegistration, Invitation, Meeting
 from meetings.services import sync_meeting_access
 from presentations.models import InvolvedState, Presentation, Reply
@@ -187,6 +188,7 @@ def build(
         ],
         batch_size=5000,
     )
+    officers.refresh(DelegationRegistration.objects.filter(meeting__in=meetings))  # bulk_create sends no signal
     log(f"delegations: {len(registrations)} ({time.perf_counter() - t0:.0f} s)")
 
     # Presentations: spread over the meetings; the busy State presents one in ten.

@@ -231,6 +231,9 @@ class DelegationRegistration(models.Model):
     registered_at = models.DateTimeField()
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="delegations", blank=True)
+    #: A member has an enforcement officer's participant role (ToR rule 7): a stored copy kept
+    #: with the members and their roles by ``meetings.officers``, for the participation figures.
+    includes_enforcement_officer = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["state__name"]

@@ -15,6 +15,7 @@ from accounts.enums import ParticipantRole
 from dief import clock
 from dief.sql import column, table
 from meetings.models import DelegationRegistration
+from meetings.officers import OFFICER_ROLES as _OFFICER_ROLES
 from meetings.small_counts import protect_column
 from presentations.enums import PresentationStatus
 from presentations.models import Presentation
@@ -22,8 +23,9 @@ from states.models import State
 from states.names import StateRef
 
 #: ToR rule 7: "representation by enforcement officers in its meetings is strongly encouraged";
-#: the delegations page counts the same (licensing officers are in the per-role figures).
-OFFICER_ROLES = (ParticipantRole.ENFORCEMENT,)
+#: the delegations page counts the same (licensing officers are in the per-role figures). A
+#: delegation's stored ``includes_enforcement_officer`` says whether it has one (meetings.officers).
+OFFICER_ROLES = _OFFICER_ROLES
 UNKNOWN_REGION = "—"
 
 
@@ -111,18 +113,12 @@ def _figures_sql(alias: str, meetings: int) -> str:
     """The one statement behind :func:`_read_figures` on database ``alias`` for ``meetings``
     meeting ids (built once per process for each)."""
     q = connections[alias].ops.quote_name
-    d, m, s, p = DelegationRegistration, DelegationRegistration.members.through, State, Presentation
-    User = m._meta.get_field("user").related_model  # noqa: N806 - a model
+    d, s, p = DelegationRegistration, State, Presentation
     ids = ", ".join(["%s"] * meetings)
-    roles = ", ".join(["%s"] * len(OFFICER_ROLES))
-    officer = (
-        f"EXISTS (SELECT 1 FROM {table(m)} dm INNER JOIN {table(User)} u ON u.{column(User, 'id')}"
-        f" = dm.{column(m, 'user')} WHERE dm.{column(m, 'delegationregistration')} = d.{column(d, 'id')}"
-        f" AND u.{column(User, 'participant_role')} IN ({roles}))"
-    )
     return (
         f"SELECT 0 AS {q('kind')}, d.{column(d, 'meeting')}, s.{column(s, 'region')}, COUNT(*),"
-        f" SUM(CASE WHEN {officer} THEN 1 ELSE 0 END), CAST(NULL AS BIGINT), NULL, NULL AS {q('name')}"
+        f" SUM(CASE WHEN d.{column(d, 'includes_enforcement_officer')} THEN 1 ELSE 0 END),"
+        f" CAST(NULL AS BIGINT), NULL, NULL AS {q('name')}"
         f" FROM {table(d)} d INNER JOIN {table(s)} s ON s.{column(s, 'id')} = d.{column(d, 'state')}"
         f" WHERE d.{column(d, 'meeting')} IN ({ids})"
         f" GROUP BY d.{column(d, 'meeting')}, s.{column(s, 'region')}"
@@ -138,7 +134,8 @@ def _figures_sql(alias: str, meetings: int) -> str:
 
 def _read_figures(ids: list) -> tuple[list, list]:
     """For the meetings ``ids``, in one statement: the delegations per meeting and region, with
-    how many include an enforcement officer ``(meeting id, region, delegations, with an officer)``,
+    how many include an enforcement officer (as each delegation stores it, see meetings.officers)
+    ``(meeting id, region, delegations, with an officer)``,
     and each State presenting at a meeting (a withdrawn presentation does not count) ``(meeting
     id, region, name, ISO code)``, by name. Exactly what the ORM answers for
     ``DelegationRegistration.objects.filter(meeting_id__in=ids).values("meeting_id",
@@ -151,7 +148,7 @@ def _read_figures(ids: list) -> tuple[list, list]:
     with connection.cursor() as cursor:
         cursor.execute(
             _figures_sql(connection.alias, len(ids)),
-            [*OFFICER_ROLES, *ids, *ids, PresentationStatus.WITHDRAWN],
+            [*ids, *ids, PresentationStatus.WITHDRAWN],
         )
         rows = cursor.fetchall()
     delegations = [
