@@ -105,6 +105,34 @@ def registration_rows_orm(meeting_id: int) -> list[tuple]:
     )
 
 
+def delegate_rows(state_id: int, registration_id: int | None) -> list[tuple]:
+    """The active delegates of the State ``state_id`` by family name, as the delegation form's
+    checkboxes show them (``DELEGATE_FIELDS``), each with whether it is a member of the
+    registration ``registration_id`` (False for all without one). Written out, as the ORM's
+    answer (:func:`delegate_rows_orm`, pinned by presentations/tests/test_delegation_rows.py)."""
+    through = DelegationRegistration.members.through
+    shown = ", ".join(f"u.{column(User, name)}" for name in ("id", *DELEGATE_FIELDS[1:]))
+    sql = (
+        f"SELECT {shown}, EXISTS (SELECT 1 FROM {table(through)} mm"
+        f" WHERE mm.{column(through, 'delegationregistration')} = %s"
+        f" AND mm.{column(through, 'user')} = u.{column(User, 'id')})"
+        f" FROM {table(User)} u WHERE u.{column(User, 'is_active')} = %s AND u.{column(User, 'role')} = %s"
+        f" AND u.{column(User, 'state')} = %s ORDER BY u.{column(User, 'last_name')}"
+    )
+    with connections[User.objects.db].cursor() as cursor:
+        cursor.execute(sql, [registration_id, True, Role.DELEGATE.value, state_id])
+        return [(*row[:-1], bool(row[-1])) for row in cursor.fetchall()]
+
+
+def delegate_rows_orm(state_id: int, registration_id: int | None) -> list[tuple]:
+    """:func:`delegate_rows` as the ORM reads them."""
+    registered = DelegationRegistration.members.through.objects.filter(
+        delegationregistration_id=registration_id, user_id=OuterRef("pk")
+    )
+    delegates = User.objects.filter(role=Role.DELEGATE, state_id=state_id, is_active=True).order_by("last_name")
+    return list(delegates.annotate(member=Exists(registered)).values_list(*DELEGATE_FIELDS, "member"))
+
+
 def delegations(request, pk):
     """Delegations registered to a meeting (ToR rule 7), with enforcement officers by region."""
     meeting = _page_meeting_or_404(request.user, pk)
@@ -122,16 +150,9 @@ def delegations(request, pk):
         delegates = User.objects.filter(role=Role.DELEGATE, state_id=user.state_id, is_active=True).order_by(
             "last_name"
         )
-        if own:
-            # whether each delegate is a member of the registered delegation, in the same query
-            registered = DelegationRegistration.members.through.objects.filter(
-                delegationregistration_id=own, user_id=OuterRef("pk")
-            )
-            choices = list(delegates.annotate(member=Exists(registered)).values_list(*DELEGATE_FIELDS, "member"))
-            ticked = [row[0] for row in choices if row[-1]]
-        else:
-            choices = list(delegates.values_list(*DELEGATE_FIELDS))
-            ticked = [user.pk]
+        # whether each delegate is a member of the registered delegation, in the same query
+        choices = delegate_rows(user.state_id, own)
+        ticked = [row[0] for row in choices if row[-1]] if own else [user.pk]
         form = DelegationForm(delegates=delegates, rows=choices, initial={"members": ticked})
     show_states = _privileged(user)
     return render(
