@@ -140,9 +140,7 @@ def _meetings_read(user, today, *, waiting_at, with_past: bool) -> tuple[list, l
     with conn.cursor() as cursor:
         cursor.execute(query_sql, params)
         rows = cursor.fetchall()
-    columns = [f for model in (Meeting,) for f in model._meta.concrete_fields] + [None] * len(flags)
-    columns += [f for model in (ToRVersion, Invitation, Agenda) for f in model._meta.concrete_fields]
-    converters = _converters(columns, conn)
+    converters = _meeting_converters(len(flags), conn)
     if converters:
         rows = [_converted(row, converters, conn) for row in rows]
     n_meeting, n_tor = len(Meeting._meta.concrete_fields), len(ToRVersion._meta.concrete_fields)
@@ -184,6 +182,19 @@ def _meetings_read(user, today, *, waiting_at, with_past: bool) -> tuple[list, l
             agenda_meeting.set_cached_value(agenda, meeting)
         meetings.append(meeting)
     return meetings, past
+
+
+@lru_cache(maxsize=32)
+def _meeting_converters(n_flags: int, conn) -> tuple:
+    """:func:`_converters` of the columns of :func:`_meetings_select` with ``n_flags`` flags, on
+    the connection ``conn``: the same on every request of a connection (none on PostgreSQL),
+    found once."""
+    from agendas.models import Agenda
+    from meetings.models import Invitation, Meeting, ToRVersion
+
+    columns = [*Meeting._meta.concrete_fields, *[None] * n_flags]
+    columns += [f for model in (ToRVersion, Invitation, Agenda) for f in model._meta.concrete_fields]
+    return tuple(_converters(columns, conn))
 
 
 _NOTHING = object()
