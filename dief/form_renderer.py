@@ -6,7 +6,8 @@ one for the group, the label, the errors and the widget (and one per option of a
 about 0.25 ms a field. The templates below are short; each function writes exactly what its
 template writes (the same markup, whitespace, escaping and ``strip()``), from the same context,
 so every label, help text (``aria-describedby``) and error (``aria-invalid``, ``id=..._error``)
-stays. Anything else (a fieldset, a radio list, a project template) goes to the templates.
+stays. Anything else (a radio list, Django's own checkbox list, a project template) goes to the
+templates.
 ``dief/tests/test_form_renderer.py`` compares both for every widget, in every language.
 """
 
@@ -117,11 +118,8 @@ def _error_list(context):
 
 
 def _field(context):
-    """``django/forms/field.html`` for a field without a fieldset."""
+    """``django/forms/field.html``, with or without a fieldset (a list of checkboxes or radios)."""
     field = context["field"]
-    if field.use_fieldset:
-        return None
-    label = _out(field.label_tag()) if field.label else ""
     help_text = field.help_text
     help_html = (
         '<div class="helptext"'
@@ -130,6 +128,16 @@ def _field(context):
         if help_text
         else ""
     )
+    if field.use_fieldset:
+        described = field.aria_describedby
+        return (
+            "\n  <fieldset"
+            + (f' aria-describedby="{_out(described)}"' if described else "")
+            + ">\n  "
+            + (_out(field.legend_tag()) if field.label else "")
+            + f"\n\n{help_html}\n{_out(field.errors)}\n{_out(field)}</fieldset>\n"
+        ).strip()
+    label = _out(field.label_tag()) if field.label else ""
     return f"\n  {label}\n\n{help_html}\n{_out(field.errors)}\n{_out(field)}\n".strip()
 
 
@@ -209,6 +217,23 @@ def _select_list(context):
     return "".join(parts)
 
 
+def _checkbox_list(context):
+    """``templates/widgets/checkbox_list.html`` (:class:`dief.forms.CheckboxList`: its options
+    come already written)."""
+    widget = context["widget"]
+    attrs = widget["attrs"]
+    id_, classes = attrs.get("id"), attrs.get("class")
+    parts = ["<div" + (f' id="{_out(id_)}"' if id_ else "") + (f' class="{_out(classes)}"' if classes else "") + ">"]
+    for group, options_html in widget["groups"]:
+        if group:
+            parts.append(f"\n  <div><label>{_out(group)}</label>")
+        parts.append(_out(options_html))
+        if group:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")
+    return "".join(parts)
+
+
 INPUT_TEMPLATES = [
     f"django/forms/widgets/{name}.html"
     for name in (
@@ -242,6 +267,7 @@ WRITTEN = {
     "django/forms/div.html": _div,
     "django/forms/p.html": _p,
     "widgets/select_list.html": _select_list,
+    "widgets/checkbox_list.html": _checkbox_list,
 }
 
 

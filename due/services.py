@@ -80,12 +80,30 @@ def upcoming_meetings_for_user(user, *, waiting_at: datetime.datetime | None = N
     cost more to build than to run, on every What is due and calendar download.
     due/tests/test_due_queries.py pins it to the ORM's answers."""
     today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
-    visible = meetings_for_user(user).filter(end_date__gte=today)
-    condition = _own_condition(visible)
+    return _meetings_read(user, today, waiting_at=waiting_at, with_past=False)[0]
+
+
+def calendar_meetings_for_user(user, today: datetime.date) -> tuple[list, list[tuple]]:
+    """:func:`upcoming_meetings_for_user` (the meetings whose last day is ``today`` or later)
+    and :func:`past_meetings_for_user` (the others), as they answer, in one query: the calendar
+    download shows both. The ORM's condition of :func:`meetings_for_user` is the same in both
+    halves of the query (who may see which meeting stays there); due/tests/test_due_queries.py
+    pins the answer to theirs."""
+    return _meetings_read(user, today, waiting_at=None, with_past=True)
+
+
+def _meetings_read(user, today, *, waiting_at, with_past: bool) -> tuple[list, list[tuple]]:
+    """The upcoming meetings of :func:`upcoming_meetings_for_user` and, ``with_past``, the rows of
+    :func:`past_meetings_for_user` (else an empty list)."""
+    visible = meetings_for_user(user)
+    upcoming_visible = visible.filter(end_date__gte=today)
+    condition = _own_condition(visible if with_past else upcoming_visible)
     if condition is None:
-        return orm_upcoming_meetings(visible, user)  # a condition on another table: as the ORM reads it
+        # a condition on another table: as the ORM reads it
+        past = list(orm_past_meetings(visible.filter(end_date__lt=today))) if with_past else []
+        return orm_upcoming_meetings(upcoming_visible, user), past
     if condition is _NOTHING:
-        return []
+        return [], []
     where, where_params = condition
     from agendas.models import Agenda
     from experts.enums import ProposalStatus
@@ -104,15 +122,25 @@ def upcoming_meetings_for_user(user, *, waiting_at: datetime.datetime | None = N
         # what waits for the State, whatever the meeting (see carried_waiting): no query of its own
         by_kind = _waiting_params(user.state_id, waiting_at, conn)
         flags += [(f"due_waiting_{kind}", by_kind[kind]) for kind in WAITING_KINDS]
-    head = _upcoming_sql()
     sql = {**sql, **{f"due_waiting_{kind}": part for kind, part in _waiting_parts().items()}}
-    query_sql = head.replace("{flags}", "".join(f", {sql[name]}" for name, _p in flags)).replace("{where}", where)
+    flags_sql = "".join(f", {sql[name]}" for name, _p in flags)
+    params = [p for _n, ps in flags for p in ps] + list(where_params)
+    if with_past:
+        # the upcoming meetings' rows, then the past ones' five values (the other columns empty)
+        upcoming_sql, past_sql, order = _calendar_sql(len(flags))
+        query_sql = (
+            upcoming_sql.replace("{flags}", flags_sql).replace("{where}", where)
+            + " UNION ALL "
+            + past_sql.replace("{where}", where)
+            + order
+        )
+        params += [today, *where_params, today]
+    else:
+        query_sql = _upcoming_sql().replace("{flags}", flags_sql).replace("{where}", where)
     with conn.cursor() as cursor:
-        cursor.execute(query_sql, [p for _n, ps in flags for p in ps] + list(where_params))
+        cursor.execute(query_sql, params)
         rows = cursor.fetchall()
-    columns = [f for model in (Meeting,) for f in model._meta.concrete_fields] + [None] * len(flags)
-    columns += [f for model in (ToRVersion, Invitation, Agenda) for f in model._meta.concrete_fields]
-    converters = _converters(columns, conn)
+    converters = _meeting_converters(len(flags), conn)
     if converters:
         rows = [_converted(row, converters, conn) for row in rows]
     n_meeting, n_tor = len(Meeting._meta.concrete_fields), len(ToRVersion._meta.concrete_fields)
@@ -123,8 +151,13 @@ def upcoming_meetings_for_user(user, *, waiting_at: datetime.datetime | None = N
     tor_field = Meeting._meta.get_field("tor_version")
     invitation_rel, agenda_rel = Meeting._meta.get_field("invitation"), Meeting._meta.get_field("agenda")
     invitation_meeting, agenda_meeting = Invitation._meta.get_field("meeting"), Agenda._meta.get_field("meeting")
-    meetings, tors = [], {}
+    meetings, tors, past = [], {}, []
+    end = names[Meeting].index("end_date")
+    shown = [names[Meeting].index(name) for name in PAST_MEETING_FIELDS]
     for row in rows:
+        if with_past and row[end] < today:
+            past.append(tuple(row[i] for i in shown))
+            continue
         meeting = Meeting.from_db(db, names[Meeting], row[:n_meeting])
         at = n_meeting
         for name, _p in flags:
@@ -148,10 +181,26 @@ def upcoming_meetings_for_user(user, *, waiting_at: datetime.datetime | None = N
         if agenda is not None:
             agenda_meeting.set_cached_value(agenda, meeting)
         meetings.append(meeting)
-    return meetings
+    return meetings, past
+
+
+@lru_cache(maxsize=32)
+def _meeting_converters(n_flags: int, conn) -> tuple:
+    """:func:`_converters` of the columns of :func:`_meetings_select` with ``n_flags`` flags, on
+    the connection ``conn``: the same on every request of a connection (none on PostgreSQL),
+    found once."""
+    from agendas.models import Agenda
+    from meetings.models import Invitation, Meeting, ToRVersion
+
+    columns = [*Meeting._meta.concrete_fields, *[None] * n_flags]
+    columns += [f for model in (ToRVersion, Invitation, Agenda) for f in model._meta.concrete_fields]
+    return tuple(_converters(columns, conn))
 
 
 _NOTHING = object()
+
+#: What the calendar shows of a past meeting (:func:`past_meetings_for_user`).
+PAST_MEETING_FIELDS = ("id", "title", "start_date", "end_date", "venue")
 
 
 def _own_condition(visible):
@@ -187,7 +236,7 @@ def past_meetings_for_user(user, today: datetime.date) -> list[tuple]:
         return []
     where, params = condition
     conn = connections[visible.db]
-    fields = [Meeting._meta.get_field(name) for name in ("id", "title", "start_date", "end_date", "venue")]
+    fields = [Meeting._meta.get_field(name) for name in PAST_MEETING_FIELDS]
     q = conn.ops.quote_name
     table = q(Meeting._meta.db_table)
     columns = ", ".join(f"{table}.{q(f.column)}" for f in fields)
@@ -240,11 +289,11 @@ def orm_upcoming_meetings(visible, user) -> list:
 
 
 @lru_cache(maxsize=1)
-def _upcoming_sql() -> str:
-    """The query of :func:`upcoming_meetings_for_user`, from the models' table and column names,
-    with ``{flags}`` for the flags' columns and ``{where}`` for the ORM's condition on the
-    meeting's own (unaliased) table: the meeting's columns, the flags', the ToR version's, the
-    invitation's and the agenda's, each in its model's field order."""
+def _meetings_select() -> str:
+    """The query of :func:`upcoming_meetings_for_user` without its order, from the models' table
+    and column names, with ``{flags}`` for the flags' columns and ``{where}`` for the ORM's
+    condition on the meeting's own (unaliased) table: the meeting's columns, the flags', the ToR
+    version's, the invitation's and the agenda's, each in its model's field order."""
     from agendas.models import Agenda
     from meetings.models import Invitation, Meeting, ToRVersion
 
@@ -261,8 +310,39 @@ def _upcoming_sql() -> str:
         f" FROM {m} INNER JOIN {tv} ON {m}.{c(Meeting, 'tor_version')} = {tv}.{c(ToRVersion, 'id')}"
         f" LEFT OUTER JOIN {inv} ON {m}.{c(Meeting, 'id')} = {inv}.{c(Invitation, 'meeting')}"
         f" LEFT OUTER JOIN {ag} ON {m}.{c(Meeting, 'id')} = {ag}.{c(Agenda, 'meeting')}"
-        f" WHERE ({{where}}) ORDER BY {m}.{c(Meeting, 'start_date')}, {m}.{c(Meeting, 'id')}"
+        f" WHERE ({{where}})"
     )
+
+
+@lru_cache(maxsize=1)
+def _upcoming_sql() -> str:
+    """The query of :func:`upcoming_meetings_for_user` (see :func:`_meetings_select`)."""
+    from meetings.models import Meeting
+
+    m = table(Meeting)
+    return f"{_meetings_select()} ORDER BY {m}.{column(Meeting, 'start_date')}, {m}.{column(Meeting, 'id')}"
+
+
+@lru_cache(maxsize=8)
+def _calendar_sql(n_flags: int) -> tuple[str, str, str]:
+    """The halves of the query of :func:`calendar_meetings_for_user` and its order: the upcoming
+    meetings (:func:`_meetings_select`, with ``{flags}`` and ``{where}``, then the last day on
+    or after a date), the past ones (the same columns, only :data:`PAST_MEETING_FIELDS` of the
+    meeting's not empty, with ``{where}``, then the last day before a date), and the order of
+    both together (start, then id: by position, as a compound query is ordered)."""
+    from agendas.models import Agenda
+    from meetings.models import Invitation, Meeting, ToRVersion
+
+    m, end = table(Meeting), column(Meeting, "end_date")
+    fields = Meeting._meta.concrete_fields
+    shown = [
+        f"{m}.{connection.ops.quote_name(f.column)}" if f.attname in PAST_MEETING_FIELDS else "NULL" for f in fields
+    ]
+    others = n_flags + sum(len(model._meta.concrete_fields) for model in (ToRVersion, Invitation, Agenda))
+    past = f"SELECT {', '.join(shown + ['NULL'] * others)} FROM {m} WHERE ({{where}}) AND {m}.{end} < %s"
+    attnames = [f.attname for f in fields]
+    order = f" ORDER BY {attnames.index('start_date') + 1}, {attnames.index('id') + 1}"
+    return f"{_meetings_select()} AND {m}.{end} >= %s", past, order
 
 
 def with_due_flags(meetings, user):

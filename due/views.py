@@ -18,11 +18,11 @@ from .services import (
     DUE_PAGE_SIZE,
     DUE_TIMELINES,
     bilateral_items_for_user,
+    calendar_meetings_for_user,
     carried_waiting,
     due_items_for_user,
     due_page_items,
     open_proposals_for_user,
-    past_meetings_for_user,
     silence_deadlines_for_user,
     timeline,
     upcoming_meetings_for_user,
@@ -103,9 +103,8 @@ def calendar_ics(request):
     now = clock.now()
     today = clock.today_in(settings.DIEF_DEFAULT_PROCEDURAL_TIME_ZONE)
     # The upcoming meetings are read whole (their deadlines need the ToR version, invitation and
-    # agenda); the past ones only as the five values their event shows.
-    upcoming = upcoming_meetings_for_user(user)
-    past = past_meetings_for_user(user, today)
+    # agenda); the past ones only as the five values their event shows; both in one query.
+    upcoming, past = calendar_meetings_for_user(user, today)
     meetings = heapq.merge(
         past,
         ((m.pk, m.title, m.start_date, m.end_date, m.venue) for m in upcoming),

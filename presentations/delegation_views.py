@@ -74,23 +74,21 @@ def _by_region(registrations) -> list[tuple]:
 def registration_rows(meeting_id: int) -> list[tuple]:
     """One row per State registered to the meeting: its region, ISO code and name, how many of
     its delegation's members are enforcement officers, the registration's id and the State's id,
-    in no order. Written out (one join, grouped), as the ORM's answer
-    (:func:`registration_rows_orm`, pinned by presentations/tests/test_delegation_rows.py),
+    in no order. Written out (one join, the officers counted per registration through the
+    members' index rather than by joining every meeting's members and grouping), as the ORM's
+    answer (:func:`registration_rows_orm`, pinned by presentations/tests/test_delegation_rows.py),
     which costs more to build than to run on every visit of the delegations page."""
     through = DelegationRegistration.members.through
     sql = (
         f"SELECT s.{column(State, 'region')}, s.{column(State, 'iso3')}, s.{column(State, 'name')},"
-        f" COUNT(u.{column(User, 'id')}), r.{column(DelegationRegistration, 'id')},"
-        f" r.{column(DelegationRegistration, 'state')}"
+        f" (SELECT COUNT(*) FROM {table(through)} mm"
+        f" INNER JOIN {table(User)} u ON u.{column(User, 'id')} = mm.{column(through, 'user')}"
+        f" WHERE mm.{column(through, 'delegationregistration')} = r.{column(DelegationRegistration, 'id')}"
+        f" AND u.{column(User, 'participant_role')} = %s),"
+        f" r.{column(DelegationRegistration, 'id')}, r.{column(DelegationRegistration, 'state')}"
         f" FROM {table(DelegationRegistration)} r"
         f" INNER JOIN {table(State)} s ON s.{column(State, 'id')} = r.{column(DelegationRegistration, 'state')}"
-        f" LEFT JOIN {table(through)} mm ON mm.{column(through, 'delegationregistration')}"
-        f" = r.{column(DelegationRegistration, 'id')}"
-        f" LEFT JOIN {table(User)} u ON u.{column(User, 'id')} = mm.{column(through, 'user')}"
-        f" AND u.{column(User, 'participant_role')} = %s"
         f" WHERE r.{column(DelegationRegistration, 'meeting')} = %s"
-        f" GROUP BY r.{column(DelegationRegistration, 'id')}, r.{column(DelegationRegistration, 'state')},"
-        f" s.{column(State, 'region')}, s.{column(State, 'iso3')}, s.{column(State, 'name')}"
     )
     with connections[DelegationRegistration.objects.db].cursor() as cursor:
         cursor.execute(sql, [ParticipantRole.ENFORCEMENT.value, meeting_id])
@@ -105,6 +103,34 @@ def registration_rows_orm(meeting_id: int) -> list[tuple]:
         .annotate(officers=Count("members", filter=Q(members__participant_role=ParticipantRole.ENFORCEMENT)))
         .values_list("state__region", "state__iso3", "state__name", "officers", "pk", "state_id")
     )
+
+
+def delegate_rows(state_id: int, registration_id: int | None) -> list[tuple]:
+    """The active delegates of the State ``state_id`` by family name, as the delegation form's
+    checkboxes show them (``DELEGATE_FIELDS``), each with whether it is a member of the
+    registration ``registration_id`` (False for all without one). Written out, as the ORM's
+    answer (:func:`delegate_rows_orm`, pinned by presentations/tests/test_delegation_rows.py)."""
+    through = DelegationRegistration.members.through
+    shown = ", ".join(f"u.{column(User, name)}" for name in ("id", *DELEGATE_FIELDS[1:]))
+    sql = (
+        f"SELECT {shown}, EXISTS (SELECT 1 FROM {table(through)} mm"
+        f" WHERE mm.{column(through, 'delegationregistration')} = %s"
+        f" AND mm.{column(through, 'user')} = u.{column(User, 'id')})"
+        f" FROM {table(User)} u WHERE u.{column(User, 'is_active')} = %s AND u.{column(User, 'role')} = %s"
+        f" AND u.{column(User, 'state')} = %s ORDER BY u.{column(User, 'last_name')}"
+    )
+    with connections[User.objects.db].cursor() as cursor:
+        cursor.execute(sql, [registration_id, True, Role.DELEGATE.value, state_id])
+        return [(*row[:-1], bool(row[-1])) for row in cursor.fetchall()]
+
+
+def delegate_rows_orm(state_id: int, registration_id: int | None) -> list[tuple]:
+    """:func:`delegate_rows` as the ORM reads them."""
+    registered = DelegationRegistration.members.through.objects.filter(
+        delegationregistration_id=registration_id, user_id=OuterRef("pk")
+    )
+    delegates = User.objects.filter(role=Role.DELEGATE, state_id=state_id, is_active=True).order_by("last_name")
+    return list(delegates.annotate(member=Exists(registered)).values_list(*DELEGATE_FIELDS, "member"))
 
 
 def delegations(request, pk):
@@ -124,16 +150,9 @@ def delegations(request, pk):
         delegates = User.objects.filter(role=Role.DELEGATE, state_id=user.state_id, is_active=True).order_by(
             "last_name"
         )
-        if own:
-            # whether each delegate is a member of the registered delegation, in the same query
-            registered = DelegationRegistration.members.through.objects.filter(
-                delegationregistration_id=own, user_id=OuterRef("pk")
-            )
-            choices = list(delegates.annotate(member=Exists(registered)).values_list(*DELEGATE_FIELDS, "member"))
-            ticked = [row[0] for row in choices if row[-1]]
-        else:
-            choices = list(delegates.values_list(*DELEGATE_FIELDS))
-            ticked = [user.pk]
+        # whether each delegate is a member of the registered delegation, in the same query
+        choices = delegate_rows(user.state_id, own)
+        ticked = [row[0] for row in choices if row[-1]] if own else [user.pk]
         form = DelegationForm(delegates=delegates, rows=choices, initial={"members": ticked})
     show_states = _privileged(user)
     return render(

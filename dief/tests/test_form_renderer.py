@@ -11,7 +11,7 @@ from django.utils.translation import override
 
 from agendas.forms import AgendaItemForm, ConsultationForm
 from dief.form_renderer import FormRenderer
-from dief.forms import SelectList, SelectMultipleList
+from dief.forms import CheckboxList, SelectList, SelectMultipleList
 from presentations.forms import DocumentForm, ReplyForm
 from presentations.models import Presentation
 
@@ -164,3 +164,87 @@ def test_the_plain_forms_use_no_template(monkeypatch):
     monkeypatch.setattr(FormRenderer, "get_template", no_template)
     for make in (DocumentForm, ReplyForm, lambda **kw: DocumentForm({"language": "xx"}, **kw)):
         assert "<label" in str(make(renderer=FormRenderer()).as_div())
+
+
+class Ticked(forms.Form):
+    """Lists of checkboxes written in Python (:class:`dief.forms.CheckboxList`), drawn in a fieldset."""
+
+    error_css_class = "error"
+
+    people = forms.MultipleChoiceField(
+        label="People <&>",
+        choices=[(1, "Ann & <b>"), (2, mark_safe("<i>Bo</i>")), (3, "Cy")],
+        widget=CheckboxList,
+        help_text="Tick <em>some</em>",
+    )
+    grouped = forms.MultipleChoiceField(
+        choices=[("Group <1>", [("a", "A"), ("b", "B")]), ("c", "C")],
+        widget=CheckboxList(attrs={"class": "cols <2>", "data-x": mark_safe("<i>")}),
+        required=False,
+        label="",
+    )
+    plain = forms.MultipleChoiceField(choices=[("y", "Y")], widget=CheckboxList, required=False)
+
+
+TICKED_CASES = {
+    "unbound": lambda r: Ticked(renderer=r, initial={"people": [2], "plain": ["y"]}),
+    "empty": lambda r: Ticked({}, renderer=r),
+    "ticked": lambda r: Ticked({"people": ["1", "3"], "grouped": ["b", "c"], "plain": ["y"]}, renderer=r),
+    "refused": lambda r: Ticked({"people": ["9"], "grouped": ["z"]}, renderer=r),
+    "without ids": lambda r: Ticked({}, renderer=r, auto_id=False),
+    "prefixed": lambda r: Ticked({"p-people": ["2"]}, renderer=r, prefix="p", label_suffix=" →"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+@pytest.mark.parametrize("layout", ["as_div", "as_p"])
+@pytest.mark.parametrize("case", list(TICKED_CASES))
+def test_checkbox_lists_in_their_fieldsets_render_as_djangos_templates(case, layout, language):
+    with override(language):
+        django_html = str(getattr(TICKED_CASES[case](TemplatesSetting()), layout)())
+        project_html = str(getattr(TICKED_CASES[case](FormRenderer()), layout)())
+    assert project_html == django_html
+    assert 'type="checkbox"' in project_html
+
+
+def test_checkbox_lists_rendered_one_by_one_are_djangos():
+    data = {"people": ["7"], "grouped": ["a"]}
+    reference, project = Ticked(data, renderer=TemplatesSetting()), Ticked(data, renderer=FormRenderer())
+    for name in Ticked.base_fields:
+        assert str(project[name]) == str(reference[name])
+        assert str(project[name].as_field_group()) == str(reference[name].as_field_group())
+    assert "<fieldset" in str(project["people"].as_field_group())
+
+
+def test_the_delegation_form_renders_as_djangos_templates(db):
+    from accounts.enums import Role
+    from accounts.models import User
+    from dief.testing import UserFactory
+    from meetings.forms import DelegationForm
+
+    people = [UserFactory(username=f"d{i}", first_name=f"Ann <{i}>", role=Role.DELEGATE) for i in range(3)]
+    delegates = User.objects.filter(pk__in=[p.pk for p in people]).order_by("last_name")
+    initial = {"members": [people[0].pk]}
+    for data in (None, {}, {"members": [str(people[1].pk)]}, {"members": ["x"]}):
+        with override("fr"):
+            django_html, project_html = _both(
+                lambda r, data=data: DelegationForm(data, delegates=delegates, initial=initial, renderer=r)
+            )
+        assert project_html == django_html
+        assert "<fieldset>" in project_html or "<fieldset aria-describedby" in project_html
+
+
+def test_a_delegation_form_uses_no_template(db, monkeypatch):
+    from accounts.enums import Role
+    from accounts.models import User
+    from dief.testing import UserFactory
+    from meetings.forms import DelegationForm
+
+    UserFactory(username="d0", role=Role.DELEGATE)
+
+    def no_template(self, name):
+        raise AssertionError(f"{name} read")
+
+    monkeypatch.setattr(FormRenderer, "get_template", no_template)
+    form = DelegationForm(delegates=User.objects.filter(username="d0"), renderer=FormRenderer())
+    assert 'type="checkbox"' in str(form.as_div())

@@ -279,7 +279,10 @@ def test_the_written_out_upcoming_meetings_are_the_orm_s_objects_with_their_rela
             written = upcoming_meetings_for_user(user)
         orm = orm_upcoming_meetings(meetings_for_user(user).filter(end_date__gte=today), user)
         assert described(written) == described(orm)
-        assert len([q for q in queries.captured_queries if "meetings_meeting" in q["sql"]]) <= 1
+        sqls = [q["sql"] for q in queries.captured_queries]
+        # one read of the meetings by their last day (an expert's grants are read by meetings_for_user)
+        assert len([sql for sql in sqls if '"end_date" <' in sql or '"end_date" >' in sql]) <= 1
+        assert all("UNION ALL" in sql for sql in sqls if '"end_date" <' in sql)
         for m in written:
             with CaptureQueriesContext(connection) as queries:
                 m.invitation.is_sent  # noqa: B018
@@ -382,3 +385,59 @@ def test_the_written_out_past_meetings_are_the_orm_s_rows(
         assert written == list(orm_past_meetings(meetings_for_user(user).filter(end_date__lt=today)))
         assert all(isinstance(row, tuple) for row in written)
     assert len(past_meetings_for_user(secretariat, today)) == 3
+
+
+def test_the_calendar_reads_the_upcoming_and_past_meetings_as_their_own_reads_in_one_query(
+    meeting, secretariat, president, chair, delegate_party, other_party, delegate_other_party, outsider
+):
+    from guardian.shortcuts import assign_perm
+
+    from accounts.enums import Role
+    from agendas.models import Agenda
+    from dief.testing import UserFactory, meeting_factory
+    from due.services import calendar_meetings_for_user, past_meetings_for_user, upcoming_meetings_for_user
+    from meetings.models import Meeting
+    from presentations import services
+
+    later = meeting_factory(start_date=datetime.date(2099, 9, 1), created_by=secretariat, convened_by=president)
+    for day in (datetime.date(2098, 6, 1), datetime.date(2098, 3, 1), datetime.date(2098, 3, 1)):
+        meeting_factory(start_date=day, created_by=secretariat, convened_by=president)
+    Agenda.objects.get_or_create(meeting=later)
+    presentation = services.register_presentation(
+        by=delegate_party, meeting=meeting, kind="case", title="T", summary="S"
+    )
+    services.notify_involved_states(by=delegate_party, presentation=presentation, states=[other_party])
+    expert = UserFactory(username="invited_expert", role=Role.EXPERT, state=other_party)
+    assign_perm("meetings.view_meeting", expert, meeting)
+
+    def described(meetings):
+        out = []
+        for m in meetings:
+            relations = {}
+            for name in ("tor_version", "invitation", "agenda"):
+                field = Meeting._meta.get_field(name)
+                assert field.is_cached(m)
+                related = field.get_cached_value(m)
+                relations[name] = None if related is None else vars(related).copy()
+                relations[name] and relations[name].pop("_state", None)
+            values = {k: v for k, v in vars(m).items() if k != "_state" and not k.startswith("_")}
+            out.append((values, relations))
+        return out
+
+    today = datetime.date(2099, 1, 1)
+    for user in (secretariat, president, chair, delegate_party, delegate_other_party, outsider, expert):
+        user.is_verified = lambda: True
+        with CaptureQueriesContext(connection) as queries:
+            upcoming, past = calendar_meetings_for_user(user, today)
+        sqls = [q["sql"] for q in queries.captured_queries]
+        # one read of the meetings by their last day (an expert's grants are read by meetings_for_user)
+        assert len([sql for sql in sqls if '"end_date" <' in sql or '"end_date" >' in sql]) <= 1
+        assert all("UNION ALL" in sql for sql in sqls if '"end_date" <' in sql)
+        assert described(upcoming) == described(upcoming_meetings_for_user(user))
+        assert past == past_meetings_for_user(user, today)
+        assert all(isinstance(row, tuple) for row in past)
+    secretariat_upcoming, secretariat_past = calendar_meetings_for_user(secretariat, today)
+    assert [m.pk for m in secretariat_upcoming] == [meeting.pk, later.pk]
+    assert len(secretariat_past) == 3
+    assert [m.pk for m in calendar_meetings_for_user(expert, today)[0]] == [meeting.pk]
+    assert calendar_meetings_for_user(outsider, today) == ([], [])

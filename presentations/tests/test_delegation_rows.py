@@ -76,3 +76,30 @@ def test_the_delegations_page_reads_its_meeting_and_registrations_without_the_or
     sqls = [q["sql"] for q in captured.captured_queries]
     assert not any(s.startswith('SELECT "meetings_meeting"') or s.startswith('SELECT "states_state"') for s in sqls)
     assert "Registered." in page
+
+
+def test_the_delegate_rows_are_the_orms(meeting, party, other_party, delegate_party):
+    from accounts.enums import Role
+    from meetings.models import DelegationRegistration
+    from presentations.delegation_views import delegate_rows, delegate_rows_orm
+
+    UserFactory(username="b", last_name="Bravo <b>", state=party, role=Role.DELEGATE)
+    UserFactory(username="a", last_name="Alpha", first_name="", state=party, role=Role.DELEGATE)
+    UserFactory(username="gone", last_name="Gone", state=party, role=Role.DELEGATE, is_active=False)
+    UserFactory(username="other", last_name="Other", state=other_party, role=Role.DELEGATE)
+    UserFactory(username="expert", last_name="Expert", state=party, role=Role.EXPERT)
+    assert delegate_rows(party.pk, None) == delegate_rows_orm(party.pk, None)
+    assert [row[3] for row in delegate_rows(party.pk, None)] == [
+        row[3] for row in sorted(delegate_rows_orm(party.pk, None), key=lambda row: row[2])
+    ]
+    assert {row[3] for row in delegate_rows(party.pk, None)} == {"a", "b", delegate_party.username}
+    assert not any(row[-1] for row in delegate_rows(party.pk, None))
+    with time_machine.travel(EARLY, tick=False):
+        services.register_delegation(by=delegate_party, meeting=meeting, members=[delegate_party])
+    own = DelegationRegistration.objects.get(meeting=meeting, state=party).pk
+    rows = delegate_rows(party.pk, own)
+    assert rows == delegate_rows_orm(party.pk, own)
+    assert [row[3] for row in rows if row[-1]] == [delegate_party.username]
+    assert all(isinstance(row[-1], bool) for row in rows)
+    assert delegate_rows(party.pk, own + 1000) == delegate_rows_orm(party.pk, own + 1000)
+    assert delegate_rows(other_party.pk + 1000, own) == []
