@@ -3,9 +3,11 @@
 PostgreSQL plans every statement it receives. A page's reads are few but not simple (the access
 condition of ``accounts.access.Granted`` on several tables, joins for ``select_related``): planning
 them costs more than running them, about 0.3-2 ms each, on every request. A statement prepared on
-the connection is planned once, and runs on that generic plan from then on (the connection's
-``plan_cache_mode`` is ``force_generic_plan``, set in settings: it concerns prepared statements
-only). Persistent connections (``CONN_MAX_AGE``) keep them.
+the connection is planned for its first five runs, then PostgreSQL keeps one generic plan for it
+unless that plan's estimated cost is well above the plans made for the actual values
+(``plan_cache_mode`` ``auto``, PostgreSQL's default: forcing the generic plan was tried and
+turned a 1 ms list into 360 ms once a table's statistics were off). Persistent connections
+(``CONN_MAX_AGE``) keep the statements.
 
 psycopg2 has no automatic preparation (psycopg 3's ``prepare_threshold``); this module gives
 it the same behaviour, for the reads of a request only:
@@ -51,6 +53,7 @@ MAX_PREPARED = 200
 MAX_COUNTED = 2000
 
 _active: contextvars.ContextVar[bool] = contextvars.ContextVar("dief_prepared_reads", default=False)
+_generic: contextvars.ContextVar[bool] = contextvars.ContextVar("dief_generic_plan", default=False)
 _READ = re.compile(r"\s*(?:\(\s*)*(?:SELECT|WITH)\b", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"%%|%s|%")
 #: Statements PostgreSQL would not prepare, in this process (their text, as Django wrote them).
@@ -68,6 +71,23 @@ def preparing():
         yield
     finally:
         _active.reset(token)
+
+
+@contextlib.contextmanager
+def generic_plan():
+    """Within the block, a prepared statement runs on its generic plan from its first run
+    (``plan_cache_mode`` ``force_generic_plan`` for that statement only, reset after it).
+
+    For a read whose plan does not depend on its values but whose cost estimate PostgreSQL
+    judges worse without them, so that it would plan it anew on every run: the caller has
+    compared both plans' run times, on fresh statistics and on a table full of dead rows.
+    Outside :func:`preparing` it changes nothing.
+    """
+    token = _generic.set(True)
+    try:
+        yield
+    finally:
+        _generic.reset(token)
 
 
 def _parameter_types(values) -> tuple[str, ...] | None:
@@ -151,7 +171,15 @@ class PreparingCursor(psycopg2.extensions.cursor):
         else:
             connection.prepared_statements.move_to_end(key)
         placeholders = ", ".join(["%s"] * len(vars))
-        result = super().execute(f"EXECUTE {name} ({placeholders})" if vars else f"EXECUTE {name}", vars)
+        statement = f"EXECUTE {name} ({placeholders})" if vars else f"EXECUTE {name}"
+        if _generic.get():
+            # one round trip: the setting and the statement (a failure takes back both); the
+            # rows are read at once, so another cursor can reset the setting before they are used
+            result = super().execute("SET plan_cache_mode = force_generic_plan; " + statement, vars)
+            with connection.cursor(cursor_factory=psycopg2.extensions.cursor) as reset:
+                reset.execute("RESET plan_cache_mode")
+        else:
+            result = super().execute(statement, vars)
         self._written = (query, vars)
         return result
 

@@ -141,10 +141,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"]["connection_factory"] = dief.prepared.PreparingConnection
     DATABASES["default"]["OPTIONS"]["cursor_factory"] = dief.prepared.PreparingCursor
-    # prepared statements (only those) run on the plan made when they were prepared
-    DATABASES["default"]["OPTIONS"]["options"] = " ".join(
-        filter(None, [DATABASES["default"]["OPTIONS"].get("options"), "-c plan_cache_mode=force_generic_plan"])
-    )
     MIDDLEWARE.insert(0, "dief.prepared.PreparedReadsMiddleware")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})

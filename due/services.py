@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import Role
 from dief import clock
 from dief.links import path_to
+from dief.prepared import generic_plan
 from dief.sql import column, table
 from meetings.deadlines import Deadline, deadline_status, meeting_calendar, meeting_deadline
 from meetings.enums import DeadlineKey, DeadlineStatus
@@ -137,7 +138,8 @@ def _meetings_read(user, today, *, waiting_at, with_past: bool) -> tuple[list, l
         params += [today, *where_params, today]
     else:
         query_sql = _upcoming_sql().replace("{flags}", flags_sql).replace("{where}", where)
-    with conn.cursor() as cursor:
+    # planned anew on every run on a custom plan (1-3 ms), the same rows in 1 ms on the generic one
+    with conn.cursor() as cursor, generic_plan():
         cursor.execute(query_sql, params)
         rows = cursor.fetchall()
     converters = _meeting_converters(len(flags), conn)

@@ -192,3 +192,25 @@ def test_a_page_read_twice_prepares_its_reads_and_shows_the_same(client, delegat
     pages = [re.sub(rb'value="[^"]{64}"', b"", client.get("/meetings/").content) for _ in range(3)]
     assert pages[0] == pages[1] == pages[2]
     assert _prepared_statements(), "the session, user and meetings reads are prepared"
+
+
+@on_postgresql
+def test_a_read_asked_to_run_on_its_generic_plan_does_so_and_leaves_the_setting_as_it_was(secretariat, president):
+    connection.ensure_connection()
+    _forget_prepared()
+    meeting_factory(start_date=datetime.date(2099, 1, 1), created_by=secretariat, convened_by=president, title="G")
+
+    def read():
+        with prepared.generic_plan(), connection.cursor() as cursor:
+            cursor.execute("SELECT title FROM meetings_meeting WHERE start_date >= %s", [datetime.date(2098, 1, 1)])
+            return cursor.fetchall()
+
+    with preparing():
+        assert [read() for _ in range(3)] == [[("G",)]] * 3
+        with transaction.atomic():
+            assert read() == [("G",)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'dief_%%'")
+        assert cursor.fetchall() == [(3, 0)]
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("auto",)
