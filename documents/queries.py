@@ -165,18 +165,33 @@ def _documents_sql(connection):
         users, user_id = q(user_model._meta.db_table), q(user_model._meta.pk.column)
         own = ", ".join(f"x.{q(f.column)}" for f in access_fields)
         accessed, access_id = c(DocumentAccess, "accessed_at"), c(DocumentAccess, "id")
+        whose_documents = (
+            f"x.{c(DocumentAccess, 'document')} IN (SELECT y.{c(Document, 'id')}"
+            f" FROM {q(Document._meta.db_table)} y"
+            f" INNER JOIN {users} yu ON yu.{user_id} = y.{c(Document, 'uploaded_by')}"
+            f" WHERE y.{c(Document, 'presentation')} = %s{{whose}})"
+        )
+        if connection.vendor == "postgresql":
+            # the latest rows of each log straight from its index (documents_access_latest),
+            # however long the log has grown
+            latest = (
+                f" LEFT JOIN LATERAL (SELECT {own} FROM {q(DocumentAccess._meta.db_table)} x"
+                f" WHERE x.{c(DocumentAccess, 'document')} = d.{c(Document, 'id')} AND {whose_documents}"
+                f" ORDER BY x.{accessed} DESC, x.{access_id} DESC LIMIT %s) a ON TRUE"
+            )
+        else:
+            # the latest rows of each log, numbered (SQLite has no LATERAL)
+            latest = (
+                f" LEFT JOIN (SELECT {own}, ROW_NUMBER() OVER (PARTITION BY x.{c(DocumentAccess, 'document')}"
+                f" ORDER BY x.{accessed} DESC, x.{access_id} DESC) AS nth FROM {q(DocumentAccess._meta.db_table)} x"
+                f" WHERE {whose_documents}) a"
+                f" ON a.{c(DocumentAccess, 'document')} = d.{c(Document, 'id')} AND a.nth <= %s"
+            )
         _sql_cache[key] = (
             f"SELECT {', '.join(columns)} FROM {q(Document._meta.db_table)} d"
             f" INNER JOIN {users} u ON u.{user_id} = d.{c(Document, 'uploaded_by')}"
-            # the latest rows of each log, numbered (PostgreSQL and SQLite have window functions)
-            f" LEFT JOIN (SELECT {own}, ROW_NUMBER() OVER (PARTITION BY x.{c(DocumentAccess, 'document')}"
-            f" ORDER BY x.{accessed} DESC, x.{access_id} DESC) AS nth FROM {q(DocumentAccess._meta.db_table)} x"
-            f" WHERE x.{c(DocumentAccess, 'document')} IN (SELECT y.{c(Document, 'id')}"
-            f" FROM {q(Document._meta.db_table)} y"
-            f" INNER JOIN {users} yu ON yu.{user_id} = y.{c(Document, 'uploaded_by')}"
-            f" WHERE y.{c(Document, 'presentation')} = %s{{whose}})) a"
-            f" ON a.{c(DocumentAccess, 'document')} = d.{c(Document, 'id')} AND a.nth <= %s"
-            f" LEFT JOIN {users} au ON au.{user_id} = a.{c(DocumentAccess, 'user')}"
+            + latest
+            + f" LEFT JOIN {users} au ON au.{user_id} = a.{c(DocumentAccess, 'user')}"
             f" LEFT JOIN {q(State._meta.db_table)} s ON s.{c(State, 'id')} = au.{c(user_model, 'state')}"
             f" WHERE d.{c(Document, 'presentation')} = %s"
             f" ORDER BY d.{c(Document, 'uploaded_at')}, d.{c(Document, 'id')}, a.{accessed} DESC, a.{access_id} DESC",
