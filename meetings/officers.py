@@ -4,7 +4,7 @@
 delegation's members: that one of them has an :data:`OFFICER_ROLES` participant role. The
 participation figures and the delegations page count it instead of joining every member to
 its user. Nothing is decided here: the copy is rewritten from the members themselves
-(:func:`refresh`, one ``UPDATE``) in the transaction of every change that can alter it:
+(:func:`refresh`: the rows locked, then one ``UPDATE``) in the transaction of every change that can alter it:
 
 * the members of a delegation change: ``members.add / remove / set / clear``, from either side
   (``m2m_changed``);
@@ -18,6 +18,7 @@ themselves, as ``benchmarks/data.py`` does. ``meetings/tests/test_officer_flag.p
 path against the members, and finds no such write elsewhere in the code.
 """
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
@@ -41,10 +42,20 @@ def officer_among_members():
 
 def refresh(registrations) -> None:
     """Rewrite the stored fact of ``registrations`` (a queryset of delegations, or their ids)
-    from their members, in one statement."""
+    from their members.
+
+    The delegations' rows are locked first (in id order), then rewritten by a statement of its
+    own: one that had to wait for another transaction's rewrite reads the members as that one
+    left them. In a single ``UPDATE`` the members would be read as they were when it began, and
+    a role change racing a member change could leave the fact stale."""
     if not isinstance(registrations, QuerySet):
         registrations = DelegationRegistration.objects.filter(pk__in=list(registrations))
-    registrations.update(includes_enforcement_officer=officer_among_members())
+    with transaction.atomic():
+        locked = list(registrations.order_by("pk").select_for_update(of=("self",)).values_list("pk", flat=True))
+        if locked:
+            DelegationRegistration.objects.filter(pk__in=locked).update(
+                includes_enforcement_officer=officer_among_members()
+            )
 
 
 def _members_changed(sender, instance, action, reverse, pk_set, **kwargs):

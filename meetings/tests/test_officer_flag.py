@@ -2,6 +2,8 @@
 members say, on every way the members or a member's participant role change."""
 
 import datetime
+import threading
+import time
 
 import pytest
 
@@ -171,3 +173,45 @@ def test_no_code_writes_memberships_or_participant_roles_past_the_signals():
     }
     assert found == {"benchmarks/data.py"}
     assert "officers.refresh(" in (root / "benchmarks" / "data.py").read_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_role_change_racing_a_member_change_leaves_the_fact_as_the_members_say(secretariat, party):
+    from django.db import connection, transaction
+
+    if connection.vendor == "sqlite":
+        pytest.skip("row locks need PostgreSQL; CI runs this on PostgreSQL")
+    meeting = meeting_factory(start_date=datetime.date(2031, 3, 3), created_by=secretariat, convened_by=secretariat)
+    officer = UserFactory(username="enf", state=party, participant_role=ENF)
+    policy = UserFactory(username="pol", state=party, participant_role=POL)
+    delegation = DelegationRegistration.objects.create(
+        meeting=meeting, state=party, registered_at=clock.now(), registered_by=policy
+    )
+    delegation.members.set([policy])
+    barrier = threading.Barrier(2)
+
+    def add_the_officer():  # adds the officer, then holds its transaction while the other waits
+        try:
+            with transaction.atomic():
+                delegation.members.add(officer)
+                barrier.wait()
+                time.sleep(0.5)
+        finally:
+            connection.close()
+
+    def change_a_role():  # a role change of another member, begun while the officer is being added
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                policy.participant_role = ParticipantRole.POLICY
+                policy.save()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add_the_officer), threading.Thread(target=change_a_role)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert truth(delegation) is True
+    assert stored(delegation) is True
